@@ -124,7 +124,11 @@ public final class Aead {
     return plaintext;
   }
 
-  /** Wipes this instance's copy of the key; the instance is unusable afterwards. Idempotent. */
+  /**
+   * Wipes this instance's copy of the key; the instance is unusable afterwards. Idempotent. Call it
+   * only once no other thread is still encrypting or decrypting with this instance: a call racing
+   * with it could run with a partly wiped key.
+   */
   public void destroy() {
     destroyed = true;
     Wipe.bytes(key.getKey());
