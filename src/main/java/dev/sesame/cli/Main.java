@@ -1,10 +1,22 @@
 package dev.sesame.cli;
 
-/** Entry point of the sesame command line. */
+import picocli.CommandLine;
+
+/** Entry point: wires the command tree, exit codes and error printing; holds no logic. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.out.println("sesame");
+    System.exit(run(args));
+  }
+
+  /** Runs one command line and returns its exit code (tests call this in-process). */
+  public static int run(String... args) {
+    CommandLine commandLine = new CommandLine(new SesameCommand());
+    commandLine.setOut(new java.io.PrintWriter(Console.OUT, true));
+    commandLine.setErr(new java.io.PrintWriter(Console.ERR, true));
+    commandLine.setExecutionExceptionHandler(new ErrorHandler());
+    commandLine.setParameterExceptionHandler(ErrorHandler::usage);
+    return commandLine.execute(args);
   }
 }

@@ -1,0 +1,70 @@
+package dev.sesame.cli;
+
+import dev.sesame.vault.VaultException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The one place where failures become exit codes and a single line on stderr. Stack traces only
+ * with --debug. Messages come from our own exceptions, which never carry secrets.
+ */
+final class ErrorHandler implements IExecutionExceptionHandler {
+  @Override
+  public int handleExecutionException(Exception failure, CommandLine command, ParseResult parseResult) {
+    if (debug(parseResult)) {
+      failure.printStackTrace(Console.ERR);
+    }
+    Console.ERR.println("sesame: " + oneLine(messageOf(failure)));
+    return exitCodeOf(failure);
+  }
+
+  static int usage(ParameterException failure, String[] args) {
+    CommandLine command = failure.getCommandLine();
+    Console.ERR.println("sesame: " + oneLine(failure.getMessage()));
+    Console.ERR.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+    return ExitCode.USAGE;
+  }
+
+  static int exitCodeOf(Throwable failure) {
+    if (failure instanceof UserError userError) {
+      return userError.exitCode();
+    }
+    if (failure instanceof VaultException.WrongKey || failure instanceof VaultException.Corrupt) {
+      return ExitCode.WRONG_KEY;
+    }
+    if (failure instanceof VaultException.NotFound) {
+      return ExitCode.NOT_FOUND;
+    }
+    if (failure instanceof VaultException.Conflict) {
+      return ExitCode.CONFLICT;
+    }
+    if (failure instanceof IllegalArgumentException) {
+      return ExitCode.USAGE;
+    }
+    return ExitCode.ERROR;
+  }
+
+  private static String messageOf(Exception failure) {
+    if (failure instanceof UserError || failure instanceof VaultException
+        || failure instanceof IllegalArgumentException) {
+      return failure.getMessage();
+    }
+    // Unexpected: name the type only; a library's message might quote data we were handling.
+    return "internal error (" + failure.getClass().getSimpleName() + "); rerun with --debug for details";
+  }
+
+  private static boolean debug(ParseResult parseResult) {
+    for (ParseResult result = parseResult; result != null; result = result.subcommand()) {
+      if (result.hasMatchedOption("--debug")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "failed" : message.replaceAll("[\\r\\n]+", " ");
+  }
+}

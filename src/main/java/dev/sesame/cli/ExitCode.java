@@ -1,0 +1,16 @@
+package dev.sesame.cli;
+
+/** The exit codes of DESIGN.md section 6. Scripts depend on these numbers: never renumber. */
+public final class ExitCode {
+  public static final int OK = 0;
+  public static final int ERROR = 1;
+  public static final int USAGE = 2;
+  public static final int WRONG_KEY = 3;
+  public static final int NOT_FOUND = 4;
+  public static final int CONFLICT = 5;
+  public static final int CHECK_FAILED = 6;
+  public static final int AWS_ERROR = 7;
+  public static final int SMTP_FAILED = 8;
+
+  private ExitCode() {}
+}

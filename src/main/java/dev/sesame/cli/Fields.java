@@ -1,0 +1,20 @@
+package dev.sesame.cli;
+
+import dev.sesame.vault.Credential;
+import java.util.List;
+
+/** The field names of DESIGN.md section 5, the only names `get --field` accepts. */
+final class Fields {
+  static final List<String> ALL = List.of(Credential.SMTP_HOST, Credential.SMTP_PORT,
+      Credential.SMTP_USERNAME, Credential.SMTP_PASSWORD, Credential.REGION, Credential.IAM_USER,
+      Credential.ACCESS_KEY_ID, Credential.SECRET_ACCESS_KEY, Credential.CREATED_AT);
+
+  private Fields() {}
+
+  static String check(String field) throws UserError {
+    if (!ALL.contains(field)) {
+      throw new UserError(ExitCode.USAGE, "unknown field " + field + " (one of " + String.join(", ", ALL) + ")");
+    }
+    return field;
+  }
+}

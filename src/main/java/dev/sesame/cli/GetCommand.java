@@ -1,0 +1,86 @@
+package dev.sesame.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sesame.vault.Label;
+import dev.sesame.vault.Vault;
+import dev.sesame.vault.VersionedCredential;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "get", mixinStandardHelpOptions = true,
+    description = {"Print one field of an entry to standard output (default: the SMTP password),",
+        "or the whole version as JSON with --output json."})
+final class GetCommand implements Callable<Integer> {
+  enum Output { value, json }
+
+  @Parameters(index = "0", paramLabel = "NAME")
+  String name;
+
+  @Option(names = "--field", paramLabel = "FIELD", defaultValue = "smtp_password",
+      description = "smtp_host, smtp_port, smtp_username, smtp_password, region, iam_user, access_key_id, "
+          + "secret_access_key or created_at (default: ${DEFAULT-VALUE}).")
+  String field;
+
+  @Option(names = "--label", paramLabel = "LABEL", defaultValue = "current",
+      description = "current, pending or previous (default: ${DEFAULT-VALUE}).")
+  String label;
+
+  @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "value",
+      description = "value or json (default: ${DEFAULT-VALUE}).")
+  Output output;
+
+  @Mixin
+  VaultOptions vault;
+
+  @Override
+  public Integer call() throws Exception {
+    Label wanted = Label.parse(label);
+    Fields.check(field);
+    try (Vault opened = vault.open()) {
+      VersionedCredential version = opened.get(name, wanted);
+      if (output == Output.json) {
+        Console.OUT.println(json(version));
+        return ExitCode.OK;
+      }
+      String value = version.allFields().get(field);
+      if (value == null) {
+        throw new UserError(ExitCode.NOT_FOUND, "entry " + name + " (" + version.credential().type().wireName()
+            + ") has no field " + field);
+      }
+      Console.OUT.println(value);
+      return ExitCode.OK;
+    }
+  }
+
+  private static String json(VersionedCredential version) throws IOException {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
+      json.useDefaultPrettyPrinter();
+      json.writeStartObject();
+      json.writeStringField("name", version.name());
+      json.writeNumberField("version", version.info().version());
+      json.writeStringField("type", version.credential().type().wireName());
+      json.writeArrayFieldStart("labels");
+      for (Label label : Label.values()) {
+        if (version.info().labels().contains(label)) {
+          json.writeString(label.wireName());
+        }
+      }
+      json.writeEndArray();
+      json.writeObjectFieldStart("fields");
+      for (Map.Entry<String, String> field : version.allFields().entrySet()) {
+        json.writeStringField(field.getKey(), field.getValue());
+      }
+      json.writeEndObject();
+      json.writeEndObject();
+    }
+    return out.toString();
+  }
+}

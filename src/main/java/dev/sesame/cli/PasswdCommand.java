@@ -1,0 +1,83 @@
+package dev.sesame.cli;
+
+import dev.sesame.vault.KeyFileKeySource;
+import dev.sesame.vault.KeySlot;
+import dev.sesame.vault.KeySource;
+import dev.sesame.vault.PassphraseKeySource;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "passwd", mixinStandardHelpOptions = true,
+    description = {"Add, replace or remove a key source. Only the data key is re-wrapped; entries are untouched.",
+        "By default the new source replaces the slot used to unlock; --add keeps it.",
+        "When both the unlock and the new passphrase come from stdin, the unlock one is line 1."})
+final class PasswdCommand implements Callable<Integer> {
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Change change;
+
+  static final class Change {
+    @Option(names = "--new-key-file", paramLabel = "FILE",
+        description = "New key file (created with mode 0600 if missing).")
+    Path newKeyFile;
+
+    @Option(names = "--new-passphrase-stdin", description = "Read the new passphrase from standard input.")
+    boolean newPassphraseStdin;
+
+    @Option(names = "--new-passphrase-file", paramLabel = "FILE", description = "Read the new passphrase from FILE.")
+    Path newPassphraseFile;
+
+    @Option(names = "--new-passphrase-prompt", description = "Prompt for the new passphrase on the terminal.")
+    boolean newPassphrasePrompt;
+
+    @Option(names = "--remove", paramLabel = "SLOT", description = "Remove key slot SLOT (see: list --key-slots).")
+    String removeSlot;
+  }
+
+  @Option(names = "--add", description = "Add the new source and keep the one used to unlock.")
+  boolean add;
+
+  @Mixin
+  VaultOptions vault;
+
+  @Mixin
+  KdfOptions kdf;
+
+  @Override
+  public Integer call() throws Exception {
+    List<KeySource> unlock = vault.unlockSources();
+    if (change.removeSlot != null) {
+      vault.update(unlock, v -> {
+        v.removeKeySlot(change.removeSlot);
+        return null;
+      });
+      Console.ERR.println("removed key slot " + change.removeSlot);
+      return ExitCode.OK;
+    }
+    KeySource next = newSource();
+    KeySlot added = vault.update(unlock, v -> {
+      KeySlot slot = v.addKeySource(next);
+      if (!add) {
+        v.removeKeySlot(v.openedSlotId());
+      }
+      return slot;
+    });
+    Console.ERR.println((add ? "added" : "replaced the unlocking slot with") + " key slot " + added.id()
+        + " (" + next.describe() + ")");
+    return ExitCode.OK;
+  }
+
+  private KeySource newSource() throws Exception {
+    if (change.newKeyFile != null) {
+      return KeyFileKeySource.createOrLoad(change.newKeyFile);
+    }
+    byte[] passphrase = Passphrases.read(Stdin.SYSTEM, change.newPassphraseStdin, change.newPassphraseFile,
+        "New passphrase: ", true)
+        .orElseThrow(() -> new UserError(ExitCode.USAGE, "no terminal to prompt for the new passphrase"));
+    return PassphraseKeySource.of(passphrase, kdf.params());
+  }
+}

@@ -1,0 +1,134 @@
+package dev.sesame.cli;
+
+import dev.sesame.crypto.Wipe;
+import dev.sesame.ses.SesRegions;
+import dev.sesame.ses.SmtpPassword;
+import dev.sesame.vault.Credential;
+import dev.sesame.vault.EntryNames;
+import dev.sesame.vault.EntryType;
+import dev.sesame.vault.KeySource;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "put", mixinStandardHelpOptions = true,
+    description = {"Store a credential as the new current version of NAME (the old one becomes previous).",
+        "SES form: an IAM access key; the SMTP username and password are derived from it.",
+        "Manual form: any SMTP relay's host, port and login.",
+        "Secrets come from standard input only; when the vault passphrase is also read from stdin,",
+        "it is the first line and the secret the second."})
+final class PutCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "NAME", description = "Entry name: letters, digits, '_' and '-'.")
+  String name;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Form form;
+
+  @Mixin
+  VaultOptions vault;
+
+  static final class Form {
+    @ArgGroup(exclusive = false, heading = "SES credential:%n")
+    SesForm ses;
+
+    @ArgGroup(exclusive = false, heading = "Manual SMTP credential:%n")
+    SmtpForm smtp;
+  }
+
+  static final class SesForm {
+    @Option(names = "--region", required = true, description = "SES region, e.g. eu-west-1.")
+    String region;
+
+    @Option(names = "--access-key-id", required = true, paramLabel = "ID",
+        description = "IAM access key id (becomes the SMTP username).")
+    String accessKeyId;
+
+    @Option(names = "--secret-stdin", required = true,
+        description = "Read the secret access key from standard input.")
+    boolean secretStdin;
+
+    @Option(names = "--iam-user", paramLabel = "USER", defaultValue = "",
+        description = "IAM user owning the key (needed later for rotation).")
+    String iamUser;
+
+    @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "587",
+        description = "SES SMTP port: 587, 25 or 2587 (STARTTLS), 465 or 2465 (TLS). Default: ${DEFAULT-VALUE}.")
+    int smtpPort;
+  }
+
+  static final class SmtpForm {
+    @Option(names = "--host", required = true, description = "SMTP server host name.")
+    String host;
+
+    @Option(names = "--port", required = true, description = "SMTP server port.")
+    int port;
+
+    @Option(names = "--smtp-username", required = true, paramLabel = "USER", description = "SMTP login.")
+    String username;
+
+    @Option(names = "--smtp-password-stdin", required = true,
+        description = "Read the SMTP password from standard input.")
+    boolean passwordStdin;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    EntryNames.check(name);
+    List<KeySource> sources = vault.unlockSources();
+    Credential credential = form.ses != null ? sesCredential(form.ses) : smtpCredential(form.smtp);
+    int version = vault.update(sources, v -> v.put(name, credential));
+    Console.ERR.println("stored " + name + " version " + version + " as current");
+    return ExitCode.OK;
+  }
+
+  private static Credential sesCredential(SesForm ses) throws UserError {
+    checkPort(ses.smtpPort);
+    if (!SesRegions.isKnown(ses.region)) {
+      Console.ERR.println("sesame: warning: region " + ses.region
+          + " is not in the known SES SMTP regions; check the name (the password is region-specific)");
+    }
+    byte[] secret = Stdin.SYSTEM.nextLine("secret access key");
+    try {
+      String secretText = new String(secret, StandardCharsets.UTF_8);
+      Map<String, String> fields = new HashMap<>();
+      fields.put(Credential.REGION, ses.region);
+      fields.put(Credential.IAM_USER, ses.iamUser);
+      fields.put(Credential.ACCESS_KEY_ID, ses.accessKeyId);
+      fields.put(Credential.SECRET_ACCESS_KEY, secretText);
+      fields.put(Credential.SMTP_USERNAME, ses.accessKeyId);
+      fields.put(Credential.SMTP_PASSWORD, SmtpPassword.derive(secretText, ses.region));
+      fields.put(Credential.SMTP_HOST, SesRegions.smtpHost(ses.region));
+      fields.put(Credential.SMTP_PORT, Integer.toString(ses.smtpPort));
+      return Credential.of(EntryType.SES, fields);
+    } finally {
+      Wipe.bytes(secret);
+    }
+  }
+
+  private static Credential smtpCredential(SmtpForm smtp) throws UserError {
+    checkPort(smtp.port);
+    byte[] password = Stdin.SYSTEM.nextLine("SMTP password");
+    try {
+      return Credential.of(EntryType.SMTP, Map.of(
+          Credential.SMTP_HOST, smtp.host,
+          Credential.SMTP_PORT, Integer.toString(smtp.port),
+          Credential.SMTP_USERNAME, smtp.username,
+          Credential.SMTP_PASSWORD, new String(password, StandardCharsets.UTF_8)));
+    } finally {
+      Wipe.bytes(password);
+    }
+  }
+
+  private static void checkPort(int port) throws UserError {
+    if (port < 1 || port > 65535) {
+      throw new UserError(ExitCode.USAGE, "port must be 1..65535");
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.sesame.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The `sesame` command: only the tree of verbs and the options every verb shares. */
+@Command(name = "sesame",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Keeps Amazon SES SMTP credentials sealed, rotates them, and renders them into mail-server config.",
+    subcommands = {
+        InitCommand.class,
+        PutCommand.class,
+        GetCommand.class,
+        ListCommand.class,
+        RmCommand.class,
+        RekeyCommand.class,
+        PasswdCommand.class,
+        SmtpPasswordCommand.class,
+        picocli.CommandLine.HelpCommand.class,
+    },
+    footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 wrong key or vault authentication failed, 4 not found,",
+        "5 locked or conflict, 6 check failed, 7 AWS error, 8 SMTP verification failed."})
+public final class SesameCommand {
+  @Option(names = "--debug", scope = ScopeType.INHERIT,
+      description = "Print stack traces on failure (never secrets).")
+  boolean debug;
+}

@@ -1,0 +1,68 @@
+package dev.sesame.cli;
+
+import dev.sesame.crypto.Wipe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Secrets read from standard input, one per line, in the order the command documents (for
+ * example: unlock passphrase, then new passphrase, then the secret). A final line needs no
+ * newline; a trailing "\r" is dropped so files edited on Windows work.
+ */
+final class Stdin {
+  /** The one reader of this process's stdin: a second reader would lose buffered bytes. */
+  static final Stdin SYSTEM = new Stdin(System.in);
+
+  private static final int MAX_LINE = 64 * 1024;
+  private final InputStream in;
+  private boolean exhausted;
+
+  Stdin(InputStream in) {
+    this.in = in;
+  }
+
+  /** The next line as UTF-8 bytes (the caller wipes it), or an error naming WHAT if none is left. */
+  byte[] nextLine(String what) throws UserError {
+    if (exhausted) {
+      throw new UserError(ExitCode.USAGE, what + " expected on standard input, but it ended");
+    }
+    byte[] buffer = new byte[256];
+    int length = 0;
+    try {
+      while (true) {
+        int next = in.read();
+        if (next == -1) {
+          exhausted = true;
+          if (length == 0) {
+            throw new UserError(ExitCode.USAGE, what + " expected on standard input, but it was empty");
+          }
+          break;
+        }
+        if (next == '\n') {
+          break;
+        }
+        if (length == buffer.length) {
+          if (length >= MAX_LINE) {
+            throw new UserError(ExitCode.USAGE, what + " on standard input is too long");
+          }
+          byte[] larger = Arrays.copyOf(buffer, length * 2);
+          Wipe.bytes(buffer);
+          buffer = larger;
+        }
+        buffer[length++] = (byte) next;
+      }
+    } catch (IOException e) {
+      throw new UserError(ExitCode.ERROR, "cannot read " + what + " from standard input: " + e.getMessage());
+    }
+    if (length > 0 && buffer[length - 1] == '\r') {
+      length--;
+    }
+    byte[] line = Arrays.copyOf(buffer, length);
+    Wipe.bytes(buffer);
+    if (line.length == 0) {
+      throw new UserError(ExitCode.USAGE, what + " on standard input is empty");
+    }
+    return line;
+  }
+}

@@ -1,0 +1,48 @@
+package dev.sesame.cli;
+
+import dev.sesame.vault.KeySource;
+import dev.sesame.vault.Vault;
+import dev.sesame.vault.VaultException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Which vault, how to unlock it, and how long to wait for another writer. */
+final class VaultOptions {
+  @Option(names = "--vault", paramLabel = "FILE", defaultValue = "${env:SESAME_VAULT}",
+      description = "Vault file. Default: $SESAME_VAULT.")
+  Path vault;
+
+  @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "30",
+      description = "How long to wait for another writer (default: ${DEFAULT-VALUE}).")
+  int lockTimeoutSeconds;
+
+  @Mixin
+  KeyOptions keys;
+
+  Path vaultPath() throws UserError {
+    if (vault == null || vault.toString().isEmpty()) {
+      throw new UserError(ExitCode.USAGE, "no vault given: use --vault FILE or set SESAME_VAULT");
+    }
+    return vault;
+  }
+
+  List<KeySource> unlockSources() throws UserError, VaultException {
+    return keys.unlockSources(Stdin.SYSTEM, "Passphrase for " + vaultPath() + ": ");
+  }
+
+  Vault open() throws UserError, VaultException {
+    return Vault.open(vaultPath(), unlockSources());
+  }
+
+  <T> T update(Vault.Edit<T> edit) throws UserError, VaultException {
+    return update(unlockSources(), edit);
+  }
+
+  /** For commands that read more from stdin after the unlock passphrase (which comes first). */
+  <T> T update(List<KeySource> sources, Vault.Edit<T> edit) throws UserError, VaultException {
+    return Vault.update(vaultPath(), sources, Duration.ofSeconds(lockTimeoutSeconds), edit);
+  }
+}

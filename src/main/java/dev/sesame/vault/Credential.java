@@ -1,0 +1,92 @@
+package dev.sesame.vault;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The plaintext of one entry version: an SES or manual SMTP credential. Its {@code toString()}
+ * never shows a value, so a log line or an exception message cannot leak one by accident.
+ */
+public final class Credential {
+  public static final String SMTP_HOST = "smtp_host";
+  public static final String SMTP_PORT = "smtp_port";
+  public static final String SMTP_USERNAME = "smtp_username";
+  public static final String SMTP_PASSWORD = "smtp_password";
+  public static final String REGION = "region";
+  public static final String IAM_USER = "iam_user";
+  public static final String ACCESS_KEY_ID = "access_key_id";
+  public static final String SECRET_ACCESS_KEY = "secret_access_key";
+  /** Not sealed: comes from the version's index record. */
+  public static final String CREATED_AT = "created_at";
+
+  /** Fields whose values are secrets: masked in listings and dry runs. */
+  public static final Set<String> SECRET_FIELDS = Set.of(SMTP_PASSWORD, SECRET_ACCESS_KEY);
+
+  private final EntryType type;
+  private final Map<String, String> fields;
+
+  private Credential(EntryType type, Map<String, String> fields) {
+    this.type = type;
+    this.fields = Collections.unmodifiableMap(fields);
+  }
+
+  /**
+   * A credential of TYPE holding exactly TYPE's fields. Missing or unexpected fields are refused;
+   * an empty IAM user is allowed (it is optional on the command line).
+   */
+  public static Credential of(EntryType type, Map<String, String> values) {
+    Map<String, String> ordered = new LinkedHashMap<>();
+    for (String field : type.fields()) {
+      String value = values.get(field);
+      if (value == null) {
+        throw new IllegalArgumentException("a " + type.wireName() + " credential needs field " + field);
+      }
+      ordered.put(field, value);
+    }
+    for (String field : values.keySet()) {
+      if (!ordered.containsKey(field)) {
+        throw new IllegalArgumentException("a " + type.wireName() + " credential has no field " + field);
+      }
+    }
+    return new Credential(type, ordered);
+  }
+
+  public EntryType type() {
+    return type;
+  }
+
+  /** The sealed fields in canonical order. */
+  public Map<String, String> fields() {
+    return fields;
+  }
+
+  public Optional<String> field(String name) {
+    return Optional.ofNullable(fields.get(name));
+  }
+
+  /** All fields of this version including {@code created_at}, for rendering and {@code get}. */
+  public Map<String, String> fieldsWithCreatedAt(Instant createdAt) {
+    Map<String, String> all = new LinkedHashMap<>(fields);
+    all.put(CREATED_AT, createdAt.toString());
+    return all;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Credential that && type == that.type && fields.equals(that.fields);
+  }
+
+  @Override
+  public int hashCode() {
+    return type.hashCode() * 31 + fields.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Credential[" + type.wireName() + ", REDACTED]";
+  }
+}

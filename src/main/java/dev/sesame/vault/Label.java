@@ -1,0 +1,27 @@
+package dev.sesame.vault;
+
+import java.util.Locale;
+
+/**
+ * Staging labels of an entry version, after Secrets Manager's AWSCURRENT / AWSPENDING /
+ * AWSPREVIOUS. Each label is on at most one version of an entry.
+ */
+public enum Label {
+  CURRENT,
+  PENDING,
+  PREVIOUS;
+
+  /** The name as written in the vault file and on the command line. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Label parse(String text) {
+    for (Label label : values()) {
+      if (label.wireName().equals(text)) {
+        return label;
+      }
+    }
+    throw new IllegalArgumentException("unknown label '" + text + "' (expected current, pending or previous)");
+  }
+}

@@ -1,0 +1,95 @@
+package dev.sesame.vault;
+
+import dev.sesame.crypto.Argon2id;
+import dev.sesame.crypto.Randomness;
+import dev.sesame.crypto.Wipe;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A passphrase stretched with Argon2id into the key that wraps the data key. Salt and cost
+ * parameters are stored in the slot, so stronger defaults later do not break old vaults.
+ */
+public final class PassphraseKeySource implements KeySource {
+  public static final String TYPE = "passphrase";
+  static final int SALT_BYTES = 16;
+  /** The weakest parameters a vault will be opened with: anything less is likely tampering. */
+  static final int MIN_MEMORY_KIB = 8 * 1024;
+
+  private final byte[] passphraseUtf8;
+  private final Argon2id.Params paramsForNewSlots;
+
+  private PassphraseKeySource(byte[] passphraseUtf8, Argon2id.Params paramsForNewSlots) {
+    this.passphraseUtf8 = passphraseUtf8;
+    this.paramsForNewSlots = paramsForNewSlots;
+  }
+
+  /** Takes ownership of PASSPHRASE_UTF8 (the caller must not wipe it while this source is used). */
+  public static PassphraseKeySource of(byte[] passphraseUtf8, Argon2id.Params paramsForNewSlots) {
+    if (passphraseUtf8.length == 0) {
+      throw new IllegalArgumentException("the passphrase is empty");
+    }
+    return new PassphraseKeySource(passphraseUtf8, paramsForNewSlots);
+  }
+
+  public static PassphraseKeySource of(byte[] passphraseUtf8) {
+    return of(passphraseUtf8, Argon2id.DEFAULT);
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public String describe() {
+    return "passphrase";
+  }
+
+  @Override
+  public KeySlot wrap(String vaultId, byte[] dataKey) {
+    byte[] salt = Randomness.bytes(SALT_BYTES);
+    Map<String, String> params = new TreeMap<>();
+    params.put("kdf", "argon2id");
+    params.put("m", Integer.toString(paramsForNewSlots.memoryKiB()));
+    params.put("t", Integer.toString(paramsForNewSlots.iterations()));
+    params.put("p", Integer.toString(paramsForNewSlots.parallelism()));
+    params.put("salt", Base64.getEncoder().encodeToString(salt));
+    byte[] kek = Argon2id.derive(passphraseUtf8, salt, paramsForNewSlots, 32);
+    try {
+      return SlotCipher.wrap(kek, vaultId, TYPE, params, dataKey);
+    } finally {
+      Wipe.bytes(kek);
+    }
+  }
+
+  @Override
+  public Optional<byte[]> unwrap(String vaultId, KeySlot slot) throws VaultException {
+    if (!"argon2id".equals(slot.param("kdf"))) {
+      throw new VaultException.Corrupt("key slot " + slot.id() + " names an unknown KDF");
+    }
+    Argon2id.Params params = storedParams(slot);
+    byte[] salt = Codec.base64(slot.param("salt"), "salt of key slot " + slot.id());
+    byte[] kek = Argon2id.derive(passphraseUtf8, salt, params, 32);
+    try {
+      return SlotCipher.unwrap(kek, vaultId, slot);
+    } finally {
+      Wipe.bytes(kek);
+    }
+  }
+
+  /** The Argon2id parameters a slot was made with; refuses values too weak or absurdly large. */
+  public static Argon2id.Params storedParams(KeySlot slot) throws VaultException.Corrupt {
+    int memoryKiB = Codec.boundedInt(slot.param("m"), MIN_MEMORY_KIB, 4 * 1024 * 1024, "Argon2id memory");
+    int iterations = Codec.boundedInt(slot.param("t"), 1, 64, "Argon2id iterations");
+    int parallelism = Codec.boundedInt(slot.param("p"), 1, 64, "Argon2id parallelism");
+    return new Argon2id.Params(memoryKiB, iterations, parallelism);
+  }
+
+  /** Wipes the passphrase; the source is unusable afterwards. */
+  public void destroy() {
+    Wipe.bytes(passphraseUtf8);
+  }
+}

@@ -1,0 +1,333 @@
+package dev.sesame.vault;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads and writes the vault file (docs/vault-format.md) with Jackson's streaming API, which
+ * starts much faster than databind. Reading is strict: unknown, missing or duplicate fields,
+ * wrong types and non-canonical values are refused, so a byte changed anywhere either breaks
+ * parsing, breaks the MAC, or touched only insignificant whitespace.
+ */
+final class VaultCodec {
+  static final JsonFactory JSON = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
+  private VaultCodec() {}
+
+  static byte[] write(VaultDocument doc) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.setPrettyPrinter(new DefaultPrettyPrinter()
+          .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+          .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+      json.writeStartObject();
+      json.writeStringField("format", VaultDocument.FORMAT);
+      json.writeStringField("vault_id", doc.vaultId);
+      json.writeNumberField("max_versions", doc.maxVersions);
+      json.writeArrayFieldStart("key_slots");
+      for (KeySlot slot : doc.slots) {
+        json.writeStartObject();
+        json.writeStringField("id", slot.id());
+        json.writeStringField("type", slot.type());
+        json.writeObjectFieldStart("params");
+        for (Map.Entry<String, String> param : slot.params().entrySet()) {
+          json.writeStringField(param.getKey(), param.getValue());
+        }
+        json.writeEndObject();
+        json.writeStringField("wrapped_key", Codec.base64(slot.wrappedKey()));
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("entries");
+      for (Map.Entry<String, List<StoredVersion>> entry : doc.entries.entrySet()) {
+        json.writeStartObject();
+        json.writeStringField("name", entry.getKey());
+        json.writeArrayFieldStart("versions");
+        for (StoredVersion version : entry.getValue()) {
+          json.writeStartObject();
+          json.writeNumberField("version", version.version());
+          json.writeStringField("type", version.type().wireName());
+          json.writeStringField("created_at", version.createdAt().toString());
+          json.writeArrayFieldStart("labels");
+          for (Label label : version.orderedLabels()) {
+            json.writeString(label.wireName());
+          }
+          json.writeEndArray();
+          json.writeStringField("sealed", Codec.base64(version.sealed()));
+          json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeStringField("mac", Codec.base64(doc.mac));
+      json.writeEndObject();
+      json.writeRaw('\n');
+    } catch (IOException e) {
+      throw new IllegalStateException("writing JSON to memory failed", e);
+    }
+    return out.toByteArray();
+  }
+
+  static VaultDocument read(byte[] bytes) throws VaultException.Corrupt {
+    try (JsonParser json = JSON.createParser(bytes)) {
+      VaultDocument doc = readDocument(json);
+      if (json.nextToken() != null) {
+        throw corrupt("content after the end of the vault object");
+      }
+      return doc;
+    } catch (IOException e) {
+      throw new VaultException.Corrupt("vault file is damaged or not a vault (invalid JSON)", e);
+    }
+  }
+
+  private static VaultDocument readDocument(JsonParser json) throws IOException, VaultException.Corrupt {
+    expect(json.nextToken(), JsonToken.START_OBJECT, "the vault");
+    Map<String, Object> fields = new LinkedHashMap<>();
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String field = json.currentName();
+      json.nextToken();
+      switch (field) {
+        case "format" -> {
+          String format = text(json, "format");
+          if (!VaultDocument.FORMAT.equals(format)) {
+            throw corrupt("unsupported format (expected " + VaultDocument.FORMAT + ")");
+          }
+          fields.put(field, format);
+        }
+        case "vault_id" -> fields.put(field, vaultId(text(json, "vault_id")));
+        case "max_versions" -> fields.put(field, integer(json, "max_versions", 3, 1000));
+        case "key_slots" -> fields.put(field, readSlots(json));
+        case "entries" -> fields.put(field, readEntries(json));
+        case "mac" -> fields.put(field, Codec.base64(text(json, "mac"), "mac"));
+        default -> throw corrupt("unknown field '" + field + "'");
+      }
+    }
+    for (String required : List.of("format", "vault_id", "max_versions", "key_slots", "entries", "mac")) {
+      if (!fields.containsKey(required)) {
+        throw corrupt("field '" + required + "' is missing");
+      }
+    }
+    @SuppressWarnings("unchecked")
+    List<KeySlot> slots = (List<KeySlot>) fields.get("key_slots");
+    @SuppressWarnings("unchecked")
+    Map<String, List<StoredVersion>> entries = (Map<String, List<StoredVersion>>) fields.get("entries");
+    return new VaultDocument((String) fields.get("vault_id"), (Integer) fields.get("max_versions"),
+        slots, entries, (byte[]) fields.get("mac"));
+  }
+
+  private static List<KeySlot> readSlots(JsonParser json) throws IOException, VaultException.Corrupt {
+    expect(json.currentToken(), JsonToken.START_ARRAY, "key_slots");
+    List<KeySlot> slots = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    while (json.nextToken() == JsonToken.START_OBJECT) {
+      String id = null;
+      String type = null;
+      Map<String, String> params = null;
+      byte[] wrapped = null;
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String field = json.currentName();
+        json.nextToken();
+        switch (field) {
+          case "id" -> id = text(json, "key slot id");
+          case "type" -> type = text(json, "key slot type");
+          case "params" -> params = readParams(json);
+          case "wrapped_key" -> wrapped = Codec.base64(text(json, "wrapped_key"), "wrapped_key");
+          default -> throw corrupt("unknown key slot field '" + field + "'");
+        }
+      }
+      if (id == null || type == null || params == null || wrapped == null) {
+        throw corrupt("a key slot lacks id, type, params or wrapped_key");
+      }
+      if (!ids.add(id)) {
+        throw corrupt("key slot " + id + " appears twice");
+      }
+      slots.add(new KeySlot(id, type, params, wrapped));
+    }
+    expect(json.currentToken(), JsonToken.END_ARRAY, "key_slots");
+    if (slots.isEmpty()) {
+      throw corrupt("the vault has no key slot");
+    }
+    return slots;
+  }
+
+  private static Map<String, String> readParams(JsonParser json) throws IOException, VaultException.Corrupt {
+    expect(json.currentToken(), JsonToken.START_OBJECT, "params");
+    Map<String, String> params = new TreeMap<>();
+    String previous = null;
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String name = json.currentName();
+      // Written sorted; insisting on it keeps one canonical spelling of a slot.
+      if (previous != null && previous.compareTo(name) >= 0) {
+        throw corrupt("key slot params are not in canonical order");
+      }
+      previous = name;
+      json.nextToken();
+      params.put(name, text(json, "param " + name));
+    }
+    return params;
+  }
+
+  private static Map<String, List<StoredVersion>> readEntries(JsonParser json)
+      throws IOException, VaultException.Corrupt {
+    expect(json.currentToken(), JsonToken.START_ARRAY, "entries");
+    Map<String, List<StoredVersion>> entries = new TreeMap<>();
+    String previousName = null;
+    while (json.nextToken() == JsonToken.START_OBJECT) {
+      String name = null;
+      List<StoredVersion> versions = null;
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String field = json.currentName();
+        json.nextToken();
+        switch (field) {
+          case "name" -> name = EntryNames.checkStored(text(json, "entry name"));
+          case "versions" -> versions = readVersions(json);
+          default -> throw corrupt("unknown entry field '" + field + "'");
+        }
+      }
+      if (name == null || versions == null) {
+        throw corrupt("an entry lacks name or versions");
+      }
+      if (previousName != null && previousName.compareTo(name) >= 0) {
+        throw corrupt("entries are not in canonical order");
+      }
+      previousName = name;
+      entries.put(name, versions);
+    }
+    expect(json.currentToken(), JsonToken.END_ARRAY, "entries");
+    return entries;
+  }
+
+  private static List<StoredVersion> readVersions(JsonParser json) throws IOException, VaultException.Corrupt {
+    expect(json.currentToken(), JsonToken.START_ARRAY, "versions");
+    List<StoredVersion> versions = new ArrayList<>();
+    while (json.nextToken() == JsonToken.START_OBJECT) {
+      Integer number = null;
+      EntryType type = null;
+      Instant createdAt = null;
+      Set<Label> labels = null;
+      byte[] sealed = null;
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String field = json.currentName();
+        json.nextToken();
+        switch (field) {
+          case "version" -> number = integer(json, "version", 1, Integer.MAX_VALUE);
+          case "type" -> type = entryType(text(json, "type"));
+          case "created_at" -> createdAt = instant(text(json, "created_at"));
+          case "labels" -> labels = readLabels(json);
+          case "sealed" -> sealed = Codec.base64(text(json, "sealed"), "sealed");
+          default -> throw corrupt("unknown version field '" + field + "'");
+        }
+      }
+      if (number == null || type == null || createdAt == null || labels == null || sealed == null) {
+        throw corrupt("a version lacks version, type, created_at, labels or sealed");
+      }
+      if (!versions.isEmpty() && versions.get(versions.size() - 1).version() >= number) {
+        throw corrupt("versions are not in ascending order");
+      }
+      versions.add(new StoredVersion(number, type, createdAt, labels, sealed));
+    }
+    expect(json.currentToken(), JsonToken.END_ARRAY, "versions");
+    if (versions.isEmpty()) {
+      throw corrupt("an entry has no versions");
+    }
+    return versions;
+  }
+
+  private static Set<Label> readLabels(JsonParser json) throws IOException, VaultException.Corrupt {
+    expect(json.currentToken(), JsonToken.START_ARRAY, "labels");
+    EnumSet<Label> labels = EnumSet.noneOf(Label.class);
+    Label previous = null;
+    while (json.nextToken() == JsonToken.VALUE_STRING) {
+      Label label;
+      try {
+        label = Label.parse(json.getText());
+      } catch (IllegalArgumentException e) {
+        throw corrupt("unknown label");
+      }
+      if (previous != null && previous.compareTo(label) >= 0) {
+        throw corrupt("labels are repeated or not in canonical order");
+      }
+      previous = label;
+      labels.add(label);
+    }
+    expect(json.currentToken(), JsonToken.END_ARRAY, "labels");
+    return labels;
+  }
+
+  private static String vaultId(String text) throws VaultException.Corrupt {
+    if (!text.matches("[0-9a-f]{32}")) {
+      throw corrupt("vault_id is not 32 lower-case hex digits");
+    }
+    return text;
+  }
+
+  private static EntryType entryType(String text) throws VaultException.Corrupt {
+    try {
+      return EntryType.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw corrupt("unknown entry type");
+    }
+  }
+
+  private static Instant instant(String text) throws VaultException.Corrupt {
+    try {
+      Instant instant = Instant.parse(text);
+      if (!instant.toString().equals(text)) {
+        throw corrupt("created_at is not in canonical form");
+      }
+      return instant;
+    } catch (DateTimeParseException e) {
+      throw corrupt("created_at is not a timestamp");
+    }
+  }
+
+  private static String text(JsonParser json, String what) throws IOException, VaultException.Corrupt {
+    if (json.currentToken() != JsonToken.VALUE_STRING) {
+      throw corrupt(what + " is not a string");
+    }
+    return json.getText();
+  }
+
+  private static int integer(JsonParser json, String what, int min, int max)
+      throws IOException, VaultException.Corrupt {
+    if (json.currentToken() != JsonToken.VALUE_NUMBER_INT
+        || json.getNumberType() != JsonParser.NumberType.INT) {
+      throw corrupt(what + " is not an integer");
+    }
+    int value = json.getIntValue();
+    if (value < min || value > max) {
+      throw corrupt(what + " is out of range");
+    }
+    return value;
+  }
+
+  private static void expect(JsonToken actual, JsonToken expected, String what) throws VaultException.Corrupt {
+    if (actual != expected) {
+      throw corrupt(what + " is malformed");
+    }
+  }
+
+  private static VaultException.Corrupt corrupt(String detail) {
+    return new VaultException.Corrupt("vault file is damaged: " + detail);
+  }
+}
