@@ -208,11 +208,57 @@ public final class Vault implements AutoCloseable {
     checkEditable();
     EntryNames.check(name);
     List<StoredVersion> versions = doc.entries.computeIfAbsent(name, n -> new ArrayList<>());
+    refuseIfPending(name, versions);
+    shiftLabels(versions);
+    return addVersion(name, versions, credential, Label.CURRENT);
+  }
+
+  /**
+   * Stores CREDENTIAL as the pending version of NAME (the rotation's create step); current is
+   * untouched until {@link #promotePending}. Refused if a pending version already exists.
+   */
+  public int putPending(String name, Credential credential) throws VaultException {
+    checkEditable();
+    EntryNames.check(name);
+    List<StoredVersion> versions = doc.entries.computeIfAbsent(name, n -> new ArrayList<>());
+    refuseIfPending(name, versions);
+    return addVersion(name, versions, credential, Label.PENDING);
+  }
+
+  /** The rotation's finish step: pending becomes current, current previous. */
+  public void promotePending(String name) throws VaultException {
+    checkEditable();
+    List<StoredVersion> versions = versions(name);
+    int index = versions.indexOf(pendingOf(name, versions));
+    shiftLabels(versions);
+    versions.set(index, versions.get(index).withLabels(Set.of(Label.CURRENT)));
+    purgeOldVersions(versions);
+  }
+
+  /** Abandons a rotation: the pending version is deleted, current and previous stay. */
+  public void dropPending(String name) throws VaultException {
+    checkEditable();
+    List<StoredVersion> versions = versions(name);
+    versions.remove(pendingOf(name, versions));
+    if (versions.isEmpty()) {
+      doc.entries.remove(name);
+    }
+  }
+
+  private static StoredVersion pendingOf(String name, List<StoredVersion> versions) throws VaultException.NotFound {
+    return versions.stream().filter(v -> v.labels().contains(Label.PENDING)).findFirst()
+        .orElseThrow(() -> new VaultException.NotFound("entry " + name + " has no pending version"));
+  }
+
+  private static void refuseIfPending(String name, List<StoredVersion> versions) throws VaultException.Conflict {
     if (versions.stream().anyMatch(v -> v.labels().contains(Label.PENDING))) {
       throw new VaultException.Conflict("entry " + name
           + " has a pending rotation; resume it or run: sesame rotate " + name + " --abort");
     }
-    int number = versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
+  }
+
+  /** current -> previous, previous -> unlabelled; pending is left alone. */
+  private static void shiftLabels(List<StoredVersion> versions) {
     for (int i = 0; i < versions.size(); i++) {
       StoredVersion old = versions.get(i);
       EnumSet<Label> labels = old.orderedLabels();
@@ -222,9 +268,12 @@ public final class Vault implements AutoCloseable {
       }
       versions.set(i, old.withLabels(labels));
     }
+  }
+
+  private int addVersion(String name, List<StoredVersion> versions, Credential credential, Label label) {
+    int number = versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    versions.add(new StoredVersion(number, credential.type(), now, EnumSet.of(Label.CURRENT),
-        seal(name, number, credential)));
+    versions.add(new StoredVersion(number, credential.type(), now, EnumSet.of(label), seal(name, number, credential)));
     purgeOldVersions(versions);
     return number;
   }
