@@ -13,7 +13,12 @@ import picocli.CommandLine.ParseResult;
 final class ErrorHandler implements IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(Exception failure, CommandLine command, ParseResult parseResult) {
-    if (debug(parseResult)) {
+    return report(failure, debug(parseResult));
+  }
+
+  /** Prints FAILURE as one line (and its stack trace when DEBUG) and returns its exit code. */
+  static int report(Exception failure, boolean debug) {
+    if (debug) {
       failure.printStackTrace(Console.ERR);
     }
     Console.ERR.println("sesame: " + oneLine(messageOf(failure)));

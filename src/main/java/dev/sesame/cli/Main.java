@@ -12,6 +12,10 @@ public final class Main {
 
   /** Runs one command line and returns its exit code (tests call this in-process). */
   public static int run(String... args) {
+    java.util.Optional<Integer> fast = FastGet.tryRun(args);
+    if (fast.isPresent()) {
+      return fast.get();
+    }
     CommandLine commandLine = new CommandLine(new SesameCommand());
     commandLine.setOut(new java.io.PrintWriter(Console.OUT, true));
     commandLine.setErr(new java.io.PrintWriter(Console.ERR, true));

@@ -1,0 +1,87 @@
+package dev.sesame.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A picocli-free path for the plainest `get` calls, which pipelines make most often. picocli is
+ * compiled for Java 5, so the class-data archive cannot hold it, and building its model costs
+ * more than the rest of `get` together (DESIGN.md section 8). This parser accepts only
+ * `get NAME [--field F] [--label L] [--output O] [--vault V] [--key-file K]` (also in --opt=value
+ * form) and fills the same {@link GetCommand} picocli would; anything else, including help,
+ * passphrase options, --debug and every mistake, goes to picocli for its full handling.
+ */
+final class FastGet {
+  private FastGet() {}
+
+  static Optional<Integer> tryRun(String[] args) {
+    Optional<GetCommand> command = parse(args);
+    if (command.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(command.get().call());
+    } catch (Exception failure) {
+      return Optional.of(ErrorHandler.report(failure, false));
+    }
+  }
+
+  static Optional<GetCommand> parse(String[] args) {
+    if (args.length < 2 || !args[0].equals("get")) {
+      return Optional.empty();
+    }
+    GetCommand command = new GetCommand();
+    command.field = "smtp_password";
+    command.label = "current";
+    command.output = GetCommand.Output.value;
+    command.vault = new VaultOptions();
+    command.vault.keys = new KeyOptions();
+    command.vault.vault = pathOrNull(System.getenv("SESAME_VAULT"));
+    command.vault.keys.keyFile = pathOrNull(System.getenv("SESAME_KEY_FILE"));
+    for (int i = 1; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("-")) {
+        if (command.name != null) {
+          return Optional.empty();
+        }
+        command.name = arg;
+        continue;
+      }
+      String option = arg;
+      String value;
+      int equals = arg.indexOf('=');
+      if (equals > 0) {
+        option = arg.substring(0, equals);
+        value = arg.substring(equals + 1);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        return Optional.empty();
+      }
+      switch (option) {
+        case "--field" -> command.field = value;
+        case "--label" -> command.label = value;
+        case "--vault" -> command.vault.vault = Path.of(value);
+        case "--key-file" -> command.vault.keys.keyFile = Path.of(value);
+        case "--output" -> {
+          if (!value.equals("value") && !value.equals("json")) {
+            return Optional.empty();
+          }
+          command.output = GetCommand.Output.valueOf(value);
+        }
+        default -> {
+          return Optional.empty();
+        }
+      }
+    }
+    // Without a key file the user may need a prompt or stdin handling: leave that to picocli.
+    if (command.name == null || command.vault.keys.keyFile() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(command);
+  }
+
+  private static Path pathOrNull(String value) {
+    return value == null || value.isEmpty() ? null : Path.of(value);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.sesame.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The picocli-free `get` parser fills exactly what picocli would, and declines everything else. */
+class FastGetTest {
+  @Test
+  void plainGetsAreParsedLikePicocliWould() {
+    for (List<String> args : List.of(
+        List.of("get", "prod", "--key-file", "k", "--vault", "v"),
+        List.of("get", "--vault=v", "prod", "--key-file=k", "--field", "smtp_username"),
+        List.of("get", "prod", "--vault", "v", "--key-file", "k", "--label", "previous", "--output", "json"))) {
+      GetCommand fast = FastGet.parse(args.toArray(String[]::new)).orElseThrow();
+      GetCommand slow = viaPicocli(args);
+      assertThat(fast.name).as("%s", args).isEqualTo(slow.name);
+      assertThat(fast.field).isEqualTo(slow.field);
+      assertThat(fast.label).isEqualTo(slow.label);
+      assertThat(fast.output).isEqualTo(slow.output);
+      assertThat(fast.vault.vault).isEqualTo(slow.vault.vault);
+      assertThat(fast.vault.keys.keyFile()).isEqualTo(slow.vault.keys.keyFile());
+    }
+  }
+
+  @Test
+  void anythingUnusualIsLeftToPicocli() {
+    for (List<String> args : List.of(
+        List.of("get"),
+        List.of("get", "--help"),
+        List.of("get", "prod", "-h", "--key-file", "k"),
+        List.of("get", "prod", "--key-file", "k", "--debug"),
+        List.of("get", "prod", "--passphrase-stdin"),
+        List.of("get", "prod", "--key-file", "k", "--passphrase-file", "p"),
+        List.of("get", "prod", "other", "--key-file", "k"),
+        List.of("get", "prod", "--key-file"),
+        List.of("get", "prod", "--key-file", "k", "--output", "yaml"),
+        List.of("get", "prod", "--key-file", "k", "--lock-timeout", "3"),
+        List.of("list", "--key-file", "k"))) {
+      assertThat(FastGet.parse(args.toArray(String[]::new))).as("%s", args).isEmpty();
+    }
+  }
+
+  private static GetCommand viaPicocli(List<String> args) {
+    CommandLine.ParseResult result = new CommandLine(new SesameCommand()).parseArgs(args.toArray(String[]::new));
+    return (GetCommand) result.subcommand().commandSpec().userObject();
+  }
+}
