@@ -242,6 +242,7 @@ public final class Vault implements AutoCloseable {
     versions.remove(pendingOf(name, versions));
     if (versions.isEmpty()) {
       doc.entries.remove(name);
+      doc.states.remove(name);
     }
   }
 
@@ -278,11 +279,32 @@ public final class Vault implements AutoCloseable {
     return number;
   }
 
-  /** Removes NAME and all its versions. */
+  /** Removes NAME, all its versions and its state. */
   public void remove(String name) throws VaultException {
     checkEditable();
     if (doc.entries.remove(name) == null) {
       throw new VaultException.NotFound("no entry named " + name);
+    }
+    doc.states.remove(name);
+  }
+
+  /**
+   * The entry's state map: clear-text, MAC-authenticated bookkeeping owned by the layer above
+   * (a rotation's token and step). Empty when none. Never put secrets here.
+   */
+  public Map<String, String> entryState(String name) throws VaultException.NotFound {
+    versions(name);
+    return Map.copyOf(doc.states.getOrDefault(name, new java.util.TreeMap<>()));
+  }
+
+  /** Replaces the entry's state map; an empty map clears it. */
+  public void setEntryState(String name, Map<String, String> state) throws VaultException {
+    checkEditable();
+    versions(name);
+    if (state.isEmpty()) {
+      doc.states.remove(name);
+    } else {
+      doc.states.put(name, new java.util.TreeMap<>(state));
     }
   }
 

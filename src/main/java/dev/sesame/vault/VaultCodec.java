@@ -76,6 +76,14 @@ final class VaultCodec {
           json.writeEndObject();
         }
         json.writeEndArray();
+        Map<String, String> state = doc.states.get(entry.getKey());
+        if (state != null && !state.isEmpty()) {
+          json.writeObjectFieldStart("state");
+          for (Map.Entry<String, String> item : state.entrySet()) {
+            json.writeStringField(item.getKey(), item.getValue());
+          }
+          json.writeEndObject();
+        }
         json.writeEndObject();
       }
       json.writeEndArray();
@@ -103,6 +111,7 @@ final class VaultCodec {
   private static VaultDocument readDocument(JsonParser json) throws IOException, VaultException.Corrupt {
     expect(json.nextToken(), JsonToken.START_OBJECT, "the vault");
     Map<String, Object> fields = new LinkedHashMap<>();
+    Map<String, TreeMap<String, String>> states = new TreeMap<>();
     while (json.nextToken() == JsonToken.FIELD_NAME) {
       String field = json.currentName();
       json.nextToken();
@@ -117,7 +126,7 @@ final class VaultCodec {
         case "vault_id" -> fields.put(field, vaultId(text(json, "vault_id")));
         case "max_versions" -> fields.put(field, integer(json, "max_versions", 3, 1000));
         case "key_slots" -> fields.put(field, readSlots(json));
-        case "entries" -> fields.put(field, readEntries(json));
+        case "entries" -> fields.put(field, readEntries(json, states));
         case "mac" -> fields.put(field, Codec.base64(text(json, "mac"), "mac"));
         default -> throw corrupt("unknown field '" + field + "'");
       }
@@ -131,8 +140,10 @@ final class VaultCodec {
     List<KeySlot> slots = (List<KeySlot>) fields.get("key_slots");
     @SuppressWarnings("unchecked")
     Map<String, List<StoredVersion>> entries = (Map<String, List<StoredVersion>>) fields.get("entries");
-    return new VaultDocument((String) fields.get("vault_id"), (Integer) fields.get("max_versions"),
+    VaultDocument doc = new VaultDocument((String) fields.get("vault_id"), (Integer) fields.get("max_versions"),
         slots, entries, (byte[]) fields.get("mac"));
+    doc.states.putAll(states);
+    return doc;
   }
 
   private static List<KeySlot> readSlots(JsonParser json) throws IOException, VaultException.Corrupt {
@@ -150,7 +161,7 @@ final class VaultCodec {
         switch (field) {
           case "id" -> id = text(json, "key slot id");
           case "type" -> type = text(json, "key slot type");
-          case "params" -> params = readParams(json);
+          case "params" -> params = readStringMap(json, "key slot params");
           case "wrapped_key" -> wrapped = Codec.base64(text(json, "wrapped_key"), "wrapped_key");
           default -> throw corrupt("unknown key slot field '" + field + "'");
         }
@@ -170,37 +181,46 @@ final class VaultCodec {
     return slots;
   }
 
-  private static Map<String, String> readParams(JsonParser json) throws IOException, VaultException.Corrupt {
-    expect(json.currentToken(), JsonToken.START_OBJECT, "params");
-    Map<String, String> params = new TreeMap<>();
+  /** A flat object of strings, keys in sorted order (written so; one canonical spelling). */
+  private static TreeMap<String, String> readStringMap(JsonParser json, String what)
+      throws IOException, VaultException.Corrupt {
+    expect(json.currentToken(), JsonToken.START_OBJECT, what);
+    TreeMap<String, String> map = new TreeMap<>();
     String previous = null;
     while (json.nextToken() == JsonToken.FIELD_NAME) {
       String name = json.currentName();
-      // Written sorted; insisting on it keeps one canonical spelling of a slot.
       if (previous != null && previous.compareTo(name) >= 0) {
-        throw corrupt("key slot params are not in canonical order");
+        throw corrupt(what + " are not in canonical order");
       }
       previous = name;
       json.nextToken();
-      params.put(name, text(json, "param " + name));
+      map.put(name, text(json, what + " " + name));
     }
-    return params;
+    return map;
   }
 
-  private static Map<String, List<StoredVersion>> readEntries(JsonParser json)
-      throws IOException, VaultException.Corrupt {
+  private static Map<String, List<StoredVersion>> readEntries(JsonParser json,
+      Map<String, TreeMap<String, String>> states) throws IOException, VaultException.Corrupt {
     expect(json.currentToken(), JsonToken.START_ARRAY, "entries");
     Map<String, List<StoredVersion>> entries = new TreeMap<>();
     String previousName = null;
     while (json.nextToken() == JsonToken.START_OBJECT) {
       String name = null;
       List<StoredVersion> versions = null;
+      TreeMap<String, String> state = null;
       while (json.nextToken() == JsonToken.FIELD_NAME) {
         String field = json.currentName();
         json.nextToken();
         switch (field) {
           case "name" -> name = EntryNames.checkStored(text(json, "entry name"));
           case "versions" -> versions = readVersions(json);
+          case "state" -> {
+            state = readStringMap(json, "entry state");
+            // Absent means empty: an empty object would be a second spelling of the same vault.
+            if (state.isEmpty()) {
+              throw corrupt("entry state is empty");
+            }
+          }
           default -> throw corrupt("unknown entry field '" + field + "'");
         }
       }
@@ -212,6 +232,9 @@ final class VaultCodec {
       }
       previousName = name;
       entries.put(name, versions);
+      if (state != null) {
+        states.put(name, state);
+      }
     }
     expect(json.currentToken(), JsonToken.END_ARRAY, "entries");
     return entries;

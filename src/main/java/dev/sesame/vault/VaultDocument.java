@@ -18,6 +18,11 @@ final class VaultDocument {
   final List<KeySlot> slots;
   /** Entry name -> versions, oldest first. Sorted by name so the canonical form is stable. */
   final TreeMap<String, List<StoredVersion>> entries;
+  /**
+   * Entry name -> small string map owned by the layer above (the rotation records its progress
+   * here). Clear text, authenticated by the MAC; never holds secrets. Absent = empty.
+   */
+  final TreeMap<String, TreeMap<String, String>> states = new TreeMap<>();
   byte[] mac;
 
   VaultDocument(String vaultId, int maxVersions, List<KeySlot> slots,
@@ -50,6 +55,9 @@ final class VaultDocument {
         version.orderedLabels().forEach(label -> canonical.add(label.wireName()));
         canonical.add(version.sealed());
       }
+      Map<String, String> state = states.getOrDefault(name, new TreeMap<>());
+      canonical.add(state.size());
+      state.forEach((key, value) -> canonical.add(key).add(value));
     });
     return canonical.toByteArray();
   }

@@ -78,6 +78,7 @@ class VaultFormatDocTest {
       index.writeBytes(lp(label));
     }
     index.writeBytes(lp(b64(version.get("sealed"))));
+    index.writeBytes(lp("0")); // no entry state
     byte[] macKey = Hkdf.sha256(dataKey, salt, utf8("sesame-vault/1 index mac"), 32);
     assertThat(Hmac.sha256(macKey, index.toByteArray())).isEqualTo(b64(file.get("mac")));
 

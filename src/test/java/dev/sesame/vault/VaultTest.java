@@ -275,6 +275,37 @@ class VaultTest {
   }
 
   @Test
+  void entryStateIsKeptAuthenticatedAndClearedWithTheEntry() throws Exception {
+    List<KeySource> key = createWithKeyFile();
+    update(key, v -> v.put("prod", ses("AKIA1", "s1")));
+    update(key, v -> {
+      v.setEntryState("prod", java.util.Map.of("rotation.token", "t-1", "rotation.step", "created"));
+      return null;
+    });
+    try (Vault vault = Vault.open(vaultPath(), key)) {
+      assertThat(vault.entryState("prod")).containsEntry("rotation.step", "created").hasSize(2);
+    }
+    String file = Files.readString(vaultPath());
+    Files.writeString(vaultPath(), file.replace("\"created\"", "\"tested\""));
+    assertThatThrownBy(() -> Vault.open(vaultPath(), key)).isInstanceOf(VaultException.Corrupt.class);
+    Files.writeString(vaultPath(), file);
+    update(key, v -> {
+      v.setEntryState("prod", java.util.Map.of());
+      return null;
+    });
+    assertThat(Files.readString(vaultPath())).doesNotContain("\"state\"");
+    update(key, v -> {
+      v.setEntryState("prod", java.util.Map.of("k", "v"));
+      v.remove("prod");
+      v.put("prod", ses("AKIA2", "s2"));
+      return null;
+    });
+    try (Vault vault = Vault.open(vaultPath(), key)) {
+      assertThat(vault.entryState("prod")).isEmpty();
+    }
+  }
+
+  @Test
   void invalidEntryNamesAreRefused() throws Exception {
     List<KeySource> key = createWithKeyFile();
     for (String bad : List.of("", "a.b", "a/b", "-x", "x".repeat(65), "ü")) {
