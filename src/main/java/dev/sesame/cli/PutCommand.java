@@ -2,13 +2,12 @@ package dev.sesame.cli;
 
 import dev.sesame.crypto.Wipe;
 import dev.sesame.ses.SesRegions;
-import dev.sesame.ses.SmtpPassword;
+import dev.sesame.ses.SesCredentials;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryNames;
 import dev.sesame.vault.EntryType;
 import dev.sesame.vault.KeySource;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -96,17 +95,8 @@ final class PutCommand implements Callable<Integer> {
     }
     byte[] secret = Stdin.SYSTEM.nextLine("secret access key");
     try {
-      String secretText = new String(secret, StandardCharsets.UTF_8);
-      Map<String, String> fields = new HashMap<>();
-      fields.put(Credential.REGION, ses.region);
-      fields.put(Credential.IAM_USER, ses.iamUser);
-      fields.put(Credential.ACCESS_KEY_ID, ses.accessKeyId);
-      fields.put(Credential.SECRET_ACCESS_KEY, secretText);
-      fields.put(Credential.SMTP_USERNAME, ses.accessKeyId);
-      fields.put(Credential.SMTP_PASSWORD, SmtpPassword.derive(secretText, ses.region));
-      fields.put(Credential.SMTP_HOST, SesRegions.smtpHost(ses.region));
-      fields.put(Credential.SMTP_PORT, Integer.toString(ses.smtpPort));
-      return Credential.of(EntryType.SES, fields);
+      return SesCredentials.fromAccessKey(ses.region, ses.iamUser, ses.accessKeyId,
+          new String(secret, StandardCharsets.UTF_8), ses.smtpPort);
     } finally {
       Wipe.bytes(secret);
     }

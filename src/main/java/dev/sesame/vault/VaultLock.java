@@ -35,16 +35,22 @@ final class VaultLock implements AutoCloseable {
   }
 
   static VaultLock acquire(Path vault, Duration timeout) throws VaultException {
-    Path lockFile = lockFileOf(vault).toAbsolutePath().normalize();
+    return acquireFile(lockFileOf(vault), timeout,
+        "vault " + vault + " is locked by another sesame process; try again");
+  }
+
+  /** Locks LOCK_FILE (created 0600 if missing), waiting up to TIMEOUT; BUSY is the message if not. */
+  static VaultLock acquireFile(Path lockFileGiven, Duration timeout, String busy) throws VaultException {
+    Path lockFile = lockFileGiven.toAbsolutePath().normalize();
     ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(lockFile, path -> new ReentrantLock());
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       if (!threadLock.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw locked(vault);
+        throw new VaultException.Conflict(busy);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw locked(vault);
+      throw new VaultException.Conflict(busy);
     }
     FileChannel channel = null;
     try {
@@ -56,25 +62,21 @@ final class VaultLock implements AutoCloseable {
           return new VaultLock(threadLock, channel, fileLock);
         }
         if (System.nanoTime() > deadline) {
-          throw locked(vault);
+          throw new VaultException.Conflict(busy);
         }
         Thread.sleep(POLL_MILLIS);
       }
     } catch (IOException e) {
       release(threadLock, channel);
-      throw new VaultException("cannot lock vault " + vault + ": " + e.getMessage(), e);
+      throw new VaultException("cannot lock " + lockFile + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       release(threadLock, channel);
-      throw locked(vault);
+      throw new VaultException.Conflict(busy);
     } catch (VaultException e) {
       release(threadLock, channel);
       throw e;
     }
-  }
-
-  private static VaultException.Conflict locked(Path vault) {
-    return new VaultException.Conflict("vault " + vault + " is locked by another sesame process; try again");
   }
 
   private static void release(ReentrantLock threadLock, FileChannel channel) {

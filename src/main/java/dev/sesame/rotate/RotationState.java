@@ -1,0 +1,99 @@
+package dev.sesame.rotate;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rotation's bookkeeping, kept in the entry's vault state so a killed run resumes where it
+ * stopped (like Secrets Manager's ClientRequestToken and version stages). Clear text, MAC
+ * protected, never secret. Immutable: each step writes a new one.
+ */
+record RotationState(Map<String, String> values) {
+  static final String TOKEN = "rotation.token";
+  static final String STEP = "rotation.step";
+  static final String MODE = "rotation.mode";
+  static final String STARTED_AT = "rotation.started_at";
+  /** Incident mode: the keys deactivated first, comma-separated, deleted at the end. */
+  static final String REVOKED = "rotation.revoked";
+  static final String RETIRE_KEY = "retire.key_id";
+  static final String RETIRE_FINISHED_AT = "retire.finished_at";
+  static final String RETIRE_DEACTIVATED_AT = "retire.deactivated_at";
+  /** Incident mode: revoked keys still to delete after the new key took over (comma-separated). */
+  static final String RETIRE_REVOKED = "retire.revoked";
+
+  /** Steps in order; a rotation resumes after the last one recorded. */
+  enum Step { CREATING, CREATED, TESTED, DEPLOYED }
+
+  enum Mode { SCHEDULED, INCIDENT }
+
+  RotationState {
+    values = Map.copyOf(values);
+  }
+
+  Optional<Step> step() {
+    return Optional.ofNullable(values.get(STEP)).map(s -> Step.valueOf(s.toUpperCase(java.util.Locale.ROOT)));
+  }
+
+  boolean inProgress() {
+    return values.containsKey(STEP);
+  }
+
+  String token() {
+    return values.getOrDefault(TOKEN, "");
+  }
+
+  Mode mode() {
+    return Mode.valueOf(values.getOrDefault(MODE, "scheduled").toUpperCase(java.util.Locale.ROOT));
+  }
+
+  Instant startedAt() {
+    return Instant.parse(values.get(STARTED_AT));
+  }
+
+  java.util.List<String> revoked() {
+    String list = values.getOrDefault(REVOKED, "");
+    return list.isEmpty() ? java.util.List.of() : java.util.List.of(list.split(","));
+  }
+
+  Optional<String> retiringKey() {
+    return Optional.ofNullable(values.get(RETIRE_KEY));
+  }
+
+  java.util.List<String> revokedToDelete() {
+    String list = values.getOrDefault(RETIRE_REVOKED, "");
+    return list.isEmpty() ? java.util.List.of() : java.util.List.of(list.split(","));
+  }
+
+  Optional<Instant> retireFinishedAt() {
+    return Optional.ofNullable(values.get(RETIRE_FINISHED_AT)).map(Instant::parse);
+  }
+
+  Optional<Instant> retireDeactivatedAt() {
+    return Optional.ofNullable(values.get(RETIRE_DEACTIVATED_AT)).map(Instant::parse);
+  }
+
+  RotationState with(String key, String value) {
+    Map<String, String> next = new HashMap<>(values);
+    next.put(key, value);
+    return new RotationState(next);
+  }
+
+  RotationState withStep(Step step) {
+    return with(STEP, step.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /** Drops every rotation.* key: the rotation is over (finished or abandoned). */
+  RotationState withoutRotation() {
+    Map<String, String> next = new HashMap<>(values);
+    next.keySet().removeIf(key -> key.startsWith("rotation."));
+    return new RotationState(next);
+  }
+
+  RotationState withoutRetirement() {
+    Map<String, String> next = new HashMap<>(values);
+    next.keySet().removeIf(key -> key.startsWith("retire."));
+    return new RotationState(next);
+  }
+}

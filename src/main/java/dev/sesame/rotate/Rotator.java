@@ -1,0 +1,472 @@
+package dev.sesame.rotate;
+
+import dev.sesame.rotate.KeyLifecycle.IamKey;
+import dev.sesame.rotate.KeyLifecycle.KeyUse;
+import dev.sesame.rotate.KeyLifecycle.NewKey;
+import dev.sesame.rotate.RotationException.Kind;
+import dev.sesame.rotate.RotationState.Mode;
+import dev.sesame.rotate.RotationState.Step;
+import dev.sesame.ses.SesCredentials;
+import dev.sesame.vault.AuditLog;
+import dev.sesame.vault.Credential;
+import dev.sesame.vault.EntryLock;
+import dev.sesame.vault.EntryType;
+import dev.sesame.vault.KeySource;
+import dev.sesame.vault.Label;
+import dev.sesame.vault.Vault;
+import dev.sesame.vault.VaultException;
+import dev.sesame.vault.VersionedCredential;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The rotation protocol of DESIGN.md section 4: create -> test -> deploy -> finish -> retire, and
+ * the incident variant (revoke first, then reissue). Every step is written to the vault before
+ * the next begins, so a killed run resumes where it stopped; the entry lock keeps two runs apart.
+ * At no point are there zero working keys on disk or in IAM, except in incident mode, where
+ * stopping a leak comes first by design.
+ */
+public final class Rotator {
+  /** How far IAM's clock may trail ours when telling this run's orphan keys from others. */
+  private static final Duration CLOCK_SKEW = Duration.ofMinutes(2);
+
+  /** Options of `sesame rotate`. */
+  public record Options(Optional<Duration> ifOlderThan, boolean retireNow, Duration grace) {}
+
+  /** What a `rotate` run did. */
+  public enum Outcome { ROTATED, NOT_DUE, ABORTED, NOTHING_TO_ABORT }
+
+  private final Path vault;
+  private final List<KeySource> keys;
+  private final Duration lockTimeout;
+  private final KeyLifecycle iam;
+  private final CredentialProver prover;
+  private final Deployer deployer;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final Consumer<String> progress;
+
+  public Rotator(Path vault, List<KeySource> keys, Duration lockTimeout, KeyLifecycle iam,
+      CredentialProver prover, Deployer deployer, Clock clock, Consumer<String> progress) {
+    this.vault = vault;
+    this.keys = List.copyOf(keys);
+    this.lockTimeout = lockTimeout;
+    this.iam = iam;
+    this.prover = prover;
+    this.deployer = deployer;
+    this.clock = clock;
+    this.progress = progress;
+    this.audit = new AuditLog(vault, clock);
+  }
+
+  /** Scheduled rotation (or its resumption), with due retirements done first. */
+  public Outcome rotate(String name, Options options) throws RotationException, VaultException {
+    try (EntryLock lock = EntryLock.tryAcquire(vault, name)) {
+      Snapshot snap = snapshot(name);
+      if (snap.state.inProgress()) {
+        progress.accept("resuming rotation " + snap.state.token() + " of " + name + " after step "
+            + snap.state.step().orElseThrow().name().toLowerCase(java.util.Locale.ROOT));
+        return finishRotation(name, snap, options);
+      }
+      retireIfDue(name, snap, options.grace());
+      snap = snapshot(name);
+      if (options.ifOlderThan().isPresent()) {
+        Duration age = Duration.between(snap.current.info().createdAt(), clock.instant());
+        if (age.compareTo(options.ifOlderThan().get()) < 0) {
+          progress.accept(name + ": current key is " + age.toDays() + " days old, younger than "
+              + options.ifOlderThan().get().toDays() + " days; nothing to rotate");
+          return Outcome.NOT_DUE;
+        }
+      }
+      if (snap.state.retiringKey().isPresent()) {
+        if (!options.retireNow()) {
+          throw new RotationException(Kind.CONFLICT, "the previous key " + snap.state.retiringKey().get()
+              + " of the last rotation of " + name + " is not retired yet; run again after its grace period, "
+              + "or with --retire-now");
+        }
+        retireNow(name, snap);
+        snap = snapshot(name);
+      }
+      begin(name, snap, Mode.SCHEDULED, List.of());
+      return finishRotation(name, snapshot(name), options);
+    }
+  }
+
+  /**
+   * Incident response: deactivate every key of the user first (the leak stops now), then create,
+   * test, deploy and finish a new key, and delete the revoked ones.
+   */
+  public void revoke(String name, Options options) throws RotationException, VaultException {
+    try (EntryLock lock = EntryLock.tryAcquire(vault, name)) {
+      Snapshot snap = snapshot(name);
+      if (snap.state.inProgress() && snap.state.mode() == Mode.INCIDENT) {
+        progress.accept("resuming incident rotation " + snap.state.token() + " of " + name);
+        finishRotation(name, snap, options);
+        return;
+      }
+      if (snap.state.inProgress() || snap.pending.isPresent()) {
+        abandon(name, snap, "superseded by revoke");
+        snap = snapshot(name);
+      }
+      String user = iamUser(snap);
+      List<String> revoked = new ArrayList<>();
+      for (IamKey key : iam.list(user)) {
+        if (key.active()) {
+          iam.deactivate(user, key.id());
+        }
+        revoked.add(key.id());
+        record(name, "revoke", key.id(), "ok", "deactivated");
+        progress.accept("deactivated " + key.id() + " (created " + key.created() + "); last used: "
+            + iam.lastUsed(user, key.id()).map(KeyUse::describe).orElse("never"));
+      }
+      progress.accept("all " + revoked.size() + " keys of IAM user " + user
+          + " are inactive: SES refuses them from now on");
+      begin(name, snapshot(name), Mode.INCIDENT, revoked);
+      finishRotation(name, snapshot(name), options);
+      progress.accept("where to look next: CloudTrail event history for the revoked key ids (who used them, "
+          + "from which IP), and SES sending statistics and the account's bounce/complaint dashboard for "
+          + "what was sent; check the sending user's policies with sesame doctor");
+    }
+  }
+
+  /** `rotate --abort`: delete the pending key, drop the pending version, put targets back. */
+  public Outcome abort(String name) throws RotationException, VaultException {
+    try (EntryLock lock = EntryLock.tryAcquire(vault, name)) {
+      Snapshot snap = snapshot(name);
+      if (!snap.state.inProgress() && snap.pending.isEmpty()) {
+        progress.accept(name + ": no rotation in progress");
+        return Outcome.NOTHING_TO_ABORT;
+      }
+      abandon(name, snap, "aborted");
+      return Outcome.ABORTED;
+    }
+  }
+
+  /** Runs the remaining steps of the recorded rotation. */
+  private Outcome finishRotation(String name, Snapshot snap, Options options)
+      throws RotationException, VaultException {
+    Step step = snap.state.step().orElseThrow();
+    if (step == Step.CREATING) {
+      create(name, snap);
+      snap = snapshot(name);
+      step = Step.CREATED;
+    }
+    if (step == Step.CREATED) {
+      test(name, snap);
+      snap = snapshot(name);
+      step = Step.TESTED;
+    }
+    if (step == Step.TESTED) {
+      deploy(name, snap);
+      snap = snapshot(name);
+    }
+    Mode mode = snap.state.mode();
+    String oldKey = snap.current.credential().field(Credential.ACCESS_KEY_ID).orElse("");
+    finish(name, snap);
+    if (mode == Mode.INCIDENT) {
+      deleteRevoked(name, snapshot(name));
+    } else if (options.retireNow()) {
+      retireNow(name, snapshot(name));
+    } else {
+      progress.accept("previous key " + oldKey + " stays active for the grace period ("
+          + options.grace().toHours() + "h); a later `sesame rotate` run deactivates, then deletes it");
+    }
+    return Outcome.ROTATED;
+  }
+
+  private void begin(String name, Snapshot snap, Mode mode, List<String> revoked)
+      throws RotationException, VaultException {
+    iamUser(snap);
+    RotationState state = snap.state
+        .with(RotationState.TOKEN, UUID.randomUUID().toString())
+        .with(RotationState.MODE, mode.name().toLowerCase(java.util.Locale.ROOT))
+        .with(RotationState.STARTED_AT, clock.instant().toString())
+        .with(RotationState.REVOKED, String.join(",", revoked))
+        .withStep(Step.CREATING);
+    writeState(name, state);
+    record(name, "begin", "", "ok", mode.name().toLowerCase(java.util.Locale.ROOT) + " rotation " + state.token());
+  }
+
+  private void create(String name, Snapshot snap) throws RotationException, VaultException {
+    String user = iamUser(snap);
+    String currentKey = snap.current.credential().field(Credential.ACCESS_KEY_ID).orElse("");
+    List<IamKey> existing = iam.list(user);
+    // A run killed between CreateAccessKey and saving the pending version leaves a key whose
+    // secret nobody has: it is this rotation's, so delete it before creating another.
+    Instant orphanCutoff = snap.state.startedAt().minus(CLOCK_SKEW);
+    for (IamKey key : existing) {
+      boolean known = key.id().equals(currentKey) || snap.state.revoked().contains(key.id())
+          || snap.state.retiringKey().map(key.id()::equals).orElse(false);
+      if (!known && key.created().isAfter(orphanCutoff)) {
+        iam.delete(user, key.id());
+        record(name, "create", key.id(), "ok", "deleted a key left by an interrupted run");
+        progress.accept("deleted " + key.id() + ", left without a secret by an interrupted run");
+      }
+    }
+    makeRoom(name, user, currentKey, iam.list(user));
+    NewKey created = iam.create(user);
+    record(name, "create", created.id(), "ok", "created");
+    progress.accept("created access key " + created.id() + " for IAM user " + user);
+    Credential current = snap.current.credential();
+    Credential pending = SesCredentials.fromAccessKey(current.field(Credential.REGION).orElseThrow(), user,
+        created.id(), created.secret(), Integer.parseInt(current.field(Credential.SMTP_PORT).orElse("587")));
+    RotationState next = snap.state.withStep(Step.CREATED);
+    Vault.update(vault, keys, lockTimeout, v -> {
+      v.putPending(name, pending);
+      v.setEntryState(name, next.values());
+      return null;
+    });
+  }
+
+  /** IAM allows two keys per user: an inactive non-current key may go; two active keys stop us. */
+  private void makeRoom(String name, String user, String currentKey, List<IamKey> existing)
+      throws RotationException, VaultException {
+    if (existing.size() < 2) {
+      return;
+    }
+    Optional<IamKey> inactiveOther = existing.stream()
+        .filter(k -> !k.id().equals(currentKey) && !k.active()).findFirst();
+    if (inactiveOther.isPresent()) {
+      iam.delete(user, inactiveOther.get().id());
+      record(name, "create", inactiveOther.get().id(), "ok", "deleted inactive key to make room");
+      progress.accept("deleted inactive key " + inactiveOther.get().id() + " (IAM allows two keys per user)");
+      return;
+    }
+    IamKey other = existing.stream().filter(k -> !k.id().equals(currentKey)).findFirst().orElse(existing.get(0));
+    String lastUse = iam.lastUsed(user, other.id()).map(KeyUse::describe).orElse("never used");
+    throw new RotationException(Kind.CONFLICT, "IAM user " + user + " already has two active access keys ("
+        + other.id() + " besides the current one; last used " + lastUse + "); IAM allows two per user. "
+        + "Retire it first, or if it may be leaked run: sesame revoke " + name);
+  }
+
+  private void test(String name, Snapshot snap) throws RotationException, VaultException {
+    VersionedCredential pending = snap.pending.orElseThrow(() -> lostPending(name));
+    progress.accept("testing the new key with an SMTP login (retrying while IAM propagates it)");
+    try {
+      prover.prove(pending.credential());
+    } catch (RotationException failure) {
+      record(name, "test", keyOf(pending), "failed", failure.getMessage());
+      rollBack(name, snapshot(name), "the new key failed its SMTP test");
+      throw failure;
+    }
+    record(name, "test", keyOf(pending), "ok", "SMTP AUTH accepted");
+    writeState(name, snap.state.withStep(Step.TESTED));
+  }
+
+  private void deploy(String name, Snapshot snap) throws RotationException, VaultException {
+    VersionedCredential pending = snap.pending.orElseThrow(() -> lostPending(name));
+    try {
+      deployer.deploy(name, pending.credential());
+    } catch (RotationException failure) {
+      record(name, "deploy", keyOf(pending), "failed", failure.getMessage());
+      rollBack(name, snapshot(name), "deploying the new key failed; every target was restored");
+      throw failure;
+    }
+    record(name, "deploy", keyOf(pending), "ok", "targets rendered");
+    writeState(name, snap.state.withStep(Step.DEPLOYED));
+  }
+
+  private void finish(String name, Snapshot snap) throws RotationException, VaultException {
+    VersionedCredential pending = snap.pending.orElseThrow(() -> lostPending(name));
+    String oldKey = keyOf(snap.current);
+    RotationState next = snap.state.withoutRotation();
+    if (snap.state.mode() == Mode.INCIDENT) {
+      // Every older key was revoked; remember them until deleted, so no later run revokes the new one.
+      next = next.withoutRetirement().with(RotationState.RETIRE_REVOKED, String.join(",", snap.state.revoked()));
+    } else if (!oldKey.isEmpty()) {
+      next = next.with(RotationState.RETIRE_KEY, oldKey)
+          .with(RotationState.RETIRE_FINISHED_AT, clock.instant().toString());
+    }
+    RotationState finished = next;
+    Vault.update(vault, keys, lockTimeout, v -> {
+      v.promotePending(name);
+      v.setEntryState(name, finished.values());
+      return null;
+    });
+    record(name, "finish", keyOf(pending), "ok", "pending is now current");
+    progress.accept(name + ": " + keyOf(pending) + " is now current");
+  }
+
+  private void deleteRevoked(String name, Snapshot snap) throws RotationException, VaultException {
+    String user = iamUser(snap);
+    for (String keyId : snap.state.revokedToDelete()) {
+      try {
+        iam.delete(user, keyId);
+      } catch (RotationException e) {
+        if (e.kind() != Kind.NOT_FOUND) {
+          throw e;
+        }
+      }
+      record(name, "retire", keyId, "ok", "deleted revoked key");
+      progress.accept("deleted revoked key " + keyId);
+    }
+    writeState(name, snap.state.withoutRetirement());
+  }
+
+  /** A later run's maintenance: deactivate after the grace period, delete on the run after. */
+  private void retireIfDue(String name, Snapshot snap, Duration grace) throws RotationException, VaultException {
+    if (!snap.state.revokedToDelete().isEmpty()) {
+      deleteRevoked(name, snap);
+      return;
+    }
+    Optional<String> retiring = snap.state.retiringKey();
+    if (retiring.isEmpty()) {
+      return;
+    }
+    String user = iamUser(snap);
+    String keyId = retiring.get();
+    Instant finishedAt = snap.state.retireFinishedAt().orElse(Instant.EPOCH);
+    Optional<Instant> deactivatedAt = snap.state.retireDeactivatedAt();
+    if (deactivatedAt.isEmpty()) {
+      Instant due = finishedAt.plus(grace);
+      if (clock.instant().isBefore(due)) {
+        progress.accept("previous key " + keyId + " stays active until " + due + " (grace period)");
+        return;
+      }
+      if (!deactivate(name, user, keyId)) {
+        return;
+      }
+      writeState(name, snap.state.with(RotationState.RETIRE_DEACTIVATED_AT, clock.instant().toString()));
+      progress.accept("deactivated previous key " + keyId + "; a later run deletes it if nothing used it");
+      return;
+    }
+    deleteIfUnused(name, snap, user, keyId, finishedAt);
+  }
+
+  /** `--retire-now`: deactivate and delete the previous key at once (unless it is still in use). */
+  private void retireNow(String name, Snapshot snap) throws RotationException, VaultException {
+    Optional<String> retiring = snap.state.retiringKey();
+    if (retiring.isEmpty()) {
+      return;
+    }
+    String user = iamUser(snap);
+    if (deactivate(name, user, retiring.get())) {
+      deleteIfUnused(name, snapshot(name), user, retiring.get(), snap.state.retireFinishedAt().orElse(Instant.EPOCH));
+    }
+  }
+
+  /** Returns false (and forgets the key) when IAM no longer has it. */
+  private boolean deactivate(String name, String user, String keyId) throws RotationException, VaultException {
+    try {
+      iam.deactivate(user, keyId);
+    } catch (RotationException e) {
+      if (e.kind() != Kind.NOT_FOUND) {
+        throw e;
+      }
+      writeState(name, snapshot(name).state.withoutRetirement());
+      progress.accept("previous key " + keyId + " no longer exists in IAM");
+      return false;
+    }
+    record(name, "retire", keyId, "ok", "deactivated previous key");
+    return true;
+  }
+
+  private void deleteIfUnused(String name, Snapshot snap, String user, String keyId, Instant finishedAt)
+      throws RotationException, VaultException {
+    Optional<KeyUse> use = iam.lastUsed(user, keyId);
+    if (use.isPresent() && use.get().when().isAfter(finishedAt)) {
+      record(name, "retire", keyId, "kept", "used after the rotation finished");
+      progress.accept("previous key " + keyId + " was used after the rotation finished (" + use.get().describe()
+          + "); kept, inactive. Find what still sends with it (docs/runbooks/previous-key-in-use.md)");
+      return;
+    }
+    try {
+      iam.delete(user, keyId);
+    } catch (RotationException e) {
+      if (e.kind() != Kind.NOT_FOUND) {
+        throw e;
+      }
+    }
+    writeState(name, snap.state.withoutRetirement());
+    record(name, "retire", keyId, "ok", "deleted previous key");
+    progress.accept("deleted previous key " + keyId + " (last used: "
+        + use.map(KeyUse::describe).orElse("never") + ")");
+  }
+
+  /** After a failed test or deploy: the new key goes, current stays, the rotation is over. */
+  private void rollBack(String name, Snapshot snap, String why) throws RotationException, VaultException {
+    progress.accept(why + "; deleting the new key and keeping the current one");
+    abandon(name, snap, why);
+  }
+
+  /** Deletes the pending IAM key, restores targets if they may hold it, drops pending and state. */
+  private void abandon(String name, Snapshot snap, String why) throws RotationException, VaultException {
+    Optional<Step> step = snap.state.step();
+    if (step.isPresent() && step.get().compareTo(Step.TESTED) >= 0) {
+      // A deploy killed mid-way may have swapped some targets: render current back (unchanged ones are no-ops).
+      deployer.deploy(name, snap.current.credential());
+    }
+    String user = iamUser(snap);
+    if (snap.pending.isPresent()) {
+      String pendingKey = keyOf(snap.pending.get());
+      try {
+        iam.delete(user, pendingKey);
+      } catch (RotationException e) {
+        if (e.kind() != Kind.NOT_FOUND) {
+          throw e;
+        }
+      }
+      record(name, "abort", pendingKey, "ok", why);
+      progress.accept("deleted pending key " + pendingKey);
+    } else {
+      record(name, "abort", "", "ok", why);
+    }
+    RotationState cleared = snap.state.withoutRotation();
+    boolean hasPending = snap.pending.isPresent();
+    Vault.update(vault, keys, lockTimeout, v -> {
+      if (hasPending) {
+        v.dropPending(name);
+      }
+      v.setEntryState(name, cleared.values());
+      return null;
+    });
+  }
+
+  private void writeState(String name, RotationState state) throws VaultException {
+    Vault.update(vault, keys, lockTimeout, v -> {
+      v.setEntryState(name, state.values());
+      return null;
+    });
+  }
+
+  private void record(String name, String step, String keyId, String result, String detail) throws VaultException {
+    audit.append(new AuditLog.Entry(iam.actor(), name, step, AuditLog.keyHint(keyId), result, detail));
+  }
+
+  private Snapshot snapshot(String name) throws VaultException {
+    try (Vault opened = Vault.open(vault, keys)) {
+      VersionedCredential current = opened.get(name, Label.CURRENT);
+      Optional<VersionedCredential> pending = opened.entry(name).orElseThrow().labelled(Label.PENDING).isPresent()
+          ? Optional.of(opened.get(name, Label.PENDING)) : Optional.empty();
+      return new Snapshot(current, pending, new RotationState(opened.entryState(name)));
+    }
+  }
+
+  private static String iamUser(Snapshot snap) throws RotationException {
+    Credential current = snap.current.credential();
+    String user = current.field(Credential.IAM_USER).orElse("");
+    if (current.type() != EntryType.SES || user.isEmpty()) {
+      throw new RotationException(Kind.INVALID, "entry " + snap.current.name()
+          + " is not an SES credential with an IAM user; store it with: sesame put NAME --iam-user USER ...");
+    }
+    return user;
+  }
+
+  private static String keyOf(VersionedCredential version) {
+    return version.credential().field(Credential.ACCESS_KEY_ID).orElse("");
+  }
+
+  private static RotationException lostPending(String name) {
+    return new RotationException(Kind.CONFLICT, "the rotation state of " + name
+        + " names a step past create but the pending version is missing; run: sesame rotate " + name + " --abort");
+  }
+
+  private record Snapshot(VersionedCredential current, Optional<VersionedCredential> pending, RotationState state) {}
+}
