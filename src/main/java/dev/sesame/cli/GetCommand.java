@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "get", mixinStandardHelpOptions = true,
-    description = {"Print one field of an entry to standard output (default: the SMTP password),",
-        "or the whole version as JSON with --output json."})
+    description = {"Print one field of an entry (default: the SMTP password).",
+        "Prints to standard output; --output json prints the whole version."})
 final class GetCommand implements Callable<Integer> {
   enum Output { value, json }
 

@@ -20,8 +20,8 @@ import picocli.CommandLine.ScopeType;
         SmtpPasswordCommand.class,
         picocli.CommandLine.HelpCommand.class,
     },
-    footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 wrong key or vault authentication failed, 4 not found,",
-        "5 locked or conflict, 6 check failed, 7 AWS error, 8 SMTP verification failed."})
+    footer = {"", "Exit codes:", "  0 ok   1 error   2 usage   3 wrong key or vault authentication failed",
+        "  4 not found   5 locked or conflict   6 check failed   7 AWS error   8 SMTP verification failed"})
 public final class SesameCommand {
   @Option(names = "--debug", scope = ScopeType.INHERIT,
       description = "Print stack traces on failure (never secrets).")

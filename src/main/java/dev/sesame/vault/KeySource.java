@@ -18,6 +18,14 @@ public interface KeySource {
   KeySlot wrap(String vaultId, byte[] dataKey) throws VaultException;
 
   /**
+   * Wraps a new DATA_KEY for a slot this source opens (rekey), keeping that slot's settings
+   * where they matter: a passphrase slot keeps its Argon2id cost rather than the defaults.
+   */
+  default KeySlot rewrap(String vaultId, KeySlot slot, byte[] dataKey) throws VaultException {
+    return wrap(vaultId, dataKey);
+  }
+
+  /**
    * Unwraps the data key from SLOT (of this source's type), or returns empty when this source
    * is not the one that slot was made with (a wrong passphrase, another key file).
    */

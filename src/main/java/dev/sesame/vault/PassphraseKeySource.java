@@ -50,6 +50,15 @@ public final class PassphraseKeySource implements KeySource {
 
   @Override
   public KeySlot wrap(String vaultId, byte[] dataKey) {
+    return wrap(vaultId, dataKey, paramsForNewSlots);
+  }
+
+  @Override
+  public KeySlot rewrap(String vaultId, KeySlot slot, byte[] dataKey) throws VaultException {
+    return wrap(vaultId, dataKey, storedParams(slot));
+  }
+
+  private KeySlot wrap(String vaultId, byte[] dataKey, Argon2id.Params paramsForNewSlots) {
     byte[] salt = Randomness.bytes(SALT_BYTES);
     Map<String, String> params = new TreeMap<>();
     params.put("kdf", "argon2id");

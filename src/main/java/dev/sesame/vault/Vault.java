@@ -341,7 +341,7 @@ public final class Vault implements AutoCloseable {
     for (KeySlot slot : doc.slots) {
       Optional<KeySource> opener = openerOf(slot);
       if (opener.isPresent()) {
-        rewrapped.add(opener.get().wrap(doc.vaultId, newDataKey));
+        rewrapped.add(opener.get().rewrap(doc.vaultId, slot, newDataKey));
       } else if (dropUnoffered) {
         dropped.add(slot.id());
       } else {

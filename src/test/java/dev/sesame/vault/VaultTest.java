@@ -202,6 +202,17 @@ class VaultTest {
   }
 
   @Test
+  void rekeyKeepsEachPassphraseSlotsArgon2Cost() throws Exception {
+    Vault.create(vaultPath(), List.of(passphrase("pw")), 5);
+    // Offered with default costs, as the CLI does: the slot must keep its own.
+    List<KeySource> offered = List.of(PassphraseKeySource.of("pw".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    update(offered, v -> v.rekey(false));
+    try (Vault vault = Vault.open(vaultPath(), offered)) {
+      assertThat(vault.keySlots().get(0).params()).containsEntry("m", "8192").containsEntry("t", "1");
+    }
+  }
+
+  @Test
   void rekeyNeedsEverySlotsSourceUnlessDropping() throws Exception {
     List<KeySource> key = createWithKeyFile();
     update(key, v -> v.addKeySource(passphrase("recovery")));
