@@ -69,7 +69,12 @@ public final class TargetsFile {
       } catch (IllegalArgumentException e) {
         throw malformed(file, where + ": " + e.getMessage());
       }
-      Optional<Integer> mode = optional(file, t, where, "mode").map(m -> parseMode(m));
+      JsonNode modeNode = t.get("mode");
+      if (modeNode != null && !modeNode.isTextual()) {
+        // A bare 640 would be read as decimal: only a quoted octal string is unambiguous.
+        throw malformed(file, where + ": mode must be an octal string such as \"0640\"");
+      }
+      Optional<Integer> mode = optional(file, t, where, "mode").map(TargetsFile::parseMode);
       if (mode.isPresent() && mode.get() < 0) {
         throw malformed(file, where + ": mode must be an octal string such as \"0640\"");
       }
