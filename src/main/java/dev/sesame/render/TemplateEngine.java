@@ -70,7 +70,10 @@ final class TemplateEngine {
     }
     String value;
     if (Fields.SMTP_SECURE.equals(field)) {
-      value = secureFor(entry, require(source, entry, Fields.SMTP_PORT, templateName));
+      // An entry may store it (a relay on an unusual port); otherwise it follows the port.
+      Optional<String> stored = source.field(entry, field);
+      value = stored.isPresent() ? stored.get()
+          : secureFor(entry, require(source, entry, Fields.SMTP_PORT, templateName));
     } else {
       value = require(source, entry, field, templateName);
     }
