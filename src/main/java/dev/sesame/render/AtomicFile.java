@@ -97,6 +97,33 @@ final class AtomicFile {
     syncFolder(target.toAbsolutePath().getParent());
   }
 
+  /**
+   * Makes BACKUP a second name for TARGET's current inode (a hard link, then an atomic rename into
+   * place): it holds exactly the previous bytes, owner and mode without copying or fsyncing data
+   * that is already on disk. The caller's next {@link #moveInto} fsyncs the folder for both names.
+   * Falls back to writing a copy where hard links are not supported.
+   */
+  static void linkBackup(Path target, Path backup, byte[] previous, Attributes attributes)
+      throws IOException {
+    Path folder = target.toAbsolutePath().getParent();
+    byte[] nonce = new byte[6];
+    RANDOM.nextBytes(nonce);
+    Path link = folder.resolve("." + backup.getFileName() + "." + HexFormat.of().formatHex(nonce)
+        + CANDIDATE_SUFFIX);
+    try {
+      Files.createLink(link, target);
+    } catch (UnsupportedOperationException | IOException e) {
+      replace(backup, previous, attributes);
+      return;
+    }
+    try {
+      Files.move(link, backup, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(link);
+      throw e;
+    }
+  }
+
   /** The whole sequence: candidate, attributes, rename. */
   static void replace(Path target, byte[] content, Attributes attributes) throws IOException {
     Path candidate = writeCandidate(target, content);

@@ -269,7 +269,8 @@ public final class Renderer {
       }
       try {
         if (p.previous.isPresent()) {
-          AtomicFile.replace(backupOf(p.out), p.previous.get(), p.previousAttributes.get());
+          AtomicFile.linkBackup(p.out, backupOf(p.out), p.previous.get(),
+              p.previousAttributes.get());
         }
         AtomicFile.moveInto(p.candidate, p.out);
         p.candidate = null;
