@@ -1,0 +1,164 @@
+package dev.sesame.render;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Replacing a file so that a reader, or a crash at any instant, sees the old content or the new,
+ * whole: a candidate born 0600 beside the target, written, fsynced, given its owner/group/mode,
+ * renamed over the target, then the folder fsynced so the rename itself survives a power cut.
+ * Owner and mode go on the candidate before the rename, never after (the mistake behind
+ * consul-template #1037/#1061/#1379).
+ */
+final class AtomicFile {
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final SecureRandom RANDOM = new SecureRandom();
+  static final String CANDIDATE_SUFFIX = ".sesame-tmp";
+
+  private AtomicFile() {}
+
+  /** Owner, group and permissions wanted on a file; empty owner/group means "as created". */
+  record Attributes(Set<PosixFilePermission> permissions, Optional<UserPrincipal> owner,
+      Optional<GroupPrincipal> group) {
+    static Attributes of(Path file) throws IOException {
+      PosixFileAttributes a =
+          Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return new Attributes(a.permissions(), Optional.of(a.owner()), Optional.of(a.group()));
+    }
+  }
+
+  /**
+   * A new file beside TARGET holding CONTENT, created with mode 0600 in the same system call that
+   * creates it (O_CREAT|O_EXCL with the mode), then fsynced.
+   */
+  static Path writeCandidate(Path target, byte[] content) throws IOException {
+    Path folder = target.toAbsolutePath().getParent();
+    FileAttribute<Set<PosixFilePermission>> ownerOnly =
+        PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+    for (int attempt = 0; ; attempt++) {
+      byte[] nonce = new byte[6];
+      RANDOM.nextBytes(nonce);
+      Path candidate = folder.resolve("." + target.getFileName() + "."
+          + HexFormat.of().formatHex(nonce) + CANDIDATE_SUFFIX);
+      try (FileChannel ch = FileChannel.open(candidate, EnumSet.of(StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE), ownerOnly)) {
+        ByteBuffer buf = ByteBuffer.wrap(content);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+        return candidate;
+      } catch (FileAlreadyExistsException e) {
+        if (attempt > 10) {
+          throw e;
+        }
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(candidate);
+        throw e;
+      }
+    }
+  }
+
+  /** Owner and group first: chown may clear mode bits, so the mode goes last. */
+  static void apply(Path file, Attributes attributes) throws IOException {
+    PosixFileAttributeView view =
+        Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    if (attributes.owner().isPresent()) {
+      view.setOwner(attributes.owner().get());
+    }
+    if (attributes.group().isPresent()) {
+      view.setGroup(attributes.group().get());
+    }
+    view.setPermissions(attributes.permissions());
+  }
+
+  /** Renames CANDIDATE over TARGET atomically, then fsyncs the folder to make the rename durable. */
+  static void moveInto(Path candidate, Path target) throws IOException {
+    Files.move(candidate, target, StandardCopyOption.ATOMIC_MOVE);
+    syncFolder(target.toAbsolutePath().getParent());
+  }
+
+  /**
+   * Makes BACKUP a second name for TARGET's current inode (a hard link, then an atomic rename into
+   * place): it holds exactly the previous bytes, owner and mode without copying or fsyncing data
+   * that is already on disk. The caller's next {@link #moveInto} fsyncs the folder for both names.
+   * Falls back to writing a copy where hard links are not supported.
+   */
+  static void linkBackup(Path target, Path backup, byte[] previous, Attributes attributes)
+      throws IOException {
+    Path folder = target.toAbsolutePath().getParent();
+    byte[] nonce = new byte[6];
+    RANDOM.nextBytes(nonce);
+    Path link = folder.resolve("." + backup.getFileName() + "." + HexFormat.of().formatHex(nonce)
+        + CANDIDATE_SUFFIX);
+    try {
+      Files.createLink(link, target);
+    } catch (UnsupportedOperationException | IOException e) {
+      replace(backup, previous, attributes);
+      return;
+    }
+    try {
+      Files.move(link, backup, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(link);
+      throw e;
+    }
+  }
+
+  /** The whole sequence: candidate, attributes, rename. */
+  static void replace(Path target, byte[] content, Attributes attributes) throws IOException {
+    Path candidate = writeCandidate(target, content);
+    try {
+      apply(candidate, attributes);
+      moveInto(candidate, target);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(candidate);
+      throw e;
+    }
+  }
+
+  static void syncFolder(Path folder) throws IOException {
+    try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  static Set<PosixFilePermission> permissionsOf(int mode) {
+    Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = {
+        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+        PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
+        PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+        PosixFilePermission.OWNER_READ};
+    for (int bit = 0; bit < order.length; bit++) {
+      if ((mode & (1 << bit)) != 0) {
+        perms.add(order[bit]);
+      }
+    }
+    return perms;
+  }
+
+  static Set<PosixFilePermission> ownerOnly() {
+    return EnumSet.copyOf(OWNER_ONLY);
+  }
+}

@@ -1,0 +1,375 @@
+package dev.sesame.render;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Renders a set of targets all-or-nothing (DESIGN.md section 5):
+ * <ol>
+ *   <li>render every target and run its check on a candidate beside it; any failure removes the
+ *       candidates and changes nothing;
+ *   <li>swap every changed target (keeping one {@code .bak} of its previous content);
+ *   <li>run each distinct restart command of the changed targets once, then the health commands;
+ *   <li>any failure in 2-3 restores every swapped file from its previous content, runs the
+ *       restarts again, and raises.
+ * </ol>
+ * Targets whose content and attributes are already right are left alone and trigger no restart.
+ */
+public final class Renderer {
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+  private final Duration commandTimeout;
+
+  public Renderer() {
+    this(DEFAULT_TIMEOUT);
+  }
+
+  /** A renderer whose check/restart/health commands are killed after COMMAND_TIMEOUT. */
+  public Renderer(Duration commandTimeout) {
+    this.commandTimeout = commandTimeout;
+  }
+
+  /** TARGET's template filled from FIELDS, as the file would hold it (for `render --stdout`). */
+  public String renderToString(Target target, FieldSource fields) throws RenderException {
+    return TemplateEngine.render(readTemplate(target.template()), target.template().toString(),
+        target.entry(), target.format(), fields, false);
+  }
+
+  /** Like {@link #renderToString} with secret fields shown as {@link Fields#MASK}. */
+  public String renderMasked(Target target, FieldSource fields) throws RenderException {
+    return TemplateEngine.render(readTemplate(target.template()), target.template().toString(),
+        target.entry(), target.format(), fields, true);
+  }
+
+  /** One target's state between rendering and swapping. */
+  private static final class Plan {
+    final Target target;
+    final Path out;
+    final byte[] content;
+    final Optional<byte[]> previous;
+    final Optional<AtomicFile.Attributes> previousAttributes;
+    final AtomicFile.Attributes wanted;
+    final boolean changed;
+    Path candidate;
+    boolean swapped;
+
+    Plan(Target target, Path out, byte[] content, Optional<byte[]> previous,
+        Optional<AtomicFile.Attributes> previousAttributes, AtomicFile.Attributes wanted,
+        boolean changed) {
+      this.target = target;
+      this.out = out;
+      this.content = content;
+      this.previous = previous;
+      this.previousAttributes = previousAttributes;
+      this.wanted = wanted;
+      this.changed = changed;
+    }
+  }
+
+  /**
+   * Renders TARGETS from FIELDS. With DRY_RUN nothing is written and no command runs; the report
+   * carries each would-be change with secrets masked. PROGRESS gets one line per step, never a
+   * secret.
+   */
+  public RenderReport apply(List<Target> targets, FieldSource fields, boolean dryRun,
+      PrintStream progress) throws RenderException {
+    List<Plan> plans = new ArrayList<>();
+    Set<Path> seen = new HashSet<>();
+    for (Target t : targets) {
+      Plan plan = plan(t, fields);
+      if (!seen.add(plan.out)) {
+        throw new RenderException(RenderException.Reason.TEMPLATE,
+            "two targets write the same file " + plan.out);
+      }
+      plans.add(plan);
+    }
+
+    if (dryRun) {
+      List<RenderReport.Outcome> outcomes = new ArrayList<>();
+      for (Plan p : plans) {
+        if (p.changed) {
+          String preview = renderMasked(p.target, fields);
+          progress.println("would change " + p.out);
+          preview.lines().forEach(line -> progress.println("  | " + line));
+          outcomes.add(new RenderReport.Outcome(p.target, p.out, RenderReport.Status.WOULD_CHANGE,
+              Optional.of(preview)));
+        } else {
+          progress.println("unchanged    " + p.out);
+          outcomes.add(new RenderReport.Outcome(p.target, p.out, RenderReport.Status.UNCHANGED,
+              Optional.empty()));
+        }
+      }
+      return new RenderReport(outcomes, List.of(), List.of(), true);
+    }
+
+    try {
+      prepareCandidates(plans);
+      swapAll(plans, progress);
+    } finally {
+      removeCandidates(plans);
+    }
+
+    List<String> restarts = distinct(plans, p -> p.target.restart());
+    List<String> healths = distinct(plans, p -> p.target.health());
+    List<String> restartsRun = new ArrayList<>();
+    List<String> healthRun = new ArrayList<>();
+    for (String cmd : restarts) {
+      progress.println("restart      " + cmd);
+      restartsRun.add(cmd);
+      if (!succeeded(cmd, Optional.empty())) {
+        rollBack(plans, restarts, progress);
+        throw new RenderException(RenderException.Reason.RESTART_FAILED, "restart command failed: "
+            + cmd + "; previous files restored and restarts run again");
+      }
+    }
+    for (String cmd : healths) {
+      progress.println("health       " + cmd);
+      healthRun.add(cmd);
+      if (!succeeded(cmd, Optional.empty())) {
+        rollBack(plans, restarts, progress);
+        throw new RenderException(RenderException.Reason.HEALTH_FAILED, "health command failed: "
+            + cmd + "; previous files restored and restarts run again");
+      }
+    }
+
+    List<RenderReport.Outcome> outcomes = new ArrayList<>();
+    for (Plan p : plans) {
+      outcomes.add(new RenderReport.Outcome(p.target, p.out,
+          p.changed ? RenderReport.Status.CHANGED : RenderReport.Status.UNCHANGED,
+          Optional.empty()));
+    }
+    return new RenderReport(outcomes, restartsRun, healthRun, false);
+  }
+
+  private Plan plan(Target t, FieldSource fields) throws RenderException {
+    Path out = resolveOut(t);
+    byte[] content = renderToString(t, fields).getBytes(StandardCharsets.UTF_8);
+    Optional<byte[]> previous = Optional.empty();
+    Optional<AtomicFile.Attributes> previousAttributes = Optional.empty();
+    try {
+      if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
+          throw new RenderException(RenderException.Reason.IO,
+              "target " + out + " exists and is not a regular file");
+        }
+        previous = Optional.of(Files.readAllBytes(out));
+        previousAttributes = Optional.of(AtomicFile.Attributes.of(out));
+      }
+    } catch (IOException e) {
+      throw new RenderException(RenderException.Reason.IO,
+          "cannot read target " + out + ": " + e.getClass().getSimpleName(), e);
+    }
+    AtomicFile.Attributes wanted = wantedAttributes(t, previousAttributes);
+    boolean changed = previous.isEmpty() || !Arrays.equals(previous.get(), content)
+        || !sameAttributes(wanted, previousAttributes.get());
+    return new Plan(t, out, content, previous, previousAttributes, wanted, changed);
+  }
+
+  private static Path resolveOut(Target t) throws RenderException {
+    Path out = t.out().toAbsolutePath().normalize();
+    if (Files.isSymbolicLink(out)) {
+      if (!t.followSymlinks()) {
+        throw new RenderException(RenderException.Reason.SYMLINK_REFUSED,
+            "target " + out + " is a symbolic link; refusing to write through it"
+                + " (follow-symlinks not set)");
+      }
+      try {
+        return out.toRealPath();
+      } catch (IOException e) {
+        throw new RenderException(RenderException.Reason.IO,
+            "target " + out + " is a symbolic link whose target cannot be resolved", e);
+      }
+    }
+    if (out.getParent() == null || !Files.isDirectory(out.getParent())) {
+      throw new RenderException(RenderException.Reason.IO,
+          "folder of target " + out + " does not exist");
+    }
+    return out;
+  }
+
+  private static AtomicFile.Attributes wantedAttributes(Target t,
+      Optional<AtomicFile.Attributes> previous) throws RenderException {
+    UserPrincipalLookupService names = FileSystems.getDefault().getUserPrincipalLookupService();
+    Optional<UserPrincipal> owner = previous.flatMap(AtomicFile.Attributes::owner);
+    Optional<GroupPrincipal> group = previous.flatMap(AtomicFile.Attributes::group);
+    try {
+      if (t.owner().isPresent()) {
+        owner = Optional.of(names.lookupPrincipalByName(t.owner().get()));
+      }
+      if (t.group().isPresent()) {
+        group = Optional.of(names.lookupPrincipalByGroupName(t.group().get()));
+      }
+    } catch (UserPrincipalNotFoundException e) {
+      throw new RenderException(RenderException.Reason.IO,
+          "target " + t.out() + ": no such user or group '" + e.getName() + "'");
+    } catch (IOException e) {
+      throw new RenderException(RenderException.Reason.IO,
+          "target " + t.out() + ": cannot look up owner or group", e);
+    }
+    var permissions = t.mode().map(AtomicFile::permissionsOf)
+        .orElseGet(() -> previous.map(AtomicFile.Attributes::permissions)
+            .orElseGet(AtomicFile::ownerOnly));
+    return new AtomicFile.Attributes(permissions, owner, group);
+  }
+
+  private static boolean sameAttributes(AtomicFile.Attributes wanted,
+      AtomicFile.Attributes current) {
+    return wanted.permissions().equals(current.permissions())
+        && (wanted.owner().isEmpty() || wanted.owner().equals(current.owner()))
+        && (wanted.group().isEmpty() || wanted.group().equals(current.group()));
+  }
+
+  private void prepareCandidates(List<Plan> plans) throws RenderException {
+    for (Plan p : plans) {
+      if (!p.changed) {
+        continue;
+      }
+      try {
+        p.candidate = AtomicFile.writeCandidate(p.out, p.content);
+        AtomicFile.apply(p.candidate, p.wanted);
+      } catch (IOException e) {
+        throw new RenderException(RenderException.Reason.IO,
+            "cannot write a candidate beside " + p.out + ": " + e.getClass().getSimpleName(), e);
+      }
+      if (p.target.check().isPresent()) {
+        String cmd = p.target.check().get();
+        if (!succeeded(cmd, Optional.of(p.candidate))) {
+          throw new RenderException(RenderException.Reason.CHECK_FAILED,
+              "check rejected the candidate for " + p.out + ": " + cmd + "; nothing changed");
+        }
+      }
+    }
+  }
+
+  private void swapAll(List<Plan> plans, PrintStream progress) throws RenderException {
+    for (Plan p : plans) {
+      if (!p.changed) {
+        progress.println("unchanged    " + p.out);
+        continue;
+      }
+      try {
+        if (p.previous.isPresent()) {
+          AtomicFile.linkBackup(p.out, backupOf(p.out), p.previous.get(),
+              p.previousAttributes.get());
+        }
+        AtomicFile.moveInto(p.candidate, p.out);
+        p.candidate = null;
+        p.swapped = true;
+        progress.println("changed      " + p.out);
+      } catch (IOException e) {
+        rollBack(plans, List.of(), progress);
+        throw new RenderException(RenderException.Reason.SWAP_FAILED,
+            "cannot swap " + p.out + ": " + e.getClass().getSimpleName()
+                + "; swapped targets restored", e);
+      }
+    }
+  }
+
+  /** Restores every swapped target to its previous content and attributes, then reruns RESTARTS. */
+  private void rollBack(List<Plan> plans, List<String> restarts, PrintStream progress) {
+    for (int i = plans.size() - 1; i >= 0; i--) {
+      Plan p = plans.get(i);
+      if (!p.swapped) {
+        continue;
+      }
+      try {
+        if (p.previous.isPresent()) {
+          AtomicFile.replace(p.out, p.previous.get(), p.previousAttributes.get());
+        } else {
+          Files.deleteIfExists(p.out);
+          AtomicFile.syncFolder(p.out.getParent());
+        }
+        p.swapped = false;
+        progress.println("restored     " + p.out);
+      } catch (IOException e) {
+        progress.println("NOT RESTORED " + p.out + " (" + e.getClass().getSimpleName()
+            + "); its previous content is in " + backupOf(p.out));
+      }
+    }
+    for (String cmd : restarts) {
+      progress.println("restart      " + cmd + " (after rollback)");
+      if (!succeeded(cmd, Optional.empty())) {
+        progress.println("restart after rollback failed: " + cmd);
+      }
+    }
+  }
+
+  private void removeCandidates(List<Plan> plans) {
+    for (Plan p : plans) {
+      if (p.candidate != null) {
+        try {
+          Files.deleteIfExists(p.candidate);
+        } catch (IOException e) {
+          // Best effort: a leftover candidate is mode 0600 and named *.sesame-tmp.
+        }
+        p.candidate = null;
+      }
+    }
+  }
+
+  private boolean succeeded(String command, Optional<Path> candidate) {
+    try {
+      Optional<Integer> status = ServiceCommand.run(command, candidate, commandTimeout);
+      return status.isPresent() && status.get() == 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static List<String> distinct(List<Plan> plans,
+      java.util.function.Function<Plan, Optional<String>> command) {
+    Set<String> commands = new LinkedHashSet<>();
+    for (Plan p : plans) {
+      if (p.changed) {
+        command.apply(p).ifPresent(commands::add);
+      }
+    }
+    return List.copyOf(commands);
+  }
+
+  static Path backupOf(Path out) {
+    return out.resolveSibling(out.getFileName() + ".bak");
+  }
+
+  private static String readTemplate(Path template) throws RenderException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(template);
+    } catch (NoSuchFileException e) {
+      throw new RenderException(RenderException.Reason.TEMPLATE,
+          "template " + template + " does not exist");
+    } catch (IOException e) {
+      throw new RenderException(RenderException.Reason.TEMPLATE,
+          "cannot read template " + template + ": " + e.getClass().getSimpleName(), e);
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new RenderException(RenderException.Reason.TEMPLATE,
+          "template " + template + " is not valid UTF-8");
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dev.sesame.render;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads a targets file: TOML, one {@code [[target]]} table per target (format documented in
+ * docs/rendering.md). TOML because it is what operators already edit by hand (comments, no
+ * brace-matching) and jackson-dataformat-toml shares the jackson-core the project already has.
+ * Unknown keys are errors, so a typo such as {@code restrat} cannot silently drop a restart.
+ */
+public final class TargetsFile {
+  private static final Set<String> KEYS = Set.of("entry", "template", "out", "format", "mode",
+      "owner", "group", "check", "restart", "health", "follow_symlinks");
+
+  private TargetsFile() {}
+
+  /** The targets in FILE, with relative template/out paths resolved against FILE's folder. */
+  public static List<Target> read(Path file) throws RenderException {
+    JsonNode root;
+    try {
+      root = new TomlMapper().readTree(file.toFile());
+    } catch (JacksonException e) {
+      throw malformed(file, "not valid TOML (" + e.getOriginalMessage() + ")");
+    } catch (IOException e) {
+      throw new RenderException(RenderException.Reason.IO,
+          "cannot read targets file " + file + ": " + e.getClass().getSimpleName(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw malformed(file, "empty");
+    }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!key.equals("target")) {
+        throw malformed(file, "unknown top-level key '" + key + "' (expected [[target]] tables)");
+      }
+    }
+    JsonNode tables = root.get("target");
+    if (tables == null || !tables.isArray() || tables.isEmpty()) {
+      throw malformed(file, "no [[target]] tables");
+    }
+    Path base = file.toAbsolutePath().getParent();
+    List<Target> targets = new ArrayList<>();
+    int index = 0;
+    for (JsonNode t : tables) {
+      index++;
+      String where = "target #" + index;
+      if (!t.isObject()) {
+        throw malformed(file, where + " is not a table");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
+        String key = it.next().getKey();
+        if (!KEYS.contains(key)) {
+          throw malformed(file, where + ": unknown key '" + key + "'");
+        }
+      }
+      Format format;
+      try {
+        format = Format.parse(required(file, t, where, "format"));
+      } catch (IllegalArgumentException e) {
+        throw malformed(file, where + ": " + e.getMessage());
+      }
+      JsonNode modeNode = t.get("mode");
+      if (modeNode != null && !modeNode.isTextual()) {
+        // A bare 640 would be read as decimal: only a quoted octal string is unambiguous.
+        throw malformed(file, where + ": mode must be an octal string such as \"0640\"");
+      }
+      Optional<Integer> mode = optional(file, t, where, "mode").map(TargetsFile::parseMode);
+      if (mode.isPresent() && mode.get() < 0) {
+        throw malformed(file, where + ": mode must be an octal string such as \"0640\"");
+      }
+      JsonNode follow = t.get("follow_symlinks");
+      if (follow != null && !follow.isBoolean()) {
+        throw malformed(file, where + ": follow_symlinks must be true or false");
+      }
+      try {
+        targets.add(new Target(required(file, t, where, "entry"),
+            base.resolve(required(file, t, where, "template")).normalize(),
+            base.resolve(required(file, t, where, "out")).normalize(), format, mode,
+            optional(file, t, where, "owner"), optional(file, t, where, "group"),
+            optional(file, t, where, "check"), optional(file, t, where, "restart"),
+            optional(file, t, where, "health"), follow != null && follow.booleanValue()));
+      } catch (IllegalArgumentException e) {
+        throw malformed(file, where + ": " + e.getMessage());
+      }
+    }
+    return targets;
+  }
+
+  /** Octal permission bits from "0640" / "640"; -1 when not octal. */
+  private static int parseMode(String text) {
+    if (!text.matches("0?[0-7]{3}")) {
+      return -1;
+    }
+    return Integer.parseInt(text, 8);
+  }
+
+  private static String required(Path file, JsonNode t, String where, String key)
+      throws RenderException {
+    return optional(file, t, where, key)
+        .orElseThrow(() -> malformed(file, where + ": missing '" + key + "'"));
+  }
+
+  private static Optional<String> optional(Path file, JsonNode t, String where, String key)
+      throws RenderException {
+    JsonNode v = t.get(key);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!v.isTextual() || v.textValue().isEmpty()) {
+      throw malformed(file, where + ": '" + key + "' must be a non-empty string");
+    }
+    return Optional.of(v.textValue());
+  }
+
+  private static RenderException malformed(Path file, String what) {
+    return new RenderException(RenderException.Reason.TEMPLATE,
+        "targets file " + file + ": " + what);
+  }
+}

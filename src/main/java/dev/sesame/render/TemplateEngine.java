@@ -1,0 +1,130 @@
+package dev.sesame.render;
+
+import java.util.Optional;
+import org.apache.commons.text.StringSubstitutor;
+import org.apache.commons.text.lookup.StringLookup;
+
+/**
+ * Fills {@code ${field}} and {@code ${ENTRY.field}} placeholders through Commons Text's
+ * {@link StringSubstitutor}, escaping each value for the target's format as it is inserted.
+ *
+ * <p>The substitutor is set up so that a value can never be read as template text: substitution in
+ * values is off (a password containing {@code ${x}} goes in literally, and an escaped value's own
+ * {@code $} is never rescanned), nested variable names are off, and the {@code :-} default syntax is
+ * off (a missing field must fail, not fall back). {@code $${} writes a literal {@code ${}, which is
+ * how templates for Exim keep Exim's own expansions.
+ */
+final class TemplateEngine {
+  private TemplateEngine() {}
+
+  /** Carries a RenderException out of the StringLookup callback, which cannot throw checked ones. */
+  private static final class LookupFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient RenderException failure;
+
+    LookupFailure(RenderException failure) {
+      super(null, null, false, false);
+      this.failure = failure;
+    }
+  }
+
+  /**
+   * TEMPLATE filled from SOURCE for ENTRY in FORMAT. When MASKED, secret fields are replaced by
+   * {@link Fields#MASK} (still escaped), for --dry-run output.
+   */
+  static String render(String template, String templateName, String entry, Format format,
+      FieldSource source, boolean masked) throws RenderException {
+    checkPlaceholdersClosed(template, templateName);
+    StringLookup lookup = name -> {
+      try {
+        return resolve(name, templateName, entry, format, source, masked);
+      } catch (RenderException e) {
+        throw new LookupFailure(e);
+      }
+    };
+    StringSubstitutor substitutor = new StringSubstitutor(lookup);
+    substitutor.setDisableSubstitutionInValues(true);
+    substitutor.setEnableSubstitutionInVariables(false);
+    substitutor.setValueDelimiterMatcher(null);
+    substitutor.setEnableUndefinedVariableException(true);
+    try {
+      return substitutor.replace(template);
+    } catch (LookupFailure e) {
+      throw e.failure;
+    } catch (IllegalArgumentException e) {
+      // Only reached for a lookup that returned null, which ours never does; kept as a guard.
+      throw new RenderException(RenderException.Reason.TEMPLATE,
+          "template " + templateName + ": unresolved placeholder");
+    }
+  }
+
+  private static String resolve(String name, String templateName, String defaultEntry,
+      Format format, FieldSource source, boolean masked) throws RenderException {
+    int dot = name.lastIndexOf('.');
+    String entry = dot < 0 ? defaultEntry : name.substring(0, dot);
+    String field = dot < 0 ? name : name.substring(dot + 1);
+    if (entry.isEmpty() || !Fields.isKnown(field)) {
+      throw new RenderException(RenderException.Reason.TEMPLATE,
+          "template " + templateName + ": unknown placeholder ${" + name + "}; fields are "
+              + String.join(", ", Fields.STORED) + ", " + Fields.SMTP_SECURE);
+    }
+    String value;
+    if (Fields.SMTP_SECURE.equals(field)) {
+      // An entry may store it (a relay on an unusual port); otherwise it follows the port.
+      Optional<String> stored = source.field(entry, field);
+      value = stored.isPresent() ? stored.get()
+          : secureFor(entry, require(source, entry, Fields.SMTP_PORT, templateName));
+    } else {
+      value = require(source, entry, field, templateName);
+    }
+    if (masked && Fields.isSecret(field)) {
+      value = Fields.MASK;
+    }
+    return format.escaper().escape(entry, field, value);
+  }
+
+  private static String require(FieldSource source, String entry, String field,
+      String templateName) throws RenderException {
+    Optional<String> value = source.field(entry, field);
+    if (value.isEmpty()) {
+      throw new RenderException(RenderException.Reason.NOT_FOUND,
+          "template " + templateName + " needs field '" + field + "' of entry '" + entry
+              + "', which does not exist");
+    }
+    return value.get();
+  }
+
+  /** PHPMailer's SMTPSecure for an SES port: implicit TLS on 465/2465, STARTTLS on 25/587/2587. */
+  static String secureFor(String entry, String port) throws RenderException {
+    return switch (port.trim()) {
+      case "465", "2465" -> "ssl";
+      case "25", "587", "2587" -> "tls";
+      default -> throw new RenderException(RenderException.Reason.TEMPLATE,
+          "cannot derive smtp_secure for entry '" + entry + "' from port " + port
+              + " (known: 25, 587, 2587 STARTTLS; 465, 2465 implicit TLS)");
+    };
+  }
+
+  /** An opening {@code ${} without its {@code }} is a template mistake, not text to keep. */
+  private static void checkPlaceholdersClosed(String template, String templateName)
+      throws RenderException {
+    int line = 1;
+    for (int i = 0; i < template.length(); i++) {
+      char c = template.charAt(i);
+      if (c == '\n') {
+        line++;
+      } else if (c == '$' && template.startsWith("$${", i)) {
+        i += 2;
+      } else if (c == '$' && template.startsWith("${", i)) {
+        int close = template.indexOf('}', i + 2);
+        int newline = template.indexOf('\n', i + 2);
+        if (close < 0 || (newline >= 0 && newline < close)) {
+          throw new RenderException(RenderException.Reason.TEMPLATE,
+              "template " + templateName + " line " + line + ": '${' without a closing '}'"
+                  + " on the same line (write $${ for a literal ${)");
+        }
+        i = close;
+      }
+    }
+  }
+}

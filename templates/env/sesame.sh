@@ -1,0 +1,9 @@
+# Sesame template: SMTP settings for scripts that source them (". /etc/myapp/smtp.sh").
+# Output:  e.g. /etc/myapp/smtp.sh         owner root:root, mode 0600
+# Format:  shell   (POSIX single-quoted words; not for systemd, use sesame.env there)
+# Check:   sh -n {}
+# Restart: none
+export SMTP_HOST=${smtp_host}
+export SMTP_PORT=${smtp_port}
+export SMTP_USERNAME=${smtp_username}
+export SMTP_PASSWORD=${smtp_password}

@@ -1,0 +1,16 @@
+<?php
+// Sesame template: SMTP settings for PHPMailer, as a PHP file returning an array.
+// Output:  e.g. /etc/myapp/smtp.php       owner root:www-data, mode 0640
+// Format:  php     (each value is a complete single-quoted PHP literal)
+// Check:   php -l {}
+// Restart: none for PHP-FPM/mod_php (the file is read per request; with opcache
+//          validate_timestamps=0 use: systemctl reload php8.2-fpm)
+// 'secure' is 'tls' (STARTTLS) for ports 25/587/2587 and 'ssl' (implicit TLS) for
+// 465/2465, derived from the port (field smtp_secure). See docs/examples/phpmailer-send.php.
+return [
+    'host'     => ${smtp_host},
+    'port'     => (int) ${smtp_port},
+    'username' => ${smtp_username},
+    'password' => ${smtp_password},
+    'secure'   => ${smtp_secure},
+];
