@@ -1,5 +1,7 @@
 package dev.sesame.cli;
 
+import dev.sesame.render.RenderException;
+import dev.sesame.rotate.RotationException;
 import dev.sesame.vault.VaultException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -45,6 +47,23 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (failure instanceof VaultException.Conflict) {
       return ExitCode.CONFLICT;
     }
+    if (failure instanceof RenderException render) {
+      return switch (render.reason()) {
+        case CHECK_FAILED -> ExitCode.CHECK_FAILED;
+        case NOT_FOUND -> ExitCode.NOT_FOUND;
+        default -> ExitCode.ERROR;
+      };
+    }
+    if (failure instanceof RotationException rotation) {
+      return switch (rotation.kind()) {
+        case AWS -> ExitCode.AWS_ERROR;
+        case SMTP -> ExitCode.SMTP_FAILED;
+        case CHECK -> ExitCode.CHECK_FAILED;
+        case CONFLICT -> ExitCode.CONFLICT;
+        case NOT_FOUND -> ExitCode.NOT_FOUND;
+        case DEPLOY, INVALID -> ExitCode.ERROR;
+      };
+    }
     if (failure instanceof IllegalArgumentException) {
       return ExitCode.USAGE;
     }
@@ -52,8 +71,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   }
 
   private static String messageOf(Exception failure) {
-    if (failure instanceof UserError || failure instanceof VaultException
-        || failure instanceof IllegalArgumentException) {
+    if (failure instanceof UserError || failure instanceof VaultException || failure instanceof RenderException
+        || failure instanceof RotationException || failure instanceof IllegalArgumentException) {
       return failure.getMessage();
     }
     // Unexpected: name the type only; a library's message might quote data we were handling.

@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
         RekeyCommand.class,
         PasswdCommand.class,
         SmtpPasswordCommand.class,
+        RenderCommand.class,
         picocli.CommandLine.HelpCommand.class,
     },
     footer = {"", "Exit codes:", "  0 ok   1 error   2 usage   3 wrong key or vault authentication failed",

@@ -1,6 +1,6 @@
 package dev.sesame.rotate;
 
-import dev.sesame.vault.Credential;
+import dev.sesame.vault.VersionedCredential;
 
 /**
  * The rotation's deploy step: render every target with CANDIDATE as ENTRY's value, validate,
@@ -12,5 +12,5 @@ import dev.sesame.vault.Credential;
 public interface Deployer {
   Deployer NONE = (entry, candidate) -> { };
 
-  void deploy(String entry, Credential candidate) throws RotationException;
+  void deploy(String entry, VersionedCredential candidate) throws RotationException;
 }

@@ -263,7 +263,7 @@ public final class Rotator {
   private void deploy(String name, Snapshot snap) throws RotationException, VaultException {
     VersionedCredential pending = snap.pending.orElseThrow(() -> lostPending(name));
     try {
-      deployer.deploy(name, pending.credential());
+      deployer.deploy(name, pending);
     } catch (RotationException failure) {
       record(name, "deploy", keyOf(pending), "failed", failure.getMessage());
       rollBack(name, snapshot(name), "deploying the new key failed; every target was restored");
@@ -401,7 +401,7 @@ public final class Rotator {
     Optional<Step> step = snap.state.step();
     if (step.isPresent() && step.get().compareTo(Step.TESTED) >= 0) {
       // A deploy killed mid-way may have swapped some targets: render current back (unchanged ones are no-ops).
-      deployer.deploy(name, snap.current.credential());
+      deployer.deploy(name, snap.current);
     }
     String user = iamUser(snap);
     if (snap.pending.isPresent()) {

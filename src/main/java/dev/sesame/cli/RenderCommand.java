@@ -1,0 +1,121 @@
+package dev.sesame.cli;
+
+import dev.sesame.render.Format;
+import dev.sesame.render.RenderException;
+import dev.sesame.render.RenderReport;
+import dev.sesame.render.Renderer;
+import dev.sesame.render.Target;
+import dev.sesame.render.TargetsFile;
+import dev.sesame.render.VaultFieldSource;
+import dev.sesame.vault.Vault;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "render", mixinStandardHelpOptions = true,
+    description = {"Fill mail-server config templates from the vault, validated and swapped in atomically.",
+        "One target from options, or a set from a TOML targets file (docs/rendering.md): every target is",
+        "rendered and checked first, then all are swapped, each distinct restart runs once, then health",
+        "checks; any failure restores every file and restarts again. Unchanged files: nothing runs.",
+        "CMDs run under /bin/sh -c; in --check, {} stands for the candidate file."})
+final class RenderCommand implements Callable<Integer> {
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  What what;
+
+  static final class What {
+    @Option(names = "--targets", paramLabel = "FILE", description = "TOML file of [[target]] tables.")
+    Path targetsFile;
+
+    @ArgGroup(exclusive = false)
+    One one;
+  }
+
+  static final class One {
+    @Option(names = "--entry", required = true, paramLabel = "NAME", description = "Entry for ${field} placeholders.")
+    String entry;
+
+    @Option(names = "--template", required = true, paramLabel = "FILE")
+    Path template;
+
+    @Option(names = "--format", required = true, paramLabel = "FORMAT",
+        description = "php, shell, env, json, exim-passwd, postfix, exim or raw.")
+    String format;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Target file (not with --stdout).")
+    Path out;
+
+    @Option(names = "--stdout", description = "Print the rendered text instead of writing a file (pipelines).")
+    boolean stdout;
+
+    @Option(names = "--mode", paramLabel = "OCTAL", description = "e.g. 0640 (default: kept, or 0600 for a new file).")
+    String mode;
+
+    @Option(names = "--owner", paramLabel = "USER")
+    String owner;
+
+    @Option(names = "--group", paramLabel = "GROUP")
+    String group;
+
+    @Option(names = "--check", paramLabel = "CMD", description = "Validate the candidate, e.g. 'exim -bV -C {}'.")
+    String check;
+
+    @Option(names = "--restart", paramLabel = "CMD", description = "Run after the swap, e.g. 'systemctl reload exim4'.")
+    String restart;
+
+    @Option(names = "--health", paramLabel = "CMD", description = "Run after the restart; failure rolls back.")
+    String health;
+
+    @Option(names = "--follow-symlinks", description = "Write through a symlink at the target path.")
+    boolean followSymlinks;
+  }
+
+  @Option(names = "--dry-run", description = "Show what would change, secrets masked; write and run nothing.")
+  boolean dryRun;
+
+  @Mixin
+  VaultOptions vault;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Target> targets = what.targetsFile != null ? TargetsFile.read(what.targetsFile) : List.of(single(what.one));
+    try (Vault opened = vault.open()) {
+      VaultFieldSource fields = new VaultFieldSource(opened);
+      if (what.one != null && what.one.stdout) {
+        Console.OUT.print(new Renderer().renderToString(targets.get(0), fields));
+        Console.OUT.flush();
+        return ExitCode.OK;
+      }
+      RenderReport report = new Renderer().apply(targets, fields, dryRun, Console.ERR);
+      if (!report.anyChanged()) {
+        Console.ERR.println("nothing to change");
+      }
+      return ExitCode.OK;
+    } catch (VaultFieldSource.Unreadable e) {
+      throw e.vaultException();
+    }
+  }
+
+  private static Target single(One one) throws UserError {
+    if (one.stdout == (one.out != null)) {
+      throw new UserError(ExitCode.USAGE, "give exactly one of --out FILE and --stdout");
+    }
+    Format format = Format.parse(one.format);
+    Path out = one.out != null ? one.out : Path.of("/dev/stdout");
+    Target target = new Target(one.entry, one.template, out, format, Optional.ofNullable(one.mode).map(RenderCommand::octal),
+        Optional.ofNullable(one.owner), Optional.ofNullable(one.group), Optional.ofNullable(one.check),
+        Optional.ofNullable(one.restart), Optional.ofNullable(one.health), one.followSymlinks);
+    return target;
+  }
+
+  private static int octal(String mode) {
+    if (!mode.matches("0?[0-7]{3}")) {
+      throw new IllegalArgumentException("--mode must be octal like 0640");
+    }
+    return Integer.parseInt(mode, 8);
+  }
+}
