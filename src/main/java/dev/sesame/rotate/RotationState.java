@@ -17,6 +17,8 @@ record RotationState(Map<String, String> values) {
   static final String STARTED_AT = "rotation.started_at";
   /** Incident mode: the keys deactivated first, comma-separated, deleted at the end. */
   static final String REVOKED = "rotation.revoked";
+  /** The user's IAM keys when the rotation began: any other key at create time is this rotation's. */
+  static final String KEYS_BEFORE = "rotation.keys_before";
   static final String RETIRE_KEY = "retire.key_id";
   static final String RETIRE_FINISHED_AT = "retire.finished_at";
   static final String RETIRE_DEACTIVATED_AT = "retire.deactivated_at";
@@ -53,7 +55,15 @@ record RotationState(Map<String, String> values) {
   }
 
   java.util.List<String> revoked() {
-    String list = values.getOrDefault(REVOKED, "");
+    return list(REVOKED);
+  }
+
+  java.util.List<String> keysBefore() {
+    return list(KEYS_BEFORE);
+  }
+
+  private java.util.List<String> list(String key) {
+    String list = values.getOrDefault(key, "");
     return list.isEmpty() ? java.util.List.of() : java.util.List.of(list.split(","));
   }
 
@@ -62,8 +72,7 @@ record RotationState(Map<String, String> values) {
   }
 
   java.util.List<String> revokedToDelete() {
-    String list = values.getOrDefault(RETIRE_REVOKED, "");
-    return list.isEmpty() ? java.util.List.of() : java.util.List.of(list.split(","));
+    return list(RETIRE_REVOKED);
   }
 
   Optional<Instant> retireFinishedAt() {

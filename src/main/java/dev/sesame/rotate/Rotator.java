@@ -34,9 +34,6 @@ import java.util.function.Consumer;
  * stopping a leak comes first by design.
  */
 public final class Rotator {
-  /** How far IAM's clock may trail ours when telling this run's orphan keys from others. */
-  private static final Duration CLOCK_SKEW = Duration.ofMinutes(2);
-
   /** Options of `sesame rotate`. */
   public record Options(Optional<Duration> ifOlderThan, boolean retireNow, Duration grace) {}
 
@@ -183,9 +180,11 @@ public final class Rotator {
 
   private void begin(String name, Snapshot snap, Mode mode, List<String> revoked)
       throws RotationException, VaultException {
-    iamUser(snap);
+    String user = iamUser(snap);
+    List<String> keysBefore = iam.list(user).stream().map(IamKey::id).toList();
     RotationState state = snap.state
         .with(RotationState.TOKEN, UUID.randomUUID().toString())
+        .with(RotationState.KEYS_BEFORE, String.join(",", keysBefore))
         .with(RotationState.MODE, mode.name().toLowerCase(java.util.Locale.ROOT))
         .with(RotationState.STARTED_AT, clock.instant().toString())
         .with(RotationState.REVOKED, String.join(",", revoked))
@@ -197,14 +196,10 @@ public final class Rotator {
   private void create(String name, Snapshot snap) throws RotationException, VaultException {
     String user = iamUser(snap);
     String currentKey = snap.current.credential().field(Credential.ACCESS_KEY_ID).orElse("");
-    List<IamKey> existing = iam.list(user);
     // A run killed between CreateAccessKey and saving the pending version leaves a key whose
-    // secret nobody has: it is this rotation's, so delete it before creating another.
-    Instant orphanCutoff = snap.state.startedAt().minus(CLOCK_SKEW);
-    for (IamKey key : existing) {
-      boolean known = key.id().equals(currentKey) || snap.state.revoked().contains(key.id())
-          || snap.state.retiringKey().map(key.id()::equals).orElse(false);
-      if (!known && key.created().isAfter(orphanCutoff)) {
+    // secret nobody has. Any key the user did not have when this rotation began is that key.
+    for (IamKey key : iam.list(user)) {
+      if (!key.id().equals(currentKey) && !snap.state.keysBefore().contains(key.id())) {
         iam.delete(user, key.id());
         record(name, "create", key.id(), "ok", "deleted a key left by an interrupted run");
         progress.accept("deleted " + key.id() + ", left without a secret by an interrupted run");
@@ -253,7 +248,7 @@ public final class Rotator {
       prover.prove(pending.credential());
     } catch (RotationException failure) {
       record(name, "test", keyOf(pending), "failed", failure.getMessage());
-      rollBack(name, snapshot(name), "the new key failed its SMTP test");
+      rollBack(name, snapshot(name), "the new key failed its SMTP test", false);
       throw failure;
     }
     record(name, "test", keyOf(pending), "ok", "SMTP AUTH accepted");
@@ -266,7 +261,8 @@ public final class Rotator {
       deployer.deploy(name, pending);
     } catch (RotationException failure) {
       record(name, "deploy", keyOf(pending), "failed", failure.getMessage());
-      rollBack(name, snapshot(name), "deploying the new key failed; every target was restored");
+      // The renderer has already restored every target of the set.
+      rollBack(name, snapshot(name), "deploying the new key failed; every target was restored", false);
       throw failure;
     }
     record(name, "deploy", keyOf(pending), "ok", "targets rendered");
@@ -391,15 +387,21 @@ public final class Rotator {
   }
 
   /** After a failed test or deploy: the new key goes, current stays, the rotation is over. */
-  private void rollBack(String name, Snapshot snap, String why) throws RotationException, VaultException {
+  private void rollBack(String name, Snapshot snap, String why, boolean restoreTargets)
+      throws RotationException, VaultException {
     progress.accept(why + "; deleting the new key and keeping the current one");
-    abandon(name, snap, why);
+    abandon(name, snap, why, restoreTargets);
   }
 
-  /** Deletes the pending IAM key, restores targets if they may hold it, drops pending and state. */
   private void abandon(String name, Snapshot snap, String why) throws RotationException, VaultException {
     Optional<Step> step = snap.state.step();
-    if (step.isPresent() && step.get().compareTo(Step.TESTED) >= 0) {
+    abandon(name, snap, why, step.isPresent() && step.get().compareTo(Step.TESTED) >= 0);
+  }
+
+  /** Deletes the pending IAM key, optionally renders current back, drops pending and state. */
+  private void abandon(String name, Snapshot snap, String why, boolean restoreTargets)
+      throws RotationException, VaultException {
+    if (restoreTargets) {
       // A deploy killed mid-way may have swapped some targets: render current back (unchanged ones are no-ops).
       deployer.deploy(name, snap.current);
     }
