@@ -34,6 +34,7 @@ final class FastGet {
     command.field = "smtp_password";
     command.label = "current";
     command.output = GetCommand.Output.value;
+    command.prefix = EnvNames.DEFAULT_PREFIX;
     command.vault = new VaultOptions();
     command.vault.keys = new KeyOptions();
     command.vault.vault = pathOrNull(System.getenv("SESAME_VAULT"));

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
     description = {"Print one field of an entry (default: the SMTP password).",
         "Prints to standard output; --output json prints the whole version."})
 final class GetCommand implements Callable<Integer> {
-  enum Output { value, json }
+  enum Output { value, json, env }
 
   @Parameters(index = "0", paramLabel = "NAME")
   String name;
@@ -33,8 +33,12 @@ final class GetCommand implements Callable<Integer> {
   String label;
 
   @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "value",
-      description = "value or json (default: ${DEFAULT-VALUE}).")
+      description = "value, json, or env (SMTP_HOST='...' lines for sh; default: ${DEFAULT-VALUE}).")
   Output output;
+
+  @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = EnvNames.DEFAULT_PREFIX,
+      description = "Variable prefix for --output env (default: ${DEFAULT-VALUE}).")
+  String prefix;
 
   @Mixin
   VaultOptions vault;
@@ -49,6 +53,12 @@ final class GetCommand implements Callable<Integer> {
         Console.OUT.println(json(version));
         return ExitCode.OK;
       }
+      if (output == Output.env) {
+        for (Map.Entry<String, String> variable : EnvNames.of(prefix, version.allFields()).entrySet()) {
+          Console.OUT.println(variable.getKey() + "=" + shellWord(variable.getValue()));
+        }
+        return ExitCode.OK;
+      }
       String value = version.allFields().get(field);
       if (value == null) {
         throw new UserError(ExitCode.NOT_FOUND, "entry " + name + " (" + version.credential().type().wireName()
@@ -57,6 +67,14 @@ final class GetCommand implements Callable<Integer> {
       Console.OUT.println(value);
       return ExitCode.OK;
     }
+  }
+
+  /** A POSIX single-quoted word; refuses what a line-based env file cannot carry. */
+  private static String shellWord(String value) throws UserError {
+    if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
+      throw new UserError(ExitCode.ERROR, "a field holds a line break or NUL, which --output env cannot carry");
+    }
+    return "'" + value.replace("'", "'\\''") + "'";
   }
 
   private static String json(VersionedCredential version) throws IOException {

@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
         PasswdCommand.class,
         SmtpPasswordCommand.class,
         RenderCommand.class,
+        ExecCommand.class,
         picocli.CommandLine.HelpCommand.class,
     },
     footer = {"", "Exit codes:", "  0 ok   1 error   2 usage   3 wrong key or vault authentication failed",
