@@ -45,13 +45,23 @@ public final class TestPki {
     return caPem;
   }
 
-  /** A server certificate with SAN (keytool syntax: "ip:127.0.0.2", "dns:mail.example.test"). */
+  /**
+   * A server certificate with SAN (keytool syntax: "ip:127.0.0.2", "dns:mail.example.test") and an
+   * RSA key (TLS_DHE_RSA_* suites need one).
+   */
   public ServerCertificate issue(String san) throws IOException, InterruptedException {
+    return issue(san, "RSA");
+  }
+
+  /** As {@link #issue(String)} with KEY_ALGORITHM "RSA" or "EC" (EC is much quicker to make). */
+  public ServerCertificate issue(String san, String keyAlgorithm)
+      throws IOException, InterruptedException {
     String leaf = name + "-leaf" + (++issued);
     Path store = dir.resolve(leaf + ".p12");
     Path csr = dir.resolve(leaf + ".csr");
     Path pem = dir.resolve(leaf + ".pem");
-    keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048",
+    keytool("-genkeypair", "-alias", "server", "-keyalg", keyAlgorithm,
+        "-keysize", keyAlgorithm.equals("EC") ? "256" : "2048",
         "-validity", "2", "-dname", "CN=" + san.substring(san.indexOf(':') + 1),
         "-keystore", store.toString());
     keytool("-certreq", "-alias", "server", "-keystore", store.toString(), "-file", csr.toString());
@@ -83,6 +93,8 @@ public final class TestPki {
   private static void keytool(String... args) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>();
     argv.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    // keytool is a fresh JVM each time: C1 only and the serial collector halve its start-up.
+    argv.addAll(List.of("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"));
     argv.addAll(List.of(args));
     argv.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
     Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
