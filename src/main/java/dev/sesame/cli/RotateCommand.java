@@ -1,0 +1,65 @@
+package dev.sesame.cli;
+
+import dev.sesame.aws.AwsClients;
+import dev.sesame.rotate.Rotator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "rotate", mixinStandardHelpOptions = true,
+    description = {"Rotate an SES entry's IAM access key: create, SMTP test, deploy, finish, retire.",
+        "Each step is recorded in the vault first, so a killed run resumes where it stopped.",
+        "The previous key stays active for --grace; later runs deactivate it, then delete it if unused.",
+        "Safe to run daily with --if-older-than 90d (docs/runbooks/scheduled-rotation.md)."})
+final class RotateCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "NAME")
+  String name;
+
+  @Option(names = "--targets", paramLabel = "FILE", defaultValue = "${env:SESAME_TARGETS}",
+      description = "Targets to deploy the new key to (TOML; default: $SESAME_TARGETS; none: consumers use get/exec).")
+  Path targets;
+
+  @Option(names = "--if-older-than", paramLabel = "AGE", converter = DurationConverter.class,
+      description = "Rotate only when the current key is at least AGE old (e.g. 90d); due retirements still run.")
+  Duration ifOlderThan;
+
+  @Option(names = "--retire-now", description = "Deactivate and delete the previous key right after the rotation.")
+  boolean retireNow;
+
+  @Option(names = "--grace", paramLabel = "AGE", defaultValue = "24h", converter = DurationConverter.class,
+      description = "How long the previous key stays active (default: ${DEFAULT-VALUE}).")
+  Duration grace;
+
+  @Option(names = "--smtp-deadline", paramLabel = "AGE", defaultValue = "120s", converter = DurationConverter.class,
+      description = "How long to retry the SMTP login while IAM propagates the new key (default: ${DEFAULT-VALUE}).")
+  Duration smtpDeadline;
+
+  @Option(names = "--abort", description = "Abandon a stopped rotation: delete the pending key, restore targets.")
+  boolean abort;
+
+  @Mixin
+  VaultOptions vault;
+
+  @Mixin
+  AwsOptions aws;
+
+  @Override
+  public Integer call() throws Exception {
+    var keys = vault.unlockSources();
+    Path targetsFile = targets == null || targets.toString().isEmpty() ? null : targets;
+    try (AwsClients clients = AwsClients.create(aws.settings())) {
+      Rotator rotator = RotationContext.rotator(vault, keys, clients, targetsFile, smtpDeadline);
+      if (abort) {
+        rotator.abort(name);
+      } else {
+        rotator.rotate(name, new Rotator.Options(Optional.ofNullable(ifOlderThan), retireNow, grace));
+      }
+    }
+    return ExitCode.OK;
+  }
+}

@@ -1,0 +1,34 @@
+package dev.sesame.cli;
+
+import dev.sesame.aws.AwsClients;
+import dev.sesame.rotate.AwsKeyLifecycle;
+import dev.sesame.rotate.EntryStatus;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = {"Show an entry's versions and labels, key ages, each IAM key's state and last use,",
+        "and any rotation step or retirement in progress. Never prints a secret."})
+final class StatusCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "NAME")
+  String name;
+
+  @Mixin
+  VaultOptions vault;
+
+  @Mixin
+  AwsOptions aws;
+
+  @Override
+  public Integer call() throws Exception {
+    var keys = vault.unlockSources();
+    try (AwsClients clients = AwsClients.create(aws.settings())) {
+      EntryStatus status = EntryStatus.read(vault.vaultPath(), keys, name, new AwsKeyLifecycle(clients));
+      status.describe(Instant.now()).forEach(Console.OUT::println);
+    }
+    return ExitCode.OK;
+  }
+}

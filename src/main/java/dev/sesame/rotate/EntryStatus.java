@@ -1,0 +1,107 @@
+package dev.sesame.rotate;
+
+import dev.sesame.rotate.KeyLifecycle.IamKey;
+import dev.sesame.rotate.KeyLifecycle.KeyUse;
+import dev.sesame.vault.Credential;
+import dev.sesame.vault.EntryInfo;
+import dev.sesame.vault.KeySource;
+import dev.sesame.vault.Label;
+import dev.sesame.vault.Vault;
+import dev.sesame.vault.VaultException;
+import dev.sesame.vault.VersionInfo;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What `sesame status NAME` shows: the entry's versions and labels with their key ids, the
+ * rotation's recorded step, the retirement in progress, and IAM's view of each key of the user.
+ */
+public record EntryStatus(String name, String iamUser, List<VersionRow> versions, Map<String, String> state,
+    List<KeyRow> iamKeys) {
+
+  /** One vault version: number, labels, creation time and the access key it holds. */
+  public record VersionRow(VersionInfo info, String accessKeyId) {}
+
+  /** One IAM key: its state, last use, and which vault label (if any) holds it. */
+  public record KeyRow(IamKey key, Optional<KeyUse> lastUse, Optional<Label> label) {}
+
+  public static EntryStatus read(Path vault, List<KeySource> keys, String name, KeyLifecycle iam)
+      throws VaultException, RotationException {
+    List<VersionRow> versions = new ArrayList<>();
+    Map<String, Label> labelOfKey = new LinkedHashMap<>();
+    String iamUser;
+    Map<String, String> state;
+    try (Vault opened = Vault.open(vault, keys)) {
+      EntryInfo entry = opened.entry(name).orElseThrow(() -> new VaultException.NotFound("no entry named " + name));
+      for (VersionInfo info : entry.versions()) {
+        String keyId = opened.get(name, info.version()).credential().field(Credential.ACCESS_KEY_ID).orElse("");
+        versions.add(new VersionRow(info, keyId));
+        info.labels().forEach(label -> labelOfKey.putIfAbsent(keyId, label));
+      }
+      iamUser = opened.get(name, Label.CURRENT).credential().field(Credential.IAM_USER).orElse("");
+      state = opened.entryState(name);
+    }
+    List<KeyRow> iamKeys = new ArrayList<>();
+    if (!iamUser.isEmpty()) {
+      for (IamKey key : iam.list(iamUser)) {
+        iamKeys.add(new KeyRow(key, iam.lastUsed(iamUser, key.id()), Optional.ofNullable(labelOfKey.get(key.id()))));
+      }
+    }
+    return new EntryStatus(name, iamUser, versions, state, iamKeys);
+  }
+
+  /** Readable lines for the terminal, ages relative to NOW. */
+  public List<String> describe(Instant now) {
+    List<String> lines = new ArrayList<>();
+    lines.add(name + (iamUser.isEmpty() ? " (no IAM user: not rotatable)" : " (IAM user " + iamUser + ")"));
+    for (VersionRow row : versions) {
+      lines.add(String.format("  version %-3d %-18s %-22s created %s (%s)", row.info().version(),
+          labels(row.info()), row.accessKeyId(), row.info().createdAt(), age(row.info().createdAt(), now)));
+    }
+    RotationState rotation = new RotationState(state);
+    if (rotation.inProgress()) {
+      lines.add("  rotation " + rotation.token() + " (" + rotation.mode().name().toLowerCase(java.util.Locale.ROOT)
+          + ") stopped after step " + rotation.step().orElseThrow().name().toLowerCase(java.util.Locale.ROOT)
+          + ", started " + state.get(RotationState.STARTED_AT) + ": resume with `sesame rotate " + name
+          + "` or clean up with `sesame rotate " + name + " --abort`");
+    } else {
+      lines.add("  no rotation in progress");
+    }
+    rotation.retiringKey().ifPresent(key -> lines.add("  retiring previous key " + key + ": "
+        + rotation.retireDeactivatedAt().map(at -> "deactivated " + at + ", deleted by a later run if unused")
+            .orElse("active for its grace period after " + state.get(RotationState.RETIRE_FINISHED_AT))));
+    if (!rotation.revokedToDelete().isEmpty()) {
+      lines.add("  revoked keys still to delete: " + String.join(", ", rotation.revokedToDelete()));
+    }
+    if (!iamUser.isEmpty()) {
+      lines.add("  IAM keys of " + iamUser + ":");
+      for (KeyRow row : iamKeys) {
+        lines.add(String.format("    %-22s %-8s created %s (%s), last used %s%s", row.key().id(),
+            row.key().active() ? "Active" : "Inactive", row.key().created(), age(row.key().created(), now),
+            row.lastUse().map(KeyUse::describe).orElse("never"),
+            row.label().map(l -> "  [" + l.wireName() + "]").orElse("  [not in the vault]")));
+      }
+    }
+    return lines;
+  }
+
+  private static String labels(VersionInfo info) {
+    List<String> names = new ArrayList<>();
+    for (Label label : Label.values()) {
+      if (info.labels().contains(label)) {
+        names.add(label.wireName());
+      }
+    }
+    return names.isEmpty() ? "-" : String.join(",", names);
+  }
+
+  private static String age(Instant then, Instant now) {
+    long days = java.time.Duration.between(then, now).toDays();
+    return days > 0 ? days + "d" : java.time.Duration.between(then, now).toHours() + "h";
+  }
+}
