@@ -245,7 +245,7 @@ public final class Renderer {
         continue;
       }
       try {
-        p.candidate = AtomicFile.writeCandidate(p.out, p.content);
+        p.candidate = AtomicFile.writeCandidate(p.out, p.content, false);
         AtomicFile.apply(p.candidate, p.wanted);
       } catch (IOException e) {
         throw new RenderException(RenderException.Reason.IO,
@@ -258,6 +258,14 @@ public final class Renderer {
               "check rejected the candidate for " + p.out + ": " + cmd + "; nothing changed");
         }
       }
+    }
+    // Every candidate's bytes must be on disk before any rename makes it the target.
+    List<Path> candidates = plans.stream().filter(p -> p.candidate != null).map(p -> p.candidate).toList();
+    try {
+      AtomicFile.syncFiles(candidates);
+    } catch (IOException e) {
+      throw new RenderException(RenderException.Reason.IO,
+          "cannot sync the candidates: " + e.getClass().getSimpleName(), e);
     }
   }
 
@@ -272,7 +280,7 @@ public final class Renderer {
           AtomicFile.linkBackup(p.out, backupOf(p.out), p.previous.get(),
               p.previousAttributes.get());
         }
-        AtomicFile.moveInto(p.candidate, p.out);
+        AtomicFile.renameInto(p.candidate, p.out);
         p.candidate = null;
         p.swapped = true;
         progress.println("changed      " + p.out);
@@ -282,6 +290,18 @@ public final class Renderer {
             "cannot swap " + p.out + ": " + e.getClass().getSimpleName()
                 + "; swapped targets restored", e);
       }
+    }
+    // One fsync per folder makes every rename (and .bak link) of the set durable.
+    Set<Path> folders = new java.util.LinkedHashSet<>();
+    plans.stream().filter(p -> p.swapped).forEach(p -> folders.add(p.out.toAbsolutePath().getParent()));
+    try {
+      for (Path folder : folders) {
+        AtomicFile.syncFolder(folder);
+      }
+    } catch (IOException e) {
+      rollBack(plans, List.of(), progress);
+      throw new RenderException(RenderException.Reason.SWAP_FAILED,
+          "cannot sync " + folders + ": " + e.getClass().getSimpleName() + "; swapped targets restored", e);
     }
   }
 
