@@ -5,9 +5,7 @@ import java.util.List;
 
 /** The field names of DESIGN.md section 5, the only names `get --field` accepts. */
 final class Fields {
-  static final List<String> ALL = List.of(Credential.SMTP_HOST, Credential.SMTP_PORT,
-      Credential.SMTP_USERNAME, Credential.SMTP_PASSWORD, Credential.REGION, Credential.IAM_USER,
-      Credential.ACCESS_KEY_ID, Credential.SECRET_ACCESS_KEY, Credential.CREATED_AT);
+  static final List<String> ALL = Credential.ALL_FIELDS;
 
   private Fields() {}
 

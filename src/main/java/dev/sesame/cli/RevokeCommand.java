@@ -2,13 +2,11 @@ package dev.sesame.cli;
 
 import dev.sesame.aws.AwsClients;
 import dev.sesame.rotate.Rotator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "revoke", mixinStandardHelpOptions = true,
@@ -20,13 +18,8 @@ final class RevokeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME")
   String name;
 
-  @Option(names = "--targets", paramLabel = "FILE", defaultValue = "${env:SESAME_TARGETS}",
-      description = "Targets to deploy the new key to (TOML; default: $SESAME_TARGETS).")
-  Path targets;
-
-  @Option(names = "--smtp-deadline", paramLabel = "AGE", defaultValue = "120s", converter = DurationConverter.class,
-      description = "How long to retry the SMTP login with the new key (default: ${DEFAULT-VALUE}).")
-  Duration smtpDeadline;
+  @Mixin
+  RotationOptions rotation;
 
   @Mixin
   VaultOptions vault;
@@ -37,9 +30,8 @@ final class RevokeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var keys = vault.unlockSources();
-    Path targetsFile = targets == null || targets.toString().isEmpty() ? null : targets;
     try (AwsClients clients = AwsClients.create(aws.settings())) {
-      RotationContext.rotator(vault, keys, clients, targetsFile, smtpDeadline)
+      RotationContext.rotator(vault, keys, clients, rotation)
           .revoke(name, new Rotator.Options(Optional.empty(), true, Duration.ZERO));
     }
     return ExitCode.OK;

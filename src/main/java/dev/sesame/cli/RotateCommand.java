@@ -2,7 +2,6 @@ package dev.sesame.cli;
 
 import dev.sesame.aws.AwsClients;
 import dev.sesame.rotate.Rotator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -20,10 +19,6 @@ final class RotateCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME")
   String name;
 
-  @Option(names = "--targets", paramLabel = "FILE", defaultValue = "${env:SESAME_TARGETS}",
-      description = "Targets to deploy the new key to (TOML; default: $SESAME_TARGETS; none: consumers use get/exec).")
-  Path targets;
-
   @Option(names = "--if-older-than", paramLabel = "AGE", converter = DurationConverter.class,
       description = "Rotate only when the current key is at least AGE old (e.g. 90d); due retirements still run.")
   Duration ifOlderThan;
@@ -35,12 +30,11 @@ final class RotateCommand implements Callable<Integer> {
       description = "How long the previous key stays active (default: ${DEFAULT-VALUE}).")
   Duration grace;
 
-  @Option(names = "--smtp-deadline", paramLabel = "AGE", defaultValue = "120s", converter = DurationConverter.class,
-      description = "How long to retry the SMTP login while IAM propagates the new key (default: ${DEFAULT-VALUE}).")
-  Duration smtpDeadline;
-
   @Option(names = "--abort", description = "Abandon a stopped rotation: delete the pending key, restore targets.")
   boolean abort;
+
+  @Mixin
+  RotationOptions rotation;
 
   @Mixin
   VaultOptions vault;
@@ -51,9 +45,8 @@ final class RotateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var keys = vault.unlockSources();
-    Path targetsFile = targets == null || targets.toString().isEmpty() ? null : targets;
     try (AwsClients clients = AwsClients.create(aws.settings())) {
-      Rotator rotator = RotationContext.rotator(vault, keys, clients, targetsFile, smtpDeadline);
+      Rotator rotator = RotationContext.rotator(vault, keys, clients, rotation);
       if (abort) {
         rotator.abort(name);
       } else {

@@ -10,7 +10,6 @@ import dev.sesame.rotate.Rotator;
 import dev.sesame.rotate.SmtpCredentialProver;
 import dev.sesame.ses.ProbeSettings;
 import dev.sesame.vault.KeySource;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -19,12 +18,14 @@ import java.util.List;
 final class RotationContext {
   private RotationContext() {}
 
-  static Rotator rotator(VaultOptions vault, List<KeySource> keys, AwsClients clients, Path targetsFile,
-      Duration smtpDeadline) throws Exception {
+  static Rotator rotator(VaultOptions vault, List<KeySource> keys, AwsClients clients, RotationOptions options)
+      throws Exception {
     Deployer deployer = Deployer.NONE;
-    if (targetsFile != null) {
-      deployer = new RenderDeployer(vault.vaultPath(), keys, TargetsFile.read(targetsFile), new Renderer(), Console.OUT);
+    if (options.targetsFile() != null) {
+      deployer = new RenderDeployer(vault.vaultPath(), keys, TargetsFile.read(options.targetsFile()), new Renderer(),
+          Console.OUT);
     }
+    Duration smtpDeadline = options.smtpDeadline;
     return new Rotator(vault.vaultPath(), keys, Duration.ofSeconds(vault.lockTimeoutSeconds),
         new AwsKeyLifecycle(clients),
         new SmtpCredentialProver(ProbeSettings.fromEnvironment(System.getenv()), smtpDeadline, Console.OUT::println),

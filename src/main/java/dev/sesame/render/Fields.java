@@ -1,19 +1,20 @@
 package dev.sesame.render;
 
+import dev.sesame.vault.Credential;
 import java.util.List;
 import java.util.Set;
 
 /** The field names a template may use (DESIGN.md section 5) and which of them are secret. */
 public final class Fields {
-  public static final String SMTP_HOST = "smtp_host";
-  public static final String SMTP_PORT = "smtp_port";
-  public static final String SMTP_USERNAME = "smtp_username";
-  public static final String SMTP_PASSWORD = "smtp_password";
-  public static final String REGION = "region";
-  public static final String IAM_USER = "iam_user";
-  public static final String ACCESS_KEY_ID = "access_key_id";
-  public static final String SECRET_ACCESS_KEY = "secret_access_key";
-  public static final String CREATED_AT = "created_at";
+  public static final String SMTP_HOST = Credential.SMTP_HOST;
+  public static final String SMTP_PORT = Credential.SMTP_PORT;
+  public static final String SMTP_USERNAME = Credential.SMTP_USERNAME;
+  public static final String SMTP_PASSWORD = Credential.SMTP_PASSWORD;
+  public static final String REGION = Credential.REGION;
+  public static final String IAM_USER = Credential.IAM_USER;
+  public static final String ACCESS_KEY_ID = Credential.ACCESS_KEY_ID;
+  public static final String SECRET_ACCESS_KEY = Credential.SECRET_ACCESS_KEY;
+  public static final String CREATED_AT = Credential.CREATED_AT;
   /**
    * Derived, not stored: {@code tls} for the STARTTLS ports (587, 2587, 25) and {@code ssl} for the
    * implicit-TLS ports (465, 2465), as PHPMailer's {@code SMTPSecure} expects.
@@ -21,11 +22,9 @@ public final class Fields {
   public static final String SMTP_SECURE = "smtp_secure";
 
   /** Stored fields, in the order DESIGN.md lists them. */
-  public static final List<String> STORED =
-      List.of(SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, REGION, IAM_USER, ACCESS_KEY_ID,
-          SECRET_ACCESS_KEY, CREATED_AT);
+  public static final List<String> STORED = Credential.ALL_FIELDS;
 
-  private static final Set<String> SECRET = Set.of(SMTP_PASSWORD, SECRET_ACCESS_KEY);
+  private static final Set<String> SECRET = Credential.SECRET_FIELDS;
 
   /** The text shown instead of a secret value in --dry-run output. */
   public static final String MASK = "********";

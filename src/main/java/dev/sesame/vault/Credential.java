@@ -3,6 +3,7 @@ package dev.sesame.vault;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +23,10 @@ public final class Credential {
   public static final String SECRET_ACCESS_KEY = "secret_access_key";
   /** Not sealed: comes from the version's index record. */
   public static final String CREATED_AT = "created_at";
+
+  /** Every field a version has, in DESIGN.md's order (the names templates and `get --field` use). */
+  public static final List<String> ALL_FIELDS = List.of(SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD,
+      REGION, IAM_USER, ACCESS_KEY_ID, SECRET_ACCESS_KEY, CREATED_AT);
 
   /** Fields whose values are secrets: masked in listings and dry runs. */
   public static final Set<String> SECRET_FIELDS = Set.of(SMTP_PASSWORD, SECRET_ACCESS_KEY);
