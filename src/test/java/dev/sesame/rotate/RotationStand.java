@@ -241,6 +241,11 @@ final class RotationStand implements AutoCloseable {
         credential.field(Credential.SMTP_PASSWORD).orElseThrow());
   }
 
+  /** Messages the SES stand-in received, in order. */
+  List<dev.sesame.testing.smtp.SesStandIn.Delivery> deliveries() {
+    return ses.deliveries();
+  }
+
   /** IAM write calls (create, update, delete) the stand-in received. */
   List<String> iamWrites() {
     return aws.standIn().calls().stream().map(c -> c.action())
