@@ -163,6 +163,28 @@ class RotationScenariosTest {
   }
 
   @Test
+  void retireNowKeepsAPreviousKeyStillInUseAndStopsInsteadOfDeletingItToMakeRoom() throws Exception {
+    Credential first = stand.version(Label.CURRENT).credential();
+    rotator().rotate(RotationStand.ENTRY, RotationStand.withGrace());
+    String second = stand.currentKey();
+    // A forgotten server still sends with the previous key after the rotation finished.
+    assertThat(stand.ses.accepts(stand.firstKey, first.field(Credential.SMTP_PASSWORD).orElseThrow())).isTrue();
+    stand.aws.standIn().clearCalls();
+
+    assertThatThrownBy(() -> rotator().rotate(RotationStand.ENTRY, RotationStand.retireNow()))
+        .isInstanceOfSatisfying(RotationException.class, e -> {
+          assertThat(e.kind()).isEqualTo(Kind.CONFLICT);
+          assertThat(e.getMessage()).contains(stand.firstKey);
+        });
+
+    assertThat(stand.iamKeys()).as("the key in use is kept").containsExactlyInAnyOrder(stand.firstKey, second);
+    assertThat(stand.iamWrites()).doesNotContain("CreateAccessKey", "DeleteAccessKey");
+    assertThat(stand.currentKey()).isEqualTo(second);
+    assertThat(stand.pending()).isEmpty();
+    assertThat(stand.progress).anyMatch(line -> line.contains("was used after the rotation finished"));
+  }
+
+  @Test
   void aNewKeyRefusedWhileIamPropagatesItIsRetriedUntilAccepted() throws Exception {
     stand.iam.propagationDelay(Duration.ofSeconds(4));
 
