@@ -148,7 +148,7 @@ final class RotationStand implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData",
-        "-Djava.io.tmpdir=" + dir, "-cp", System.getProperty("java.class.path"), mainClass));
+        "-Djava.io.tmpdir=" + dir, "-cp", absoluteClassPath(), mainClass));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     for (String name : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "AWS_PROFILE",
@@ -159,6 +159,13 @@ final class RotationStand implements AutoCloseable {
     Process process = builder.start();
     process.getOutputStream().close();
     return process;
+  }
+
+  /** This JVM's class path with every entry absolute: the child runs in another folder. */
+  private static String absoluteClassPath() {
+    return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
   }
 
   record CliResult(List<String> args, int exitCode, String out, String err) {
