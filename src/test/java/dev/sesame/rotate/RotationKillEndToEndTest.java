@@ -31,6 +31,89 @@ class RotationKillEndToEndTest {
     cert = StandCertificate.create(certDir);
   }
 
+  /** A targets file rendering the entry into ENV_FILE (templates/env/sesame.env). */
+  private static Path envTarget(Path world, Path envFile) throws Exception {
+    Path targets = world.resolve("targets.toml");
+    Files.writeString(targets, """
+        [[target]]
+        entry = "prod"
+        template = "TEMPLATE"
+        out = "OUT"
+        format = "shell"
+        check = "sh -n {}"
+        """.replace("TEMPLATE", Path.of("templates/env/sesame.env").toAbsolutePath().toString())
+        .replace("OUT", envFile.toString()));
+    return targets;
+  }
+
+  @Test
+  void aRunKilledAfterDeployingIsShownByStatusAndResumedByTheDailyRun() throws Exception {
+    try (RotationStand stand = RotationStand.start(dir, cert, 587)) {
+      Path envFile = dir.resolve("sesame.env");
+      Path targets = envTarget(dir, envFile);
+      assertThat(stand.sesame("render", "--targets", targets.toString()).exitCode()).isZero();
+      String before = Files.readString(envFile);
+      assertThat(before).contains(stand.firstKey);
+      Path marker = dir.resolve("stopped-at");
+      // Boundary 4: the targets hold the new key, the vault says "tested" (see the test below).
+      Process child = stand.startJava(KillPointMain.class.getName(), "4", marker.toString(), RotationStand.ENTRY,
+          targets.toString());
+      RotationStand.drain(child.getInputStream());
+      RotationStand.drain(child.getErrorStream());
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < end) {
+        Thread.sleep(20);
+      }
+      child.destroyForcibly().waitFor();  // SIGKILL
+      assertThat(Files.readString(marker)).contains("vault step: tested");
+      String pendingKey = stand.pending().orElseThrow().credential().field("access_key_id").orElseThrow();
+      assertThat(Files.readString(envFile)).contains(pendingKey);
+
+      CliResult status = stand.sesame("status", "prod");
+      assertThat(status.exitCode()).as(status.toString()).isZero();
+      assertThat(status.out()).contains("stopped after step tested").contains("--abort").contains(pendingKey);
+
+      CliResult daily = stand.sesame("rotate", "prod", "--targets", targets.toString(), "--if-older-than", "90d");
+
+      assertThat(daily.exitCode()).as(daily.toString()).isZero();
+      assertThat(daily.out()).as("a stale pending is resumed, never skipped").contains("resuming rotation");
+      assertThat(stand.currentKey()).isEqualTo(pendingKey);
+      assertThat(stand.iamKeys()).containsExactlyInAnyOrder(stand.firstKey, pendingKey);
+      assertThat(stand.state()).containsEntry("retire.key_id", stand.firstKey).doesNotContainKey("rotation.step");
+      assertThat(Files.readString(envFile)).contains(pendingKey);
+    }
+  }
+
+  @Test
+  void aRunKilledAfterDeployingIsUndoneByAbort() throws Exception {
+    try (RotationStand stand = RotationStand.start(dir, cert, 587)) {
+      Path envFile = dir.resolve("sesame.env");
+      Path targets = envTarget(dir, envFile);
+      assertThat(stand.sesame("render", "--targets", targets.toString()).exitCode()).isZero();
+      String before = Files.readString(envFile);
+      Path marker = dir.resolve("stopped-at");
+      Process child = stand.startJava(KillPointMain.class.getName(), "4", marker.toString(), RotationStand.ENTRY,
+          targets.toString());
+      RotationStand.drain(child.getInputStream());
+      RotationStand.drain(child.getErrorStream());
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < end) {
+        Thread.sleep(20);
+      }
+      child.destroyForcibly().waitFor();  // SIGKILL
+      String pendingKey = stand.pending().orElseThrow().credential().field("access_key_id").orElseThrow();
+
+      CliResult abort = stand.sesame("rotate", "prod", "--targets", targets.toString(), "--abort");
+
+      assertThat(abort.exitCode()).as(abort.toString()).isZero();
+      assertThat(stand.iamKeys()).containsExactly(stand.firstKey);
+      assertThat(stand.pending()).isEmpty();
+      assertThat(stand.state()).doesNotContainKey("rotation.step");
+      assertThat(Files.readString(envFile)).as("targets rendered back").isEqualTo(before).doesNotContain(pendingKey);
+      assertThat(stand.currentWorks()).isTrue();
+    }
+  }
+
   @Test
   void aRunKilledAtAnyStepBoundaryIsCompletedByTheNextRun() throws Exception {
     List<String> killedAt = new ArrayList<>();
@@ -38,16 +121,7 @@ class RotationKillEndToEndTest {
       Path world = Files.createDirectory(dir.resolve("boundary-" + boundary));
       try (RotationStand stand = RotationStand.start(world, cert, 587)) {
         Path envFile = world.resolve("sesame.env");
-        Path targets = world.resolve("targets.toml");
-        Files.writeString(targets, """
-            [[target]]
-            entry = "prod"
-            template = "TEMPLATE"
-            out = "OUT"
-            format = "shell"
-            check = "sh -n {}"
-            """.replace("TEMPLATE", Path.of("templates/env/sesame.env").toAbsolutePath().toString())
-            .replace("OUT", envFile.toString()));
+        Path targets = envTarget(world, envFile);
         Path marker = world.resolve("stopped-at");
         Process child = stand.startJava(KillPointMain.class.getName(), Integer.toString(boundary),
             marker.toString(), RotationStand.ENTRY, targets.toString());
