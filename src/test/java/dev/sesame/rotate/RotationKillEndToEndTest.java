@@ -2,10 +2,16 @@ package dev.sesame.rotate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.render.Renderer;
+import dev.sesame.render.TargetsFile;
+import dev.sesame.render.VaultFieldSource;
 import dev.sesame.rotate.RotationStand.CliResult;
 import dev.sesame.rotate.RotationStand.StandCertificate;
+import dev.sesame.vault.Vault;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +37,14 @@ class RotationKillEndToEndTest {
     cert = StandCertificate.create(certDir);
   }
 
+  /** Renders TARGETS from the vault as it is, as a deployment before any rotation would have. */
+  private static void renderCurrent(RotationStand stand, Path targets) throws Exception {
+    try (Vault opened = Vault.open(stand.vault, stand.keys)) {
+      new Renderer().apply(TargetsFile.read(targets), new VaultFieldSource(opened), false,
+          new PrintStream(PrintStream.nullOutputStream()));
+    }
+  }
+
   /** A targets file rendering the entry into ENV_FILE (templates/env/sesame.env). */
   private static Path envTarget(Path world, Path envFile) throws Exception {
     Path targets = world.resolve("targets.toml");
@@ -51,7 +65,7 @@ class RotationKillEndToEndTest {
     try (RotationStand stand = RotationStand.start(dir, cert, 587)) {
       Path envFile = dir.resolve("sesame.env");
       Path targets = envTarget(dir, envFile);
-      assertThat(stand.sesame("render", "--targets", targets.toString()).exitCode()).isZero();
+      renderCurrent(stand, targets);
       String before = Files.readString(envFile);
       assertThat(before).contains(stand.firstKey);
       Path marker = dir.resolve("stopped-at");
@@ -89,7 +103,7 @@ class RotationKillEndToEndTest {
     try (RotationStand stand = RotationStand.start(dir, cert, 587)) {
       Path envFile = dir.resolve("sesame.env");
       Path targets = envTarget(dir, envFile);
-      assertThat(stand.sesame("render", "--targets", targets.toString()).exitCode()).isZero();
+      renderCurrent(stand, targets);
       String before = Files.readString(envFile);
       Path marker = dir.resolve("stopped-at");
       Process child = stand.startJava(KillPointMain.class.getName(), "4", marker.toString(), RotationStand.ENTRY,
@@ -143,9 +157,15 @@ class RotationKillEndToEndTest {
 
         assertThat(stand.currentWorks()).as("SES accepts the vault's current key after a kill " + where).isTrue();
 
-        CliResult rerun = stand.sesame("rotate", "prod", "--targets", targets.toString(), "--retire-now");
-
-        assertThat(rerun.exitCode()).as("rerun after a kill " + where + "\n" + rerun).isZero();
+        if (where.contains("vault step: none")) {
+          // Killed while retiring: the rotation itself is over. The rerun runs in-process (the
+          // kills mid-rotation rerun the CLI), to keep this test's child JVMs few.
+          stand.rotator(TargetsFile.read(targets), Duration.ofSeconds(60))
+              .rotate(RotationStand.ENTRY, RotationStand.retireNow());
+        } else {
+          CliResult rerun = stand.sesame("rotate", "prod", "--targets", targets.toString(), "--retire-now");
+          assertThat(rerun.exitCode()).as("rerun after a kill " + where + "\n" + rerun).isZero();
+        }
         assertThat(stand.state()).as(where).doesNotContainKeys("rotation.step", "retire.key_id");
         assertThat(stand.pending()).as(where).isEmpty();
         assertThat(stand.iamKeys()).as("no orphaned key after a kill " + where).containsExactly(stand.currentKey());
