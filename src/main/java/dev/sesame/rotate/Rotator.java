@@ -90,6 +90,15 @@ public final class Rotator {
         }
         retireNow(name, snap);
         snap = snapshot(name);
+        Optional<String> kept = snap.state.retiringKey();
+        if (kept.isPresent()) {
+          // Kept because it was used after the last rotation finished: a new key would need its slot
+          // (IAM allows two per user), and a key in use is never deleted to make room.
+          throw new RotationException(Kind.CONFLICT, "the previous key " + kept.get() + " of " + name
+              + " was used after the last rotation finished, so it is kept (inactive) and no new key can be "
+              + "created (IAM allows two per user). Find what still sends with it "
+              + "(docs/runbooks/previous-key-in-use.md), or if it may be leaked run: sesame revoke " + name);
+        }
       }
       begin(name, snap, Mode.SCHEDULED, List.of());
       return finishRotation(name, snapshot(name), options);

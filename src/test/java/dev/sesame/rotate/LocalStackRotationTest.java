@@ -1,0 +1,157 @@
+package dev.sesame.rotate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sesame.aws.AwsClients;
+import dev.sesame.aws.AwsSettings;
+import dev.sesame.rotate.KeyLifecycle.IamKey;
+import dev.sesame.rotate.KeyLifecycle.NewKey;
+import dev.sesame.rotate.RotationException.Kind;
+import dev.sesame.ses.SesCredentials;
+import dev.sesame.testing.aws.StandInAws;
+import dev.sesame.vault.Credential;
+import dev.sesame.vault.KeyFileKeySource;
+import dev.sesame.vault.KeySource;
+import dev.sesame.vault.Label;
+import dev.sesame.vault.Vault;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.localstack.LocalStackContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The IAM part of the rotation scenarios against LocalStack's IAM, where a Docker engine exists;
+ * skipped with the reason printed where not. LocalStack has no SES SMTP endpoint, so the test step
+ * is a prover that accepts a key exactly when IAM lists it Active.
+ */
+class LocalStackRotationTest {
+  private static final DockerImageName IMAGE = DockerImageName.parse("localstack/localstack:4.4.0");
+  private static final Map<String, String> saved = new HashMap<>();
+  private static LocalStackContainer localStack;
+  private static AwsClients clients;
+
+  @TempDir
+  Path dir;
+  private String user;
+  private Path vault;
+  private List<KeySource> keys;
+  private KeyLifecycle iam;
+
+  @BeforeAll
+  static void startLocalStack() {
+    boolean docker;
+    try {
+      docker = DockerClientFactory.instance().isDockerAvailable();
+    } catch (RuntimeException | LinkageError unavailable) {
+      docker = false;
+    }
+    if (!docker) {
+      System.out.println("LocalStackRotationTest skipped: no Docker engine reachable (Testcontainers found none);"
+          + " RotationScenariosTest runs the same scenarios against the IAM stand-in.");
+    }
+    Assumptions.assumeTrue(docker, "no Docker engine reachable");
+    localStack = new LocalStackContainer(IMAGE).withServices(LocalStackContainer.EnabledService.named("iam"),
+        LocalStackContainer.EnabledService.named("sts"));
+    localStack.start();
+    set("aws.endpointUrl", localStack.getEndpoint().toString());
+    set("aws.region", localStack.getRegion());
+    set("aws.accessKeyId", localStack.getAccessKey());
+    set("aws.secretAccessKey", localStack.getSecretKey());
+    clients = AwsClients.create(AwsSettings.defaults(), StandInAws.FAST_RETRIES);
+  }
+
+  @AfterAll
+  static void stopLocalStack() {
+    if (clients != null) {
+      clients.close();
+    }
+    if (localStack != null) {
+      localStack.stop();
+    }
+    saved.forEach((name, old) -> {
+      if (old == null) {
+        System.clearProperty(name);
+      } else {
+        System.setProperty(name, old);
+      }
+    });
+  }
+
+  private static void set(String name, String value) {
+    saved.putIfAbsent(name, System.getProperty(name));
+    System.setProperty(name, value);
+  }
+
+  @BeforeEach
+  void userWithOneKey() throws Exception {
+    user = "ses-smtp-" + UUID.randomUUID().toString().substring(0, 8);
+    clients.iam().createUser(r -> r.userName(user));
+    iam = new AwsKeyLifecycle(clients);
+    NewKey first = iam.create(user);
+    vault = dir.resolve("vault.json");
+    keys = List.of(KeyFileKeySource.createOrLoad(dir.resolve("vault.key")));
+    Vault.create(vault, keys, 5);
+    Credential credential = SesCredentials.fromAccessKey("eu-west-1", user, first.id(), first.secret(), 587);
+    Vault.update(vault, keys, Duration.ofSeconds(10), v -> v.put("prod", credential));
+  }
+
+  private Rotator rotator() {
+    CredentialProver activeInIam = candidate -> {
+      String id = candidate.field(Credential.ACCESS_KEY_ID).orElseThrow();
+      if (iam.list(user).stream().noneMatch(k -> k.id().equals(id) && k.active())) {
+        throw new RotationException(Kind.SMTP, "key " + id + " is not active in IAM");
+      }
+    };
+    return new Rotator(vault, keys, Duration.ofSeconds(10), iam, activeInIam, Deployer.NONE, Clock.systemUTC(),
+        line -> { });
+  }
+
+  private String currentKey() throws Exception {
+    try (Vault opened = Vault.open(vault, keys)) {
+      return opened.get("prod", Label.CURRENT).credential().field(Credential.ACCESS_KEY_ID).orElseThrow();
+    }
+  }
+
+  private List<String> keyIds() throws Exception {
+    return iam.list(user).stream().map(IamKey::id).toList();
+  }
+
+  @Test
+  void aRetireNowRotationLeavesOnlyTheNewKey() throws Exception {
+    String first = currentKey();
+    rotator().rotate("prod", new Rotator.Options(Optional.empty(), true, Duration.ofHours(24)));
+    assertThat(currentKey()).isNotEqualTo(first);
+    assertThat(keyIds()).containsExactly(currentKey());
+  }
+
+  @Test
+  void aSecondActiveKeyStopsTheRotation() throws Exception {
+    String other = iam.create(user).id();
+    assertThatThrownBy(() -> rotator().rotate("prod", new Rotator.Options(Optional.empty(), true, Duration.ZERO)))
+        .isInstanceOfSatisfying(RotationException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT));
+    assertThat(keyIds()).containsExactlyInAnyOrder(currentKey(), other);
+  }
+
+  @Test
+  void revokeWithTwoKeysEndsWithOnlyTheNewOne() throws Exception {
+    String first = currentKey();
+    String other = iam.create(user).id();
+    rotator().revoke("prod", new Rotator.Options(Optional.empty(), true, Duration.ZERO));
+    assertThat(currentKey()).isNotIn(first, other);
+    assertThat(keyIds()).containsExactly(currentKey());
+  }
+}

@@ -1,0 +1,331 @@
+package dev.sesame.rotate;
+
+import dev.sesame.aws.AwsClients;
+import dev.sesame.aws.AwsSettings;
+import dev.sesame.aws.CallPolicy;
+import dev.sesame.render.Renderer;
+import dev.sesame.render.Target;
+import dev.sesame.ses.ProbeSettings;
+import dev.sesame.ses.SesCredentials;
+import dev.sesame.testing.aws.IamState;
+import dev.sesame.testing.aws.StandInAws;
+import dev.sesame.testing.smtp.IamSesStandIn;
+import dev.sesame.vault.Credential;
+import dev.sesame.vault.KeyFileKeySource;
+import dev.sesame.vault.KeySource;
+import dev.sesame.vault.Label;
+import dev.sesame.vault.Vault;
+import dev.sesame.vault.VaultException;
+import dev.sesame.vault.VersionedCredential;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * One rotation world for scenario tests: the AWS stand-in (IAM/STS over the real SDK) with an SES
+ * sending user and its first key, an SES SMTP stand-in that accepts exactly that user's Active
+ * keys, and a vault whose entry {@value #ENTRY} holds the first key. Rotators are wired as
+ * {@code cli/RotationContext} wires them, and the real CLI can be run in a child JVM with the
+ * environment a user would set.
+ */
+final class RotationStand implements AutoCloseable {
+  static final String ENTRY = "prod";
+  static final String USER = "ses-smtp-sender";
+  static final String REGION = StandInAws.REGION;
+  /** What the vault entry's smtp_host is for {@link #REGION}; certificates name it. */
+  static final String SES_HOST = "email-smtp." + REGION + ".amazonaws.com";
+
+  final Path dir;
+  final StandInAws aws;
+  final IamState iam;
+  final IamSesStandIn ses;
+  final Path vault;
+  final Path keyFile;
+  final List<KeySource> keys;
+  final Path caPem;
+  final String firstKey;
+  final List<String> progress = new CopyOnWriteArrayList<>();
+  private final Map<CallPolicy, AwsClients> clients = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private RotationStand(Path dir, StandInAws aws, IamSesStandIn ses, Path vault, Path keyFile,
+      List<KeySource> keys, Path caPem, String firstKey) {
+    this.dir = dir;
+    this.aws = aws;
+    this.iam = aws.standIn().iam();
+    this.ses = ses;
+    this.vault = vault;
+    this.keyFile = keyFile;
+    this.keys = keys;
+    this.caPem = caPem;
+    this.firstKey = firstKey;
+  }
+
+  /** A world in DIR whose SES endpoint presents CERT; the entry's SMTP port is SMTP_PORT. */
+  static RotationStand start(Path dir, StandCertificate cert, int smtpPort) throws Exception {
+    StandInAws aws = StandInAws.start();
+    try {
+      IamState iam = aws.standIn().iam();
+      IamSesStandIn ses = IamSesStandIn.start(iam, REGION, cert.serverContext());
+      iam.createUser(USER);
+      IamState.Key first = iam.createAccessKey(USER);
+      Path vault = dir.resolve("vault.json");
+      Path keyFile = dir.resolve("vault.key");
+      List<KeySource> keys = List.of(KeyFileKeySource.createOrLoad(keyFile));
+      Vault.create(vault, keys, 5);
+      Credential credential = SesCredentials.fromAccessKey(REGION, USER, first.accessKeyId(), first.secret(), smtpPort);
+      Vault.update(vault, keys, Duration.ofSeconds(10), v -> v.put(ENTRY, credential));
+      aws.standIn().clearCalls();
+      return new RotationStand(dir, aws, ses, vault, keyFile, keys, cert.pem(), first.accessKeyId());
+    } catch (Exception e) {
+      aws.close();
+      throw e;
+    }
+  }
+
+  // ---- wiring as cli/RotationContext does ---------------------------------------------------
+
+  /** The SMTP settings a user gives with SESAME_SMTP_ENDPOINT and SESAME_SMTP_CA_FILE. */
+  ProbeSettings probeSettings() {
+    return ProbeSettings.fromEnvironment(Map.of(ProbeSettings.ENDPOINT_VARIABLE, ses.endpoint(),
+        ProbeSettings.CA_FILE_VARIABLE, caPem.toString()));
+  }
+
+  Rotator rotator(List<Target> targets, Duration smtpDeadline) {
+    return rotator(targets, smtpDeadline, StandInAws.FAST_RETRIES, Clock.systemUTC());
+  }
+
+  Rotator rotator(List<Target> targets, Duration smtpDeadline, CallPolicy policy, Clock clock) {
+    AwsClients clients = this.clients.computeIfAbsent(policy, p -> aws.clients(AwsSettings.defaults(), p));
+    Deployer deployer = targets.isEmpty() ? Deployer.NONE
+        : new RenderDeployer(vault, keys, targets, new Renderer(), new PrintStream(new LineSink(progress), true));
+    return new Rotator(vault, keys, Duration.ofSeconds(30), new AwsKeyLifecycle(clients),
+        new SmtpCredentialProver(probeSettings(), smtpDeadline, progress::add), deployer, clock, progress::add);
+  }
+
+  static Rotator.Options retireNow() {
+    return new Rotator.Options(Optional.empty(), true, Duration.ofHours(24));
+  }
+
+  static Rotator.Options withGrace() {
+    return new Rotator.Options(Optional.empty(), false, Duration.ofHours(24));
+  }
+
+  // ---- the real CLI in a child JVM ----------------------------------------------------------
+
+  /** The environment a user sets for `sesame rotate` against these stand-ins. */
+  Map<String, String> cliEnvironment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("AWS_ENDPOINT_URL", aws.standIn().endpoint().toString());
+    env.put("AWS_ACCESS_KEY_ID", StandInAws.ACCESS_KEY_ID);
+    env.put("AWS_SECRET_ACCESS_KEY", StandInAws.SECRET_ACCESS_KEY);
+    env.put("AWS_REGION", REGION);
+    env.put(ProbeSettings.ENDPOINT_VARIABLE, ses.endpoint());
+    env.put(ProbeSettings.CA_FILE_VARIABLE, caPem.toString());
+    env.put("SESAME_VAULT", vault.toString());
+    env.put("SESAME_KEY_FILE", keyFile.toString());
+    return env;
+  }
+
+  /** Starts MAIN_CLASS from the test class path with ARGS and {@link #cliEnvironment()}. */
+  Process startJava(String mainClass, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData",
+        "-Djava.io.tmpdir=" + dir, "-cp", absoluteClassPath(), mainClass));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    for (String name : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "AWS_PROFILE",
+        "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "SESAME_TARGETS")) {
+      builder.environment().remove(name);
+    }
+    builder.environment().putAll(cliEnvironment());
+    Process process = builder.start();
+    process.getOutputStream().close();
+    return process;
+  }
+
+  /** This JVM's class path with every entry absolute: the child runs in another folder. */
+  private static String absoluteClassPath() {
+    return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+  }
+
+  record CliResult(List<String> args, int exitCode, String out, String err) {
+    @Override
+    public String toString() {
+      return "sesame " + String.join(" ", args) + " -> exit " + exitCode + "\n--- stdout\n" + out
+          + "--- stderr\n" + err;
+    }
+  }
+
+  /** Runs `sesame ARGS` (dev.sesame.cli.Main) in a child JVM and waits for it. */
+  CliResult sesame(String... args) throws Exception {
+    return finish(startJava("dev.sesame.cli.Main", args), args);
+  }
+
+  static CliResult finish(Process process, String... args) throws Exception {
+    CompletableFuture<String> out = drain(process.getInputStream());
+    CompletableFuture<String> err = drain(process.getErrorStream());
+    if (!process.waitFor(90, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new AssertionError("still running after 90 s: " + List.of(args));
+    }
+    return new CliResult(List.of(args), process.exitValue(), out.get(), err.get());
+  }
+
+  static CompletableFuture<String> drain(InputStream stream) {
+    CompletableFuture<String> result = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (stream) {
+        result.complete(new String(stream.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        result.completeExceptionally(e);
+      }
+    }, "child-output");
+    reader.setDaemon(true);
+    reader.start();
+    return result;
+  }
+
+  // ---- what the world looks like ------------------------------------------------------------
+
+  VersionedCredential version(Label label) throws VaultException {
+    try (Vault opened = Vault.open(vault, keys)) {
+      return opened.get(ENTRY, label);
+    }
+  }
+
+  Optional<VersionedCredential> pending() throws VaultException {
+    try (Vault opened = Vault.open(vault, keys)) {
+      return opened.entry(ENTRY).orElseThrow().labelled(Label.PENDING).isPresent()
+          ? Optional.of(opened.get(ENTRY, Label.PENDING)) : Optional.empty();
+    }
+  }
+
+  String currentKey() throws VaultException {
+    return version(Label.CURRENT).credential().field(Credential.ACCESS_KEY_ID).orElseThrow();
+  }
+
+  Map<String, String> state() throws VaultException {
+    try (Vault opened = Vault.open(vault, keys)) {
+      return opened.entryState(ENTRY);
+    }
+  }
+
+  /** The user's key ids in IAM. */
+  List<String> iamKeys() {
+    return iam.keysOf(USER).stream().map(IamState.Key::accessKeyId).toList();
+  }
+
+  /** Whether SES would accept the vault's CURRENT credential right now (leaves no trace). */
+  boolean currentWorks() throws VaultException {
+    Credential current = version(Label.CURRENT).credential();
+    return ses.wouldAccept(current.field(Credential.SMTP_USERNAME).orElseThrow(),
+        current.field(Credential.SMTP_PASSWORD).orElseThrow());
+  }
+
+  /** Whether SES would accept CREDENTIAL right now (leaves no trace). */
+  boolean works(Credential credential) {
+    return ses.wouldAccept(credential.field(Credential.SMTP_USERNAME).orElseThrow(),
+        credential.field(Credential.SMTP_PASSWORD).orElseThrow());
+  }
+
+  /** Messages the SES stand-in received, in order. */
+  List<dev.sesame.testing.smtp.SesStandIn.Delivery> deliveries() {
+    return ses.deliveries();
+  }
+
+  /** IAM write calls (create, update, delete) the stand-in received. */
+  List<String> iamWrites() {
+    return aws.standIn().calls().stream().map(c -> c.action())
+        .filter(a -> a.equals("CreateAccessKey") || a.equals("UpdateAccessKey") || a.equals("DeleteAccessKey"))
+        .toList();
+  }
+
+  @Override
+  public void close() {
+    ses.close();
+    aws.close();
+  }
+
+  /** A PrintStream target that turns lines into list entries. */
+  private static final class LineSink extends java.io.OutputStream {
+    private final List<String> lines;
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+    LineSink(List<String> lines) {
+      this.lines = lines;
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      if (b == '\n') {
+        lines.add(line.toString(StandardCharsets.UTF_8));
+        line.reset();
+      } else {
+        line.write(b);
+      }
+    }
+  }
+
+  /**
+   * A self-signed certificate for the SES stand-in naming both {@link #SES_HOST} (what Exim and
+   * PHPMailer connect to) and 127.0.0.2 (what the probe connects to through SESAME_SMTP_ENDPOINT),
+   * made with keytool at test time so no key material lives in the repository.
+   */
+  record StandCertificate(Path keystore, Path pem) {
+    private static final String PASSWORD = "changeit";
+
+    static StandCertificate create(Path dir) throws IOException, InterruptedException {
+      Path store = dir.resolve("ses-stand-in.p12");
+      Path pem = dir.resolve("ses-stand-in.pem");
+      keytool("-genkeypair", "-alias", "ses", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+          "-dname", "CN=" + SES_HOST, "-ext", "san=dns:" + SES_HOST + ",ip:127.0.0.2",
+          "-keystore", store.toString());
+      keytool("-exportcert", "-rfc", "-alias", "ses", "-keystore", store.toString(), "-file", pem.toString());
+      return new StandCertificate(store, pem);
+    }
+
+    SSLContext serverContext() throws Exception {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(keystore)) {
+        ks.load(in, PASSWORD.toCharArray());
+      }
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, PASSWORD.toCharArray());
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(kmf.getKeyManagers(), null, null);
+      return ctx;
+    }
+
+    private static void keytool(String... args) throws IOException, InterruptedException {
+      List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+          "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"));
+      argv.addAll(List.of(args));
+      argv.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
+      Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new UncheckedIOException(new IOException("keytool " + args[0] + " failed: " + out));
+      }
+    }
+  }
+}
