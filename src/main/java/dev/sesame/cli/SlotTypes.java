@@ -30,12 +30,12 @@ final class SlotTypes {
         return types;
       }
       while (json.nextToken() == JsonToken.FIELD_NAME) {
-        String field = json.getCurrentName();
+        String field = json.currentName();
         JsonToken value = json.nextToken();
         if (field.equals("key_slots") && value == JsonToken.START_ARRAY) {
           while (json.nextToken() == JsonToken.START_OBJECT) {
             while (json.nextToken() == JsonToken.FIELD_NAME) {
-              String slotField = json.getCurrentName();
+              String slotField = json.currentName();
               json.nextToken();
               if (slotField.equals("type") && json.currentToken() == JsonToken.VALUE_STRING) {
                 types.add(json.getText());
