@@ -41,6 +41,24 @@ final class StoreAccess {
     return new StoreAccess(SecretsManagerStore.at(uri, AwsClients.create(AwsSettings.defaults())), openers);
   }
 
+  /**
+   * Stores CREDENTIAL as the new AWSCURRENT version of ENTRY at URI: sealed under KMS_KEY (a
+   * fresh data key per version, wrapped by KMS), or plain JSON when KMS_KEY is empty. Returns the
+   * version id.
+   */
+  static String write(String uri, String entry, dev.sesame.vault.Credential credential, Optional<String> kmsKey)
+      throws VaultException {
+    AwsClients clients = AwsClients.create(AwsSettings.defaults());
+    List<KeySource> sealWith = kmsKey.isPresent()
+        ? List.of(dev.sesame.aws.KmsKeySource.create(clients, kmsKey.get())) : List.of();
+    return SecretsManagerStore.at(uri, clients).write(entry, credential, sealWith, false);
+  }
+
+  /** Entry names at URI. */
+  static List<String> list(String uri) throws VaultException {
+    return SecretsManagerStore.at(uri, AwsClients.create(AwsSettings.defaults())).list();
+  }
+
   StoredEntry read(String entry, Label label) throws VaultException {
     return store.read(entry, label, openers);
   }

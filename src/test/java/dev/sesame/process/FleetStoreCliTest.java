@@ -115,6 +115,30 @@ class FleetStoreCliTest {
     assertThat(denied.errLines()).hasSize(1);
   }
 
+  @Test
+  void anOperatorPutsThroughTheCliSealedUnderKmsAndAHostReadsIt() {
+    Result put = sesame.runWithStdin("cli-password\n", "put", "mail", "--host", "smtp.example.test", "--port", "587",
+        "--smtp-username", "relay-user", "--smtp-password-stdin", "--store", STORE,
+        "--store-kms-key", "alias/sesame-store");
+    Result list = sesame.run("list", "--store", STORE);
+    Result get = sesame.run("get", "mail", "--store", STORE);
+
+    assertThat(put.exitCode()).as(put.toString()).isZero();
+    assertThat(put.err()).contains("sealed").doesNotContain("cli-password");
+    assertThat(list.out()).isEqualTo("mail\n");
+    assertThat(get.out()).isEqualTo("cli-password\n");
+    String stored = rotatorClients.secretsManager().getSecretValue(r -> r.secretId("sesame/prod/mail")).secretString();
+    assertThat(stored).doesNotContain("cli-password");
+  }
+
+  @Test
+  void putToTheStoreMustSaySealedOrPlain() {
+    Result put = sesame.runWithStdin("pw\n", "put", "mail", "--host", "h", "--port", "587",
+        "--smtp-username", "u", "--smtp-password-stdin", "--store", STORE);
+
+    assertThat(put.exitCode()).as(put.toString()).isEqualTo(2);
+  }
+
   private List<dev.sesame.vault.KeySource> sealer() {
     return List.of(KmsKeySource.create(rotatorClients, "alias/sesame-store"));
   }
