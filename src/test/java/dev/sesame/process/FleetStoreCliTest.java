@@ -132,6 +132,17 @@ class FleetStoreCliTest {
   }
 
   @Test
+  void execFromTheStorePassesTheExactValueAndTheChildsExitCode() throws Exception {
+    store.write("mail", Fixtures.smtp("it's a $ecret \\ with \"quotes\""), sealer(), false);
+
+    Result exec = sesame.run("exec", "mail", "--store", STORE, "--", "/bin/sh", "-c",
+        "printf '%s' \"$SMTP_PASSWORD\"; exit 42");
+
+    assertThat(exec.exitCode()).as(exec.toString()).isEqualTo(42);
+    assertThat(exec.out()).isEqualTo("it's a $ecret \\ with \"quotes\"");
+  }
+
+  @Test
   void putToTheStoreMustSaySealedOrPlain() {
     Result put = sesame.runWithStdin("pw\n", "put", "mail", "--host", "h", "--port", "587",
         "--smtp-username", "u", "--smtp-password-stdin", "--store", STORE);
