@@ -36,6 +36,7 @@ public final class CdsTraining {
       run("get", "training", common);
       run("get", "training", common, "--field", "smtp_host", "--output", "json");
       run("list", null, common);
+      trainAwsKeySourcePath(dir);
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -44,6 +45,59 @@ public final class CdsTraining {
       } catch (IOException ignored) {
         // A temp folder with a fake credential; nothing to worry about.
       }
+    }
+  }
+
+  /**
+   * Loads the classes of `get` on a vault with an aws-kms slot (SDK client, credentials, signing,
+   * HTTP, error handling) by opening such a vault against a closed loopback port: the call fails
+   * (exit 7), which is fine, the classes are loaded. Never fails the build.
+   */
+  private static void trainAwsKeySourcePath(Path dir) {
+    String[] properties = {"aws.endpointUrl", "http://127.0.0.1:9", "aws.region", "eu-west-1",
+        "aws.accessKeyId", "AKIATRAININGONLY0000", "aws.secretAccessKey", "training-only-not-a-secret",
+        "aws.maxAttempts", "1"};
+    java.util.Map<String, String> saved = new java.util.HashMap<>();
+    try {
+      for (int i = 0; i < properties.length; i += 2) {
+        saved.put(properties[i], System.getProperty(properties[i]));
+        System.setProperty(properties[i], properties[i + 1]);
+      }
+      Path vault = dir.resolve("kms.json");
+      KeySource fakeKms = new KeySource() {
+        @Override
+        public String type() {
+          return "aws-kms";
+        }
+
+        @Override
+        public String describe() {
+          return "training";
+        }
+
+        @Override
+        public dev.sesame.vault.KeySlot wrap(String vaultId, byte[] dataKey) {
+          return new dev.sesame.vault.KeySlot("ks-00000000", "aws-kms", Map.of("key-id", "alias/training",
+              "key-arn", "arn:aws:kms:eu-west-1:000000000000:key/training", "region", "eu-west-1"), new byte[64]);
+        }
+
+        @Override
+        public java.util.Optional<byte[]> unwrap(String vaultId, dev.sesame.vault.KeySlot slot) {
+          return java.util.Optional.empty();
+        }
+      };
+      Vault.create(vault, List.of(fakeKms), 5);
+      Main.run("get", "training", "--vault", vault.toString());
+    } catch (Exception | LinkageError ignored) {
+      // Training only: a failure here costs start-up time later, never correctness.
+    } finally {
+      saved.forEach((name, old) -> {
+        if (old == null) {
+          System.clearProperty(name);
+        } else {
+          System.setProperty(name, old);
+        }
+      });
     }
   }
 

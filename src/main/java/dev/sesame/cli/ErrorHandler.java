@@ -1,5 +1,7 @@
 package dev.sesame.cli;
 
+import dev.sesame.aws.AwsException;
+import dev.sesame.aws.AwsKeySourceException;
 import dev.sesame.render.RenderException;
 import dev.sesame.rotate.RotationException;
 import dev.sesame.vault.VaultException;
@@ -38,6 +40,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (failure instanceof UserError userError) {
       return userError.exitCode();
     }
+    if (failure instanceof AwsKeySourceException || failure instanceof AwsException) {
+      return ExitCode.AWS_ERROR;
+    }
     if (failure instanceof VaultException.WrongKey || failure instanceof VaultException.Corrupt) {
       return ExitCode.WRONG_KEY;
     }
@@ -71,7 +76,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   }
 
   private static String messageOf(Exception failure) {
-    if (failure instanceof UserError || failure instanceof VaultException || failure instanceof RenderException
+    if (failure instanceof UserError || failure instanceof VaultException || failure instanceof AwsException
+        || failure instanceof RenderException
         || failure instanceof RotationException || failure instanceof IllegalArgumentException) {
       return failure.getMessage();
     }

@@ -35,15 +35,23 @@ final class ExecCommand implements Callable<Integer> {
       description = "current, pending or previous (default: ${DEFAULT-VALUE}).")
   String label;
 
+  @Option(names = "--store", paramLabel = "sm://PREFIX",
+      description = "Take the credential from the shared Secrets Manager store instead of the vault.")
+  String store;
+
   @Mixin
   VaultOptions vault;
 
   @Override
   public Integer call() throws Exception {
     Map<String, String> variables;
-    try (Vault opened = vault.open()) {
-      VersionedCredential version = opened.get(name, Label.parse(label));
-      variables = EnvNames.of(prefix, version.allFields());
+    if (store != null) {
+      variables = EnvNames.of(prefix, StoreAccess.open(store, vault.keys).read(name, Label.parse(label)).allFields());
+    } else {
+      try (Vault opened = vault.open()) {
+        VersionedCredential version = opened.get(name, Label.parse(label));
+        variables = EnvNames.of(prefix, version.allFields());
+      }
     }
     ProcessBuilder child = new ProcessBuilder(command).inheritIO();
     if (pristine) {

@@ -40,6 +40,11 @@ final class GetCommand implements Callable<Integer> {
       description = "Variable prefix for --output env (default: ${DEFAULT-VALUE}).")
   String prefix;
 
+  @Option(names = "--store", paramLabel = "sm://PREFIX",
+      description = "Read from the shared Secrets Manager store instead of the vault file "
+          + "(one GetSecretValue; --label maps to AWSCURRENT/AWSPENDING/AWSPREVIOUS).")
+  String store;
+
   @Mixin
   VaultOptions vault;
 
@@ -47,6 +52,9 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Label wanted = Label.parse(label);
     Fields.check(field);
+    if (store != null) {
+      return fromStore(wanted);
+    }
     try (Vault opened = vault.open()) {
       VersionedCredential version = opened.get(name, wanted);
       if (output == Output.json) {
@@ -67,6 +75,46 @@ final class GetCommand implements Callable<Integer> {
       Console.OUT.println(value);
       return ExitCode.OK;
     }
+  }
+
+  private int fromStore(Label wanted) throws Exception {
+    var stored = StoreAccess.open(store, vault == null ? null : vault.keys).read(name, wanted);
+    Map<String, String> fields = stored.allFields();
+    if (output == Output.json) {
+      StringWriter out = new StringWriter();
+      try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
+        json.useDefaultPrettyPrinter();
+        json.writeStartObject();
+        json.writeStringField("name", stored.name());
+        json.writeStringField("version_id", stored.versionId());
+        json.writeStringField("type", stored.credential().type().wireName());
+        json.writeArrayFieldStart("stages");
+        for (String stage : stored.stages()) {
+          json.writeString(stage);
+        }
+        json.writeEndArray();
+        json.writeObjectFieldStart("fields");
+        for (Map.Entry<String, String> entry : fields.entrySet()) {
+          json.writeStringField(entry.getKey(), entry.getValue());
+        }
+        json.writeEndObject();
+        json.writeEndObject();
+      }
+      Console.OUT.println(out);
+      return ExitCode.OK;
+    }
+    if (output == Output.env) {
+      for (Map.Entry<String, String> variable : EnvNames.of(prefix, fields).entrySet()) {
+        Console.OUT.println(variable.getKey() + "=" + shellWord(variable.getValue()));
+      }
+      return ExitCode.OK;
+    }
+    String value = fields.get(field);
+    if (value == null) {
+      throw new UserError(ExitCode.NOT_FOUND, "entry " + name + " has no field " + field);
+    }
+    Console.OUT.println(value);
+    return ExitCode.OK;
   }
 
   /** A POSIX single-quoted word; refuses what a line-based env file cannot carry. */

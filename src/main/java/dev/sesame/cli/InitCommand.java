@@ -14,13 +14,28 @@ import picocli.CommandLine.Option;
 @Command(name = "init", mixinStandardHelpOptions = true,
     description = {"Create a new, empty vault.",
         "With --key-file, the key file is created (32 random bytes, mode 0600) if it does not exist.",
-        "With --passphrase-stdin, the passphrase is the first line of standard input."})
+        "With --passphrase-stdin, the passphrase is the first line of standard input.",
+        "With --kms-key, AWS KMS wraps the data key (encryption context sesame-vault=VAULT_ID);",
+        "with --sm-key-secret, 32 bytes of key material live in that Secrets Manager secret",
+        "(created if missing). Several sources may be combined, e.g. --kms-key for hosts plus",
+        "--passphrase-stdin for offline recovery."})
 final class InitCommand implements Callable<Integer> {
   @Mixin
   VaultOptions vault;
 
   @Mixin
   KdfOptions kdf;
+
+  @Option(names = "--kms-key", paramLabel = "KEYID",
+      description = "AWS KMS key id, key ARN or alias (alias/NAME) that wraps the data key.")
+  String kmsKey;
+
+  @Option(names = "--sm-key-secret", paramLabel = "SECRET_ID",
+      description = "AWS Secrets Manager secret holding 32 bytes of key material (created if missing).")
+  String smKeySecret;
+
+  @Mixin
+  AwsOptions aws;
 
   @Option(names = "--max-versions", paramLabel = "N", defaultValue = "5",
       description = "Versions kept per entry, labelled ones included (default: ${DEFAULT-VALUE}, minimum 3).")
@@ -36,11 +51,19 @@ final class InitCommand implements Callable<Integer> {
     if (keys.keyFile() != null) {
       sources.add(KeyFileKeySource.createOrLoad(keys.keyFile()));
     }
-    if (keys.passphraseStdin || keys.passphraseFile != null || keys.keyFile() == null) {
+    if (kmsKey != null) {
+      sources.add(AwsKeySources.kms(aws.settings(), kmsKey));
+    }
+    if (smKeySecret != null) {
+      sources.add(AwsKeySources.secretsManager(aws.settings(), smKeySecret));
+    }
+    boolean awsOnly = kmsKey != null || smKeySecret != null;
+    if (keys.passphraseStdin || keys.passphraseFile != null || (keys.keyFile() == null && !awsOnly)) {
       byte[] passphrase = Passphrases.read(Stdin.SYSTEM, keys.passphraseStdin, keys.passphraseFile,
           "New passphrase for " + vault.vaultPath() + ": ", true)
           .orElseThrow(() -> new UserError(ExitCode.USAGE,
-              "no key given: use --key-file FILE, --passphrase-stdin or --passphrase-file FILE"));
+              "no key given: use --key-file FILE, --passphrase-stdin, --passphrase-file FILE, --kms-key KEYID "
+                  + "or --sm-key-secret SECRET_ID"));
       sources.add(PassphraseKeySource.of(passphrase, kdf.params()));
     }
     Vault.create(vault.vaultPath(), sources, maxVersions);

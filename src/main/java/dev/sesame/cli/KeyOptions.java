@@ -1,5 +1,6 @@
 package dev.sesame.cli;
 
+import dev.sesame.aws.AwsSettings;
 import dev.sesame.crypto.Argon2id;
 import dev.sesame.vault.KeyFileKeySource;
 import dev.sesame.vault.KeySource;
@@ -8,6 +9,7 @@ import dev.sesame.vault.VaultException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,6 +32,23 @@ final class KeyOptions {
   /** An empty $SESAME_KEY_FILE means unset, as in a shell's ${VAR:-default}. */
   Path keyFile() {
     return keyFile == null || keyFile.toString().isEmpty() ? null : keyFile;
+  }
+
+  /**
+   * The sources to try for VAULT. With no local key given (no key file, no passphrase option),
+   * a vault that has AWS KMS or Secrets Manager slots is opened through them, each slot in the
+   * region it names with the SDK's default credentials: an EC2 instance role opens it with no
+   * secret on the host. Otherwise as {@link #unlockSources(Stdin, String)}. The AWS SDK is
+   * loaded only on that first path.
+   */
+  List<KeySource> unlockSources(Stdin stdin, String prompt, Path vault) throws UserError, VaultException {
+    if (keyFile() == null && !passphraseStdin && passphraseFile == null && vault != null) {
+      Set<String> types = SlotTypes.of(vault);
+      if (SlotTypes.anyAws(types)) {
+        return AwsKeySources.openers(types, AwsSettings.defaults());
+      }
+    }
+    return unlockSources(stdin, prompt);
   }
 
   /** The sources to try, in the order given; prompts on a terminal when none is given. */

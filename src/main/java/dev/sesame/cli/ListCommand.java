@@ -30,11 +30,21 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = "--key-slots", description = "List key slots (id, type, KDF parameters).")
   boolean keySlots;
 
+  @Option(names = "--store", paramLabel = "sm://PREFIX",
+      description = "List the entries of the shared Secrets Manager store (names only; no value is read).")
+  String store;
+
   @Mixin
   VaultOptions vault;
 
   @Override
   public Integer call() throws Exception {
+    if (store != null) {
+      for (String entry : StoreAccess.list(store)) {
+        Console.OUT.println(entry);
+      }
+      return ExitCode.OK;
+    }
     try (Vault opened = vault.open()) {
       Instant now = Instant.now();
       if (keySlots) {

@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "passwd", mixinStandardHelpOptions = true,
     description = {"Add, replace or remove a key source. Only the data key is re-wrapped; entries are untouched.",
         "By default the new source replaces the slot used to unlock; --add keeps it.",
+        "Example: a KMS-opened vault gains an offline recovery passphrase with",
+        "  sesame passwd --add --new-passphrase-prompt   (unlocked through KMS, no key option needed)",
         "When both the unlock and the new passphrase come from stdin, the unlock one is line 1."})
 final class PasswdCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -34,6 +36,14 @@ final class PasswdCommand implements Callable<Integer> {
     @Option(names = "--new-passphrase-prompt", description = "Prompt for the new passphrase on the terminal.")
     boolean newPassphrasePrompt;
 
+    @Option(names = "--new-kms-key", paramLabel = "KEYID",
+        description = "Wrap the data key with this AWS KMS key (id, ARN or alias/NAME).")
+    String newKmsKey;
+
+    @Option(names = "--new-sm-key-secret", paramLabel = "SECRET_ID",
+        description = "Key material in this AWS Secrets Manager secret (created if missing).")
+    String newSmKeySecret;
+
     @Option(names = "--remove", paramLabel = "SLOT", description = "Remove key slot SLOT (see: list --key-slots).")
     String removeSlot;
   }
@@ -46,6 +56,9 @@ final class PasswdCommand implements Callable<Integer> {
 
   @Mixin
   KdfOptions kdf;
+
+  @Mixin
+  AwsOptions aws;
 
   @Override
   public Integer call() throws Exception {
@@ -74,6 +87,12 @@ final class PasswdCommand implements Callable<Integer> {
   private KeySource newSource() throws Exception {
     if (change.newKeyFile != null) {
       return KeyFileKeySource.createOrLoad(change.newKeyFile);
+    }
+    if (change.newKmsKey != null) {
+      return AwsKeySources.kms(aws.settings(), change.newKmsKey);
+    }
+    if (change.newSmKeySecret != null) {
+      return AwsKeySources.secretsManager(aws.settings(), change.newSmKeySecret);
     }
     byte[] passphrase = Passphrases.read(Stdin.SYSTEM, change.newPassphraseStdin, change.newPassphraseFile,
         "New passphrase: ", true)

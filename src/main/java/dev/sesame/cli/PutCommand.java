@@ -33,6 +33,18 @@ final class PutCommand implements Callable<Integer> {
   @Mixin
   VaultOptions vault;
 
+  @Option(names = "--store", paramLabel = "sm://PREFIX",
+      description = "Store in the shared Secrets Manager store (secret PREFIX+NAME, AWSCURRENT) instead of the vault.")
+  String store;
+
+  @Option(names = "--store-kms-key", paramLabel = "KEYID", defaultValue = "${env:SESAME_STORE_KMS_KEY}",
+      description = "With --store: seal the value client-side under this KMS key (default: $SESAME_STORE_KMS_KEY).")
+  String storeKmsKey;
+
+  @Option(names = "--store-plain",
+      description = "With --store: store plain JSON, protected only by Secrets Manager's own encryption.")
+  boolean storePlain;
+
   static final class Form {
     @ArgGroup(exclusive = false, heading = "SES credential:%n")
     SesForm ses;
@@ -80,6 +92,18 @@ final class PutCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EntryNames.check(name);
+    if (store != null) {
+      boolean sealed = storeKmsKey != null && !storeKmsKey.isEmpty();
+      if (sealed == storePlain) {
+        throw new UserError(ExitCode.USAGE, "with --store, give --store-kms-key KEYID (sealed) or --store-plain");
+      }
+      Credential credential = form.ses != null ? sesCredential(form.ses) : smtpCredential(form.smtp);
+      String versionId = StoreAccess.write(store, name, credential,
+          sealed ? java.util.Optional.of(storeKmsKey) : java.util.Optional.empty());
+      Console.ERR.println("stored " + name + " in " + store + " as AWSCURRENT (version " + versionId + ", "
+          + (sealed ? "sealed" : "plain") + ")");
+      return ExitCode.OK;
+    }
     List<KeySource> sources = vault.unlockSources();
     Credential credential = form.ses != null ? sesCredential(form.ses) : smtpCredential(form.smtp);
     int version = vault.update(sources, v -> v.put(name, credential));

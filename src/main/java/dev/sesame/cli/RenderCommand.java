@@ -1,5 +1,6 @@
 package dev.sesame.cli;
 
+import dev.sesame.render.FieldSource;
 import dev.sesame.render.Format;
 import dev.sesame.render.RenderException;
 import dev.sesame.render.RenderReport;
@@ -77,27 +78,42 @@ final class RenderCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Show what would change, secrets masked; write and run nothing.")
   boolean dryRun;
 
+  @Option(names = "--store", paramLabel = "sm://PREFIX",
+      description = "Render from the shared Secrets Manager store (each entry's AWSCURRENT, one "
+          + "GetSecretValue per entry) instead of the vault file: for hosts pulling on a timer.")
+  String store;
+
   @Mixin
   VaultOptions vault;
 
   @Override
   public Integer call() throws Exception {
     List<Target> targets = what.targetsFile != null ? TargetsFile.read(what.targetsFile) : List.of(single(what.one));
+    if (store != null) {
+      try {
+        return render(targets, StoreAccess.open(store, vault.keys).fieldSource());
+      } catch (StoreAccess.Unreadable e) {
+        throw e.vaultException();
+      }
+    }
     try (Vault opened = vault.open()) {
-      VaultFieldSource fields = new VaultFieldSource(opened);
-      if (what.one != null && what.one.stdout) {
-        Console.OUT.print(new Renderer().renderToString(targets.get(0), fields));
-        Console.OUT.flush();
-        return ExitCode.OK;
-      }
-      RenderReport report = new Renderer().apply(targets, fields, dryRun, Console.ERR);
-      if (!report.anyChanged()) {
-        Console.ERR.println("nothing to change");
-      }
-      return ExitCode.OK;
+      return render(targets, new VaultFieldSource(opened));
     } catch (VaultFieldSource.Unreadable e) {
       throw e.vaultException();
     }
+  }
+
+  private int render(List<Target> targets, FieldSource fields) throws Exception {
+    if (what.one != null && what.one.stdout) {
+      Console.OUT.print(new Renderer().renderToString(targets.get(0), fields));
+      Console.OUT.flush();
+      return ExitCode.OK;
+    }
+    RenderReport report = new Renderer().apply(targets, fields, dryRun, Console.ERR);
+    if (!report.anyChanged()) {
+      Console.ERR.println("nothing to change");
+    }
+    return ExitCode.OK;
   }
 
   private static Target single(One one) throws UserError {

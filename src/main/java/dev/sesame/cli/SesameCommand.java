@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
         RotateCommand.class,
         RevokeCommand.class,
         StatusCommand.class,
+        AuditCommand.class,
         picocli.CommandLine.HelpCommand.class,
     },
     footer = {"", "Exit codes:", "  0 ok   1 error   2 usage   3 wrong key or vault authentication failed",

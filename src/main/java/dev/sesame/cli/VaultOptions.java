@@ -30,7 +30,7 @@ final class VaultOptions {
   }
 
   List<KeySource> unlockSources() throws UserError, VaultException {
-    return keys.unlockSources(Stdin.SYSTEM, "Passphrase for " + vaultPath() + ": ");
+    return keys.unlockSources(Stdin.SYSTEM, "Passphrase for " + vaultPath() + ": ", vaultPath());
   }
 
   Vault open() throws UserError, VaultException {

@@ -42,6 +42,8 @@ public final class AwsStandIn implements AutoCloseable {
   private final FaultPlan faults = new FaultPlan();
   private final IamState iam = new IamState();
   private final StsHandler sts = new StsHandler(iam);
+  private final KmsHandler kms = new KmsHandler(StandInAws.REGION);
+  private final SecretsManagerHandler secretsManager = new SecretsManagerHandler(StandInAws.REGION);
   private volatile String requiredAccessKeyId;
 
   private AwsStandIn(HttpServer server, ExecutorService threads) {
@@ -49,6 +51,8 @@ public final class AwsStandIn implements AutoCloseable {
     this.threads = threads;
     register(new IamHandler(iam));
     register(sts);
+    register(kms);
+    register(secretsManager);
   }
 
   /** Starts a stand-in with IAM and STS on a free port of 127.0.0.1. */
@@ -86,6 +90,14 @@ public final class AwsStandIn implements AutoCloseable {
 
   public StsHandler sts() {
     return sts;
+  }
+
+  public KmsHandler kms() {
+    return kms;
+  }
+
+  public SecretsManagerHandler secretsManager() {
+    return secretsManager;
   }
 
   public FaultPlan faults() {

@@ -1,0 +1,447 @@
+package dev.sesame.aws;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.sesame.crypto.Aead;
+import dev.sesame.crypto.Randomness;
+import dev.sesame.crypto.Sha256;
+import dev.sesame.crypto.Wipe;
+import dev.sesame.vault.Credential;
+import dev.sesame.vault.EntryType;
+import dev.sesame.vault.KeySlot;
+import dev.sesame.vault.KeySource;
+import dev.sesame.vault.Label;
+import dev.sesame.vault.VaultException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+
+/**
+ * Secrets Manager as the shared store of a fleet ({@code --store sm://PREFIX}): one secret per
+ * entry, named {@code PREFIX + NAME}, whose versions carry the native staging labels AWSCURRENT /
+ * AWSPENDING / AWSPREVIOUS for Sesame's current / pending / previous.
+ *
+ * <p>A version's value (SecretString) is JSON, {@code "format": "sesame-sm/1"}, either
+ * <em>sealed</em> — the credential encrypted client-side with AES-256-GCM under a fresh per-version
+ * data key, which key sources (normally a KMS key) wrap into {@code key_slots} exactly as vault
+ * slots are made, so Secrets Manager and KMS only ever see ciphertext — or <em>plain</em>, the
+ * fields as JSON, protected only by Secrets Manager's own KMS encryption and IAM. The associated
+ * data binds a sealed value to its secret name and version id, so a value copied to another
+ * entry or version does not open. docs/runbooks/fleet.md documents the layout.
+ *
+ * <p>Reading one entry is one {@code GetSecretValue} (plus, when sealed, one unwrap: a KMS
+ * {@code Decrypt}); hosts that render from the store make exactly that per entry per run.
+ */
+public final class SecretsManagerStore {
+  public static final String SCHEME = "sm://";
+  public static final String FORMAT = "sesame-sm/1";
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final SecretsManagerClient sm;
+  private final String prefix;
+  private final Clock clock;
+
+  /** One version read from the store. */
+  public record StoredEntry(String name, String versionId, List<String> stages, Credential credential,
+      Instant createdAt, boolean sealed) {
+    /** Every field, created_at included, as `get` and the renderer see them. */
+    public Map<String, String> allFields() {
+      return credential.fieldsWithCreatedAt(createdAt);
+    }
+
+    @Override
+    public String toString() {
+      return "StoredEntry[" + name + " " + versionId + " " + stages + "]";
+    }
+  }
+
+  private SecretsManagerStore(SecretsManagerClient sm, String prefix, Clock clock) {
+    this.sm = sm;
+    this.prefix = prefix;
+    this.clock = clock;
+  }
+
+  /** The store at URI ({@code sm://PREFIX}; a prefix not ending in '/' gets one). */
+  public static SecretsManagerStore at(String uri, AwsClients clients) {
+    return new SecretsManagerStore(clients.secretsManager(), prefixOf(uri), Clock.systemUTC());
+  }
+
+  public static String prefixOf(String uri) {
+    Objects.requireNonNull(uri, "uri");
+    if (!uri.startsWith(SCHEME) || uri.length() == SCHEME.length()) {
+      throw new IllegalArgumentException("a store is named sm://PREFIX, e.g. sm://sesame/prod/");
+    }
+    String prefix = uri.substring(SCHEME.length());
+    return prefix.endsWith("/") ? prefix : prefix + "/";
+  }
+
+  public String secretName(String entry) {
+    return prefix + entry;
+  }
+
+  /** The Secrets Manager staging label for a Sesame label. */
+  public static String stage(Label label) {
+    return switch (label) {
+      case CURRENT -> "AWSCURRENT";
+      case PENDING -> "AWSPENDING";
+      case PREVIOUS -> "AWSPREVIOUS";
+    };
+  }
+
+  /**
+   * Reads the version of ENTRY that carries LABEL: one GetSecretValue. A sealed value is opened
+   * with the first of OPENERS that unwraps one of its slots.
+   *
+   * @throws VaultException.NotFound when the secret or the label does not exist
+   * @throws VaultException.WrongKey when no opener opens a sealed value
+   * @throws VaultException.Corrupt when the value is not a Sesame value or fails authentication
+   * @throws AwsKeySourceException when Secrets Manager cannot be reached or refuses the read
+   */
+  public StoredEntry read(String entry, Label label, List<KeySource> openers) throws VaultException {
+    String name = secretName(entry);
+    GetSecretValueResponse value;
+    try {
+      value = AwsCalls.call("secretsmanager:GetSecretValue",
+          () -> sm.getSecretValue(r -> r.secretId(name).versionStage(stage(label))));
+    } catch (AwsException failure) {
+      if (failure.kind() == AwsException.Kind.NOT_FOUND) {
+        throw new VaultException.NotFound("no " + label.wireName() + " version of " + entry + " in store "
+            + SCHEME + prefix + " (" + failure.getMessage() + ")");
+      }
+      throw new AwsKeySourceException("cannot read " + name + " from Secrets Manager", failure);
+    }
+    if (value.secretString() == null) {
+      throw new VaultException.Corrupt("secret " + name + " holds no Sesame value (binary secret)");
+    }
+    return decode(entry, name, value.versionId(), value.versionStages(), value.secretString(), openers);
+  }
+
+  /**
+   * Stores CREDENTIAL as a new version of ENTRY (creating the secret for its first version),
+   * sealed for SEAL_WITH, or plain when SEAL_WITH is empty. With PENDING the version gets only
+   * AWSPENDING; otherwise AWSCURRENT moves to it (and AWSPREVIOUS to the version it left). The
+   * version id is a fresh ClientRequestToken, so a retried call cannot create two versions.
+   * Returns the version id.
+   */
+  public String write(String entry, Credential credential, List<KeySource> sealWith, boolean pending)
+      throws VaultException {
+    String name = secretName(entry);
+    String versionId = UUID.randomUUID().toString();
+    String text = encode(name, versionId, credential, clock.instant(), sealWith);
+    boolean exists;
+    try {
+      AwsCalls.call("secretsmanager:DescribeSecret", () -> sm.describeSecret(r -> r.secretId(name)));
+      exists = true;
+    } catch (AwsException failure) {
+      if (failure.kind() != AwsException.Kind.NOT_FOUND) {
+        throw new AwsKeySourceException("cannot look up " + name, failure);
+      }
+      exists = false;
+    }
+    try {
+      if (!exists && !pending) {
+        AwsCalls.call("secretsmanager:CreateSecret", () -> sm.createSecret(r -> r.name(name)
+            .clientRequestToken(versionId).secretString(text)
+            .description("Sesame SMTP credential " + entry + " (" + FORMAT + ")")));
+      } else {
+        if (!exists) {
+          AwsCalls.call("secretsmanager:CreateSecret", () -> sm.createSecret(r -> r.name(name)
+              .description("Sesame SMTP credential " + entry + " (" + FORMAT + ")")));
+        }
+        AwsCalls.call("secretsmanager:PutSecretValue", () -> sm.putSecretValue(r -> {
+          r.secretId(name).clientRequestToken(versionId).secretString(text);
+          if (pending) {
+            r.versionStages("AWSPENDING");
+          }
+        }));
+      }
+    } catch (AwsException failure) {
+      throw new AwsKeySourceException("cannot store " + name + " in Secrets Manager", failure);
+    }
+    return versionId;
+  }
+
+  /**
+   * Finishes a rotation: AWSCURRENT moves to VERSION_ID (Secrets Manager moves AWSPREVIOUS to the
+   * version it left) and AWSPENDING is removed from it, as a rotation function's finishSecret does.
+   */
+  public void promote(String entry, String versionId) throws VaultException {
+    String name = secretName(entry);
+    try {
+      Map<String, List<String>> stages = AwsCalls.call("secretsmanager:DescribeSecret",
+          () -> sm.describeSecret(r -> r.secretId(name))).versionIdsToStages();
+      String current = stages.entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT"))
+          .map(Map.Entry::getKey).findFirst().orElse(null);
+      if (!versionId.equals(current)) {
+        AwsCalls.call("secretsmanager:UpdateSecretVersionStage", () -> sm.updateSecretVersionStage(r -> {
+          r.secretId(name).versionStage("AWSCURRENT").moveToVersionId(versionId);
+          if (current != null) {
+            r.removeFromVersionId(current);
+          }
+        }));
+      }
+      if (stages.getOrDefault(versionId, List.of()).contains("AWSPENDING")) {
+        AwsCalls.call("secretsmanager:UpdateSecretVersionStage", () -> sm.updateSecretVersionStage(
+            r -> r.secretId(name).versionStage("AWSPENDING").removeFromVersionId(versionId)));
+      }
+    } catch (AwsException failure) {
+      throw new AwsKeySourceException("cannot promote " + name + " in Secrets Manager", failure);
+    }
+  }
+
+  /** Entry names in the store (secrets under the prefix), sorted. */
+  public List<String> list() throws VaultException {
+    try {
+      return AwsCalls.call("secretsmanager:ListSecrets", () -> sm.listSecretsPaginator(
+              r -> r.filters(f -> f.key("name").values(prefix)))
+          .stream().flatMap(page -> page.secretList().stream())
+          .map(s -> s.name()).filter(n -> n.startsWith(prefix)).map(n -> n.substring(prefix.length()))
+          .sorted().toList());
+    } catch (AwsException failure) {
+      throw new AwsKeySourceException("cannot list store " + SCHEME + prefix, failure);
+    }
+  }
+
+  // ---- the value format ------------------------------------------------------------------------
+
+  static String encode(String secretName, String versionId, Credential credential, Instant createdAt,
+      List<KeySource> sealWith) throws VaultException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("format", FORMAT);
+      json.writeStringField("type", credential.type().wireName());
+      json.writeStringField("created_at", createdAt.toString());
+      if (sealWith.isEmpty()) {
+        json.writeObjectFieldStart("fields");
+        for (Map.Entry<String, String> field : credential.fields().entrySet()) {
+          json.writeStringField(field.getKey(), field.getValue());
+        }
+        json.writeEndObject();
+      } else {
+        byte[] dataKey = Randomness.bytes(Aead.KEY_BYTES);
+        byte[] body = fieldsJson(credential);
+        Aead aead = Aead.create(dataKey);
+        try {
+          String wrapId = wrapId(secretName, versionId);
+          json.writeArrayFieldStart("key_slots");
+          for (KeySource source : sealWith) {
+            writeSlot(json, source.wrap(wrapId, dataKey));
+          }
+          json.writeEndArray();
+          byte[] sealed = aead.encrypt(body, associatedData(secretName, versionId, credential.type().wireName(),
+              createdAt.toString()));
+          json.writeStringField("sealed", Base64.getEncoder().encodeToString(sealed));
+        } finally {
+          aead.destroy();
+          Wipe.bytes(dataKey, body);
+        }
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("writing JSON to memory failed", e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  static StoredEntry decode(String entry, String secretName, String versionId, List<String> stages, String text,
+      List<KeySource> openers) throws VaultException {
+    String format = null;
+    String type = null;
+    String createdAt = null;
+    Map<String, String> fields = null;
+    List<KeySlot> slots = null;
+    String sealed = null;
+    try (JsonParser json = JSON.createParser(text)) {
+      expect(json.nextToken() == JsonToken.START_OBJECT, secretName);
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String field = json.currentName();
+        JsonToken token = json.nextToken();
+        switch (field) {
+          case "format" -> format = json.getText();
+          case "type" -> type = json.getText();
+          case "created_at" -> createdAt = json.getText();
+          case "fields" -> fields = readStrings(json, secretName);
+          case "sealed" -> sealed = json.getText();
+          case "key_slots" -> {
+            expect(token == JsonToken.START_ARRAY, secretName);
+            slots = new ArrayList<>();
+            while (json.nextToken() == JsonToken.START_OBJECT) {
+              slots.add(readSlot(json, secretName));
+            }
+          }
+          default -> throw new VaultException.Corrupt("secret " + secretName + " has an unknown field " + field);
+        }
+      }
+    } catch (IOException e) {
+      throw new VaultException.Corrupt("secret " + secretName + " does not hold a Sesame value (not JSON)");
+    }
+    if (!FORMAT.equals(format) || type == null || createdAt == null || (fields == null) == (sealed == null)
+        || (sealed != null && (slots == null || slots.isEmpty()))) {
+      throw new VaultException.Corrupt("secret " + secretName + " does not hold a " + FORMAT + " value");
+    }
+    EntryType entryType;
+    Instant created;
+    try {
+      entryType = EntryType.parse(type);
+      created = Instant.parse(createdAt);
+    } catch (RuntimeException e) {
+      throw new VaultException.Corrupt("secret " + secretName + " has a malformed type or created_at");
+    }
+    if (sealed != null) {
+      fields = unseal(secretName, versionId, type, createdAt, slots, sealed, openers);
+    }
+    try {
+      return new StoredEntry(entry, versionId, List.copyOf(stages), Credential.of(entryType, fields), created,
+          sealed != null);
+    } catch (IllegalArgumentException e) {
+      throw new VaultException.Corrupt("secret " + secretName + ": " + e.getMessage());
+    }
+  }
+
+  private static Map<String, String> unseal(String secretName, String versionId, String type, String createdAt,
+      List<KeySlot> slots, String sealed, List<KeySource> openers) throws VaultException {
+    String wrapId = wrapId(secretName, versionId);
+    for (KeySource opener : openers) {
+      for (KeySlot slot : slots) {
+        if (!slot.type().equals(opener.type())) {
+          continue;
+        }
+        Optional<byte[]> dataKey = opener.unwrap(wrapId, slot);
+        if (dataKey.isEmpty()) {
+          continue;
+        }
+        Aead aead = Aead.create(dataKey.get());
+        byte[] body = null;
+        try {
+          body = aead.decrypt(Base64.getDecoder().decode(sealed),
+              associatedData(secretName, versionId, type, createdAt));
+          return readFields(body, secretName);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+          throw new VaultException.Corrupt("secret " + secretName + " version " + versionId
+              + " failed authentication: it was altered, or copied from another entry or version");
+        } finally {
+          aead.destroy();
+          Wipe.bytes(dataKey.get());
+          if (body != null) {
+            Wipe.bytes(body);
+          }
+        }
+      }
+    }
+    String offered = String.join(" / ", openers.stream().map(KeySource::describe).toList());
+    throw new VaultException.WrongKey("wrong key: " + (offered.isEmpty() ? "no key source" : offered)
+        + " does not open secret " + secretName);
+  }
+
+  /** The id key sources bind a per-version data key to (KMS encryption context, HKDF salt). */
+  static String wrapId(String secretName, String versionId) {
+    byte[] digest = Sha256.hash(("sesame-sm/1\0" + secretName + "\0" + versionId).getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest, 0, 16);
+  }
+
+  static byte[] associatedData(String secretName, String versionId, String type, String createdAt) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (String field : List.of("sesame-sm/1 entry", secretName, versionId, type, createdAt)) {
+      byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+      out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
+      out.writeBytes(bytes);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] fieldsJson(Credential credential) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      for (Map.Entry<String, String> field : credential.fields().entrySet()) {
+        json.writeStringField(field.getKey(), field.getValue());
+      }
+      json.writeEndObject();
+    }
+    return out.toByteArray();
+  }
+
+  private static Map<String, String> readFields(byte[] body, String secretName) throws VaultException {
+    try (JsonParser json = JSON.createParser(body)) {
+      expect(json.nextToken() == JsonToken.START_OBJECT, secretName);
+      return readStrings(json, secretName);
+    } catch (IOException e) {
+      throw new VaultException.Corrupt("secret " + secretName + " has a malformed sealed body");
+    }
+  }
+
+  private static Map<String, String> readStrings(JsonParser json, String secretName) throws IOException, VaultException {
+    expect(json.currentToken() == JsonToken.START_OBJECT, secretName);
+    Map<String, String> values = new LinkedHashMap<>();
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String name = json.currentName();
+      expect(json.nextToken() == JsonToken.VALUE_STRING, secretName);
+      values.put(name, json.getText());
+    }
+    return values;
+  }
+
+  private static void writeSlot(JsonGenerator json, KeySlot slot) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("id", slot.id());
+    json.writeStringField("type", slot.type());
+    json.writeObjectFieldStart("params");
+    for (Map.Entry<String, String> param : slot.params().entrySet()) {
+      json.writeStringField(param.getKey(), param.getValue());
+    }
+    json.writeEndObject();
+    json.writeStringField("wrapped_key", Base64.getEncoder().encodeToString(slot.wrappedKey()));
+    json.writeEndObject();
+  }
+
+  private static KeySlot readSlot(JsonParser json, String secretName) throws IOException, VaultException {
+    String id = null;
+    String type = null;
+    Map<String, String> params = new TreeMap<>();
+    byte[] wrapped = null;
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String field = json.currentName();
+      json.nextToken();
+      switch (field) {
+        case "id" -> id = json.getText();
+        case "type" -> type = json.getText();
+        case "params" -> params.putAll(readStrings(json, secretName));
+        case "wrapped_key" -> {
+          try {
+            wrapped = Base64.getDecoder().decode(json.getText());
+          } catch (IllegalArgumentException e) {
+            throw new VaultException.Corrupt("secret " + secretName + " has a malformed key slot");
+          }
+        }
+        default -> throw new VaultException.Corrupt("secret " + secretName + " has a malformed key slot");
+      }
+    }
+    expect(id != null && type != null && wrapped != null, secretName);
+    return new KeySlot(id, type, params, wrapped);
+  }
+
+  private static void expect(boolean condition, String secretName) throws VaultException.Corrupt {
+    if (!condition) {
+      throw new VaultException.Corrupt("secret " + secretName + " does not hold a " + FORMAT + " value");
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.sesame.cli;
+
+import dev.sesame.aws.AwsClients;
+import dev.sesame.aws.AwsSettings;
+import dev.sesame.aws.SecretsManagerStore;
+import dev.sesame.aws.SecretsManagerStore.StoredEntry;
+import dev.sesame.render.FieldSource;
+import dev.sesame.vault.KeyFileKeySource;
+import dev.sesame.vault.KeySource;
+import dev.sesame.vault.Label;
+import dev.sesame.vault.VaultException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * `--store sm://PREFIX` for the commands that read (get, render): entries come from Secrets
+ * Manager, one GetSecretValue per entry per command, and sealed values open with the key file
+ * if one was given, else with the KMS or Secrets Manager key each value's slot names. Like
+ * {@link AwsKeySources}, the only way from the CLI into the SDK for this feature.
+ */
+final class StoreAccess {
+  private final SecretsManagerStore store;
+  private final List<KeySource> openers;
+
+  private StoreAccess(SecretsManagerStore store, List<KeySource> openers) {
+    this.store = store;
+    this.openers = openers;
+  }
+
+  static StoreAccess open(String uri, KeyOptions keys) throws VaultException {
+    List<KeySource> openers = new ArrayList<>();
+    if (keys != null && keys.keyFile() != null) {
+      openers.add(KeyFileKeySource.load(keys.keyFile()));
+    }
+    openers.addAll(AwsKeySources.openers(Set.of(AwsKeySources.KMS, AwsKeySources.SECRETS_MANAGER),
+        AwsSettings.defaults()));
+    return new StoreAccess(SecretsManagerStore.at(uri, AwsClients.create(AwsSettings.defaults())), openers);
+  }
+
+  /**
+   * Stores CREDENTIAL as the new AWSCURRENT version of ENTRY at URI: sealed under KMS_KEY (a
+   * fresh data key per version, wrapped by KMS), or plain JSON when KMS_KEY is empty. Returns the
+   * version id.
+   */
+  static String write(String uri, String entry, dev.sesame.vault.Credential credential, Optional<String> kmsKey)
+      throws VaultException {
+    AwsClients clients = AwsClients.create(AwsSettings.defaults());
+    List<KeySource> sealWith = kmsKey.isPresent()
+        ? List.of(dev.sesame.aws.KmsKeySource.create(clients, kmsKey.get())) : List.of();
+    return SecretsManagerStore.at(uri, clients).write(entry, credential, sealWith, false);
+  }
+
+  /** Entry names at URI. */
+  static List<String> list(String uri) throws VaultException {
+    return SecretsManagerStore.at(uri, AwsClients.create(AwsSettings.defaults())).list();
+  }
+
+  StoredEntry read(String entry, Label label) throws VaultException {
+    return store.read(entry, label, openers);
+  }
+
+  /** Each entry's AWSCURRENT version, read once per run. */
+  FieldSource fieldSource() {
+    Map<String, Map<String, String>> read = new HashMap<>();
+    return (entry, field) -> {
+      Map<String, String> fields = read.get(entry);
+      if (fields == null) {
+        try {
+          fields = read(entry, Label.CURRENT).allFields();
+        } catch (VaultException.NotFound e) {
+          return Optional.empty();
+        } catch (VaultException e) {
+          throw new Unreadable(e);
+        }
+        read.put(entry, fields);
+      }
+      return Optional.ofNullable(fields.get(field));
+    };
+  }
+
+  /** A stored entry that exists but cannot be read or opened: the render stops. */
+  static final class Unreadable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unreadable(VaultException cause) {
+      super(cause.getMessage(), cause);
+    }
+
+    VaultException vaultException() {
+      return (VaultException) getCause();
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.sesame.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sesame.testing.aws.StandInAws;
+import dev.sesame.vault.Label;
+import dev.sesame.vault.Vault;
+import dev.sesame.vault.VaultException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.localstack.LocalStackContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The KMS key source, the Secrets Manager key source and the store's staging labels against
+ * LocalStack, where a Docker engine exists: the same scenarios as the stand-in tests, so the
+ * stand-in cannot drift from a second implementation unnoticed. Skipped with the reason printed
+ * where there is no Docker.
+ */
+class LocalStackKeySourcesTest {
+  private static final DockerImageName IMAGE = DockerImageName.parse("localstack/localstack:4.4.0");
+
+  private static LocalStackContainer localStack;
+  private static AwsClients clients;
+  private static final Map<String, String> saved = new HashMap<>();
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startLocalStack() {
+    boolean docker;
+    try {
+      docker = DockerClientFactory.instance().isDockerAvailable();
+    } catch (RuntimeException | LinkageError unavailable) {
+      docker = false;
+    }
+    if (!docker) {
+      System.out.println("LocalStackKeySourcesTest skipped: no Docker engine reachable (Testcontainers found"
+          + " none); KmsKeySourceTest, SecretsManagerKeySourceTest and SecretsManagerStoreTest cover the same"
+          + " scenarios against the stand-in.");
+    }
+    Assumptions.assumeTrue(docker, "no Docker engine reachable");
+    localStack = new LocalStackContainer(IMAGE).withServices(LocalStackContainer.EnabledService.named("kms"),
+        LocalStackContainer.EnabledService.named("secretsmanager"));
+    localStack.start();
+    set("aws.endpointUrl", localStack.getEndpoint().toString());
+    set("aws.region", localStack.getRegion());
+    set("aws.accessKeyId", localStack.getAccessKey());
+    set("aws.secretAccessKey", localStack.getSecretKey());
+    clients = AwsClients.create(AwsSettings.defaults(), StandInAws.FAST_RETRIES);
+  }
+
+  @AfterAll
+  static void stopLocalStack() {
+    if (clients != null) {
+      clients.close();
+    }
+    if (localStack != null) {
+      localStack.stop();
+    }
+    saved.forEach((name, old) -> {
+      if (old == null) {
+        System.clearProperty(name);
+      } else {
+        System.setProperty(name, old);
+      }
+    });
+  }
+
+  @Test
+  void aVaultOpensThroughKmsAloneAndAMovedBlobDoesNot() throws Exception {
+    String keyId = clients.kms().createKey(r -> r.description("sesame test")).keyMetadata().keyId();
+    Path vault = dir.resolve("vault.json");
+    Vault.create(vault, List.of(KmsKeySource.create(clients, keyId)), 5);
+    Vault.update(vault, List.of(KmsKeySource.forSlots(r -> clients.kms())), Duration.ofSeconds(5),
+        v -> v.put("mail", KmsKeySourceTest.smtp("pw")));
+
+    try (Vault opened = Vault.open(vault, List.of(KmsKeySource.forSlots(r -> clients.kms())))) {
+      assertThat(opened.get("mail", Label.CURRENT).allFields()).containsEntry("smtp_password", "pw");
+    }
+  }
+
+  @Test
+  void aSecretsManagerKeySecretOpensTheVault() throws Exception {
+    SecretsManagerKeySource source = SecretsManagerKeySource.create(clients, "sesame/test-key-" + System.nanoTime());
+    source.createIfMissing();
+    Path vault = dir.resolve("vault-sm.json");
+    Vault.create(vault, List.of(source), 5);
+
+    try (Vault opened = Vault.open(vault, List.of(SecretsManagerKeySource.forSlots(r -> clients.secretsManager())))) {
+      assertThat(opened.entries()).isEmpty();
+    }
+  }
+
+  @Test
+  void theStoreRotatesThroughTheNativeStagingLabels() throws Exception {
+    SecretsManagerStore store = SecretsManagerStore.at("sm://sesame-" + System.nanoTime() + "/", clients);
+    store.write("mail", KmsKeySourceTest.smtp("old"), List.of(), false);
+    String pending = store.write("mail", KmsKeySourceTest.smtp("new"), List.of(), true);
+    store.promote("mail", pending);
+
+    assertThat(store.read("mail", Label.CURRENT, List.of()).allFields()).containsEntry("smtp_password", "new");
+    assertThat(store.read("mail", Label.PREVIOUS, List.of()).allFields()).containsEntry("smtp_password", "old");
+    assertThatThrownBy(() -> store.read("mail", Label.PENDING, List.of())).isInstanceOf(VaultException.NotFound.class);
+  }
+
+  private static void set(String name, String value) {
+    saved.putIfAbsent(name, System.getProperty(name));
+    System.setProperty(name, value);
+  }
+}

@@ -1,0 +1,184 @@
+package dev.sesame.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sesame.aws.AwsClients;
+import dev.sesame.aws.KmsKeySource;
+import dev.sesame.aws.SecretsManagerStore;
+import dev.sesame.process.SesameProcess.Result;
+import dev.sesame.testing.aws.AwsStandIn;
+import dev.sesame.testing.aws.StandInAws;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two hosts (two processes, each with its own targets file and target folder) pull from one
+ * Secrets Manager store: both render the same credential, restart once, then do nothing while
+ * nothing changed, and both pick up a rotation on their next run, restarting once more. Values
+ * are sealed under a KMS key that the hosts open with their (environment) credentials; no vault
+ * file and no key file exist on the hosts.
+ */
+class FleetStoreCliTest {
+  private static final String STORE = "sm://sesame/prod/";
+
+  @TempDir
+  Path dir;
+
+  private StandInAws aws;
+  private AwsStandIn standIn;
+  private AwsClients rotatorClients;
+  private SecretsManagerStore store;
+  private SesameProcess sesame;
+
+  @BeforeEach
+  void start() throws Exception {
+    aws = StandInAws.start();
+    standIn = aws.standIn();
+    standIn.kms().createKey("sesame-store");
+    rotatorClients = aws.clients();
+    store = SecretsManagerStore.at(STORE, rotatorClients);
+    sesame = SesameProcess.withTmpDir(Files.createDirectory(dir.resolve("tmp"))).workDir(dir)
+        .env("AWS_ENDPOINT_URL", standIn.endpoint().toString())
+        .env("AWS_REGION", StandInAws.REGION)
+        .env("AWS_ACCESS_KEY_ID", StandInAws.ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", StandInAws.SECRET_ACCESS_KEY)
+        .env("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString())
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString())
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+  }
+
+  @AfterEach
+  void stop() {
+    aws.close();
+  }
+
+  @Test
+  void twoHostsRenderTheSameCredentialAndEachPicksUpARotationWithOneRestart() throws Exception {
+    store.write("mail", Fixtures.smtp("first-password"), sealer(), false);
+    Path hostA = host("a");
+    Path hostB = host("b");
+
+    pull(hostA);
+    pull(hostB);
+    assertThat(rendered(hostA)).isEqualTo(rendered(hostB)).isEqualTo("SMTP_PASSWORD='first-password'\n");
+    assertThat(restarts(hostA)).isEqualTo(1);
+    assertThat(restarts(hostB)).isEqualTo(1);
+
+    standIn.clearCalls();
+    pull(hostA);
+    assertThat(restarts(hostA)).as("unchanged: no restart").isEqualTo(1);
+    assertThat(standIn.calls()).extracting(AwsStandIn.Call::action).containsExactly("GetSecretValue", "Decrypt");
+
+    String pending = store.write("mail", Fixtures.smtp("second-password"), sealer(), true);
+    pull(hostA);
+    assertThat(restarts(hostA)).as("pending is not current yet").isEqualTo(1);
+    store.promote("mail", pending);
+
+    pull(hostA);
+    pull(hostB);
+    assertThat(rendered(hostA)).isEqualTo(rendered(hostB)).isEqualTo("SMTP_PASSWORD='second-password'\n");
+    assertThat(restarts(hostA)).isEqualTo(2);
+    assertThat(restarts(hostB)).isEqualTo(2);
+  }
+
+  @Test
+  void getReadsAnyLabelFromTheStore() throws Exception {
+    store.write("mail", Fixtures.smtp("one"), sealer(), false);
+    store.promote("mail", store.write("mail", Fixtures.smtp("two"), sealer(), true));
+
+    Result current = sesame.run("get", "mail", "--store", STORE);
+    Result previous = sesame.run("get", "mail", "--store", STORE, "--label", "previous");
+    Result env = sesame.run("get", "mail", "--store", STORE, "--output", "env");
+
+    assertThat(current.exitCode()).as(current.toString()).isZero();
+    assertThat(current.out()).isEqualTo("two\n");
+    assertThat(previous.out()).isEqualTo("one\n");
+    assertThat(env.out()).contains("SMTP_PASSWORD='two'\n");
+  }
+
+  @Test
+  void aMissingEntryExits4AndADeniedKeyExits3() throws Exception {
+    String keyId = standIn.kms().createKey("other");
+    store.write("mail", Fixtures.smtp("one"), List.of(KmsKeySource.create(rotatorClients, "alias/other")), false);
+    standIn.kms().denyDecrypt(keyId, true);
+
+    Result missing = sesame.run("get", "nope", "--store", STORE);
+    Result denied = sesame.run("get", "mail", "--store", STORE);
+
+    assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(4);
+    assertThat(denied.exitCode()).as(denied.toString()).isEqualTo(3);
+    assertThat(denied.errLines()).hasSize(1);
+  }
+
+  @Test
+  void anOperatorPutsThroughTheCliSealedUnderKmsAndAHostReadsIt() {
+    Result put = sesame.runWithStdin("cli-password\n", "put", "mail", "--host", "smtp.example.test", "--port", "587",
+        "--smtp-username", "relay-user", "--smtp-password-stdin", "--store", STORE,
+        "--store-kms-key", "alias/sesame-store");
+    Result list = sesame.run("list", "--store", STORE);
+    Result get = sesame.run("get", "mail", "--store", STORE);
+
+    assertThat(put.exitCode()).as(put.toString()).isZero();
+    assertThat(put.err()).contains("sealed").doesNotContain("cli-password");
+    assertThat(list.out()).isEqualTo("mail\n");
+    assertThat(get.out()).isEqualTo("cli-password\n");
+    String stored = rotatorClients.secretsManager().getSecretValue(r -> r.secretId("sesame/prod/mail")).secretString();
+    assertThat(stored).doesNotContain("cli-password");
+  }
+
+  @Test
+  void execFromTheStorePassesTheExactValueAndTheChildsExitCode() throws Exception {
+    store.write("mail", Fixtures.smtp("it's a $ecret \\ with \"quotes\""), sealer(), false);
+
+    Result exec = sesame.run("exec", "mail", "--store", STORE, "--", "/bin/sh", "-c",
+        "printf '%s' \"$SMTP_PASSWORD\"; exit 42");
+
+    assertThat(exec.exitCode()).as(exec.toString()).isEqualTo(42);
+    assertThat(exec.out()).isEqualTo("it's a $ecret \\ with \"quotes\"");
+  }
+
+  @Test
+  void putToTheStoreMustSaySealedOrPlain() {
+    Result put = sesame.runWithStdin("pw\n", "put", "mail", "--host", "h", "--port", "587",
+        "--smtp-username", "u", "--smtp-password-stdin", "--store", STORE);
+
+    assertThat(put.exitCode()).as(put.toString()).isEqualTo(2);
+  }
+
+  private List<dev.sesame.vault.KeySource> sealer() {
+    return List.of(KmsKeySource.create(rotatorClients, "alias/sesame-store"));
+  }
+
+  private Path host(String name) throws Exception {
+    Path host = Files.createDirectory(dir.resolve("host-" + name));
+    Files.writeString(host.resolve("smtp.env.tmpl"), "SMTP_PASSWORD=${smtp_password}\n");
+    Files.writeString(host.resolve("targets.toml"), String.join("\n",
+        "[[target]]",
+        "entry    = \"mail\"",
+        "template = \"smtp.env.tmpl\"",
+        "out      = \"smtp.env\"",
+        "format   = \"shell\"",
+        "restart  = \"echo restarted >> " + host.resolve("restarts.log") + "\"",
+        ""));
+    return host;
+  }
+
+  private void pull(Path host) {
+    Result result = sesame.run("render", "--targets", host.resolve("targets.toml").toString(), "--store", STORE);
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+  }
+
+  private static String rendered(Path host) throws Exception {
+    return Files.readString(host.resolve("smtp.env"));
+  }
+
+  private static int restarts(Path host) throws Exception {
+    Path log = host.resolve("restarts.log");
+    return Files.exists(log) ? Files.readAllLines(log).size() : 0;
+  }
+}

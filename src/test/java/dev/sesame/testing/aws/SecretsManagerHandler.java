@@ -1,0 +1,400 @@
+package dev.sesame.testing.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * AWS Secrets Manager for tests (awsJson1.1, {@code X-Amz-Target: secretsmanager.*}):
+ * {@code CreateSecret}, {@code GetSecretValue}, {@code PutSecretValue},
+ * {@code UpdateSecretVersionStage}, {@code DescribeSecret} and {@code ListSecrets}, with the
+ * staging-label rules of the Secrets Manager API reference:
+ * <ul>
+ *   <li>each label is on at most one version of a secret;
+ *   <li>the first version gets AWSCURRENT; a PutSecretValue without VersionStages moves
+ *       AWSCURRENT to the new version; with VersionStages, those labels move to it;
+ *   <li>whenever AWSCURRENT moves, AWSPREVIOUS moves to the version AWSCURRENT left
+ *       ("Whenever you move AWSCURRENT, Secrets Manager automatically moves the label AWSPREVIOUS
+ *       to the version that AWSCURRENT was removed from", UpdateSecretVersionStage);
+ *   <li>UpdateSecretVersionStage moving a label that is on another version needs
+ *       RemoveFromVersionId naming that version, else InvalidParameterException;
+ *   <li>ClientRequestToken is the version id: a repeat with the same value is a no-op, with a
+ *       different value ResourceExistsException (PutSecretValue, CreateSecret);
+ *   <li>GetSecretValue reads AWSCURRENT unless VersionId or VersionStage says otherwise;
+ *       versions without labels are deprecated and left out of VersionIdsToStages.
+ * </ul>
+ * Thread-safe (one lock for the whole state).
+ */
+public final class SecretsManagerHandler extends JsonHandler {
+  public static final String CURRENT = "AWSCURRENT";
+  public static final String PREVIOUS = "AWSPREVIOUS";
+
+  private static final String SUFFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+  private final String region;
+  private final Map<String, Secret> secretsByName = new LinkedHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+  private long clock = 1_700_000_000L;
+
+  private static final class Version {
+    final String id;
+    final String text;
+    final byte[] binary;
+    final Set<String> stages = new LinkedHashSet<>();
+    final long created;
+
+    Version(String id, String text, byte[] binary, long created) {
+      this.id = id;
+      this.text = text;
+      this.binary = binary;
+      this.created = created;
+    }
+
+    boolean sameValue(String otherText, byte[] otherBinary) {
+      return Objects.equals(text, otherText) && Arrays.equals(binary, otherBinary);
+    }
+  }
+
+  private static final class Secret {
+    final String name;
+    final String arn;
+    final String description;
+    final long created;
+    long lastChanged;
+    final Map<String, Version> versions = new LinkedHashMap<>();
+
+    Secret(String name, String arn, String description, long created) {
+      this.name = name;
+      this.arn = arn;
+      this.description = description;
+      this.created = created;
+      this.lastChanged = created;
+    }
+
+    Version withStage(String stage) {
+      return versions.values().stream().filter(v -> v.stages.contains(stage)).findFirst().orElse(null);
+    }
+  }
+
+  public SecretsManagerHandler(String region) {
+    super("secretsmanager");
+    this.region = region;
+  }
+
+  @Override
+  public String signingName() {
+    return "secretsmanager";
+  }
+
+  /** The staging labels of each labelled version of NAME, for assertions. */
+  public synchronized Map<String, Set<String>> stages(String name) {
+    Map<String, Set<String>> stages = new LinkedHashMap<>();
+    Secret secret = secretsByName.get(name);
+    if (secret != null) {
+      secret.versions.values().stream().filter(v -> !v.stages.isEmpty())
+          .forEach(v -> stages.put(v.id, Set.copyOf(v.stages)));
+    }
+    return stages;
+  }
+
+  @Override
+  synchronized ObjectNode serve(String action, ObjectNode request) {
+    clock++;
+    return switch (action) {
+      case "CreateSecret" -> create(request);
+      case "GetSecretValue" -> getValue(request);
+      case "PutSecretValue" -> putValue(request);
+      case "UpdateSecretVersionStage" -> updateStage(request);
+      case "DescribeSecret" -> describe(request);
+      case "ListSecrets" -> list(request);
+      default -> throw unknownAction(action);
+    };
+  }
+
+  private ObjectNode create(ObjectNode request) {
+    String name = required(request, "Name");
+    String text = optional(request, "SecretString");
+    byte[] binary = binary(request);
+    if (text != null && binary != null) {
+      throw new AwsError(400, "InvalidParameterException",
+          "You can't specify both a binary secret value and a string secret value in the same secret.");
+    }
+    String token = optional(request, "ClientRequestToken");
+    Secret existing = secretsByName.get(name);
+    if (existing != null) {
+      // CreateSecret is idempotent for the same token and value (API reference: ClientRequestToken).
+      Version same = token == null ? null : existing.versions.get(token);
+      if (same != null && same.sameValue(text, binary)) {
+        return idAnswer(existing, same.id);
+      }
+      throw new AwsError(400, "ResourceExistsException",
+          "The operation failed because the secret " + name + " already exists.");
+    }
+    Secret secret = new Secret(name, arn(name), optional(request, "Description"), clock);
+    secretsByName.put(name, secret);
+    if (text == null && binary == null) {
+      return idAnswer(secret, null);
+    }
+    Version first = new Version(token == null ? UUID.randomUUID().toString() : token, text, binary, clock);
+    first.stages.add(CURRENT);
+    secret.versions.put(first.id, first);
+    return idAnswer(secret, first.id);
+  }
+
+  private ObjectNode getValue(ObjectNode request) {
+    Secret secret = find(required(request, "SecretId"));
+    String versionId = optional(request, "VersionId");
+    String stage = optional(request, "VersionStage");
+    Version version;
+    if (versionId != null) {
+      version = secret.versions.get(versionId);
+      if (version == null || (stage != null && !version.stages.contains(stage))) {
+        throw new AwsError(400, "ResourceNotFoundException",
+            "Secrets Manager can't find the specified secret value for VersionId: " + versionId);
+      }
+    } else {
+      String wanted = stage == null ? CURRENT : stage;
+      version = secret.withStage(wanted);
+      if (version == null) {
+        throw new AwsError(400, "ResourceNotFoundException",
+            "Secrets Manager can't find the specified secret value for staging label: " + wanted);
+      }
+    }
+    ObjectNode result = JSON.createObjectNode();
+    result.put("ARN", secret.arn);
+    result.put("Name", secret.name);
+    result.put("VersionId", version.id);
+    if (version.text != null) {
+      result.put("SecretString", version.text);
+    }
+    if (version.binary != null) {
+      result.put("SecretBinary", version.binary);
+    }
+    ArrayNode stages = result.putArray("VersionStages");
+    version.stages.forEach(stages::add);
+    result.put("CreatedDate", version.created);
+    return result;
+  }
+
+  private ObjectNode putValue(ObjectNode request) {
+    Secret secret = find(required(request, "SecretId"));
+    String text = optional(request, "SecretString");
+    byte[] binary = binary(request);
+    if ((text == null) == (binary == null)) {
+      throw new AwsError(400, "InvalidParameterException",
+          "You must provide either SecretString or SecretBinary, and not both.");
+    }
+    String token = optional(request, "ClientRequestToken");
+    String versionId = token == null ? UUID.randomUUID().toString() : token;
+    Version existing = secret.versions.get(versionId);
+    if (existing != null) {
+      if (existing.sameValue(text, binary)) {
+        return putAnswer(secret, existing);
+      }
+      throw new AwsError(400, "ResourceExistsException",
+          "You can't modify an existing version, you can only create a new version.");
+    }
+    List<String> stages = new ArrayList<>();
+    JsonNode given = request.get("VersionStages");
+    if (given != null && given.isArray()) {
+      given.forEach(s -> stages.add(s.asText()));
+    } else {
+      stages.add(CURRENT);
+    }
+    Version version = new Version(versionId, text, binary, clock);
+    secret.versions.put(versionId, version);
+    if (secret.withStage(CURRENT) == null && !stages.contains(CURRENT)) {
+      // "If this operation creates the first version for the secret, then Secrets Manager
+      // automatically attaches the staging label AWSCURRENT to it" (PutSecretValue).
+      stages.add(CURRENT);
+    }
+    for (String stage : stages) {
+      moveStage(secret, stage, version);
+    }
+    secret.lastChanged = clock;
+    return putAnswer(secret, version);
+  }
+
+  private ObjectNode updateStage(ObjectNode request) {
+    Secret secret = find(required(request, "SecretId"));
+    String stage = required(request, "VersionStage");
+    String removeFrom = optional(request, "RemoveFromVersionId");
+    String moveTo = optional(request, "MoveToVersionId");
+    Version holder = secret.withStage(stage);
+    if (removeFrom != null && !secret.versions.containsKey(removeFrom)) {
+      throw new AwsError(400, "ResourceNotFoundException",
+          "Secrets Manager can't find the specified secret version: " + removeFrom);
+    }
+    if (moveTo != null) {
+      Version target = secret.versions.get(moveTo);
+      if (target == null) {
+        throw new AwsError(400, "ResourceNotFoundException",
+            "Secrets Manager can't find the specified secret version: " + moveTo);
+      }
+      if (holder != null && holder != target && !holder.id.equals(removeFrom)) {
+        throw new AwsError(400, "InvalidParameterException", "The staging label " + stage
+            + " is currently attached to version " + holder.id
+            + ", so you must explicitly reference that version in RemoveFromVersionId.");
+      }
+      moveStage(secret, stage, target);
+    } else {
+      if (removeFrom == null) {
+        throw new AwsError(400, "InvalidParameterException",
+            "You must specify RemoveFromVersionId, MoveToVersionId, or both.");
+      }
+      if (holder == null || !holder.id.equals(removeFrom)) {
+        throw new AwsError(400, "InvalidParameterException", "The staging label " + stage
+            + " is not attached to version " + removeFrom + ".");
+      }
+      holder.stages.remove(stage);
+    }
+    secret.lastChanged = clock;
+    ObjectNode result = JSON.createObjectNode();
+    result.put("ARN", secret.arn);
+    result.put("Name", secret.name);
+    return result;
+  }
+
+  /** Puts STAGE on TARGET, taking it off whichever version had it; AWSPREVIOUS follows AWSCURRENT. */
+  private static void moveStage(Secret secret, String stage, Version target) {
+    Version holder = secret.withStage(stage);
+    if (holder == target) {
+      return;
+    }
+    if (holder != null) {
+      holder.stages.remove(stage);
+    }
+    target.stages.add(stage);
+    if (stage.equals(CURRENT) && holder != null) {
+      Version previous = secret.withStage(PREVIOUS);
+      if (previous != null) {
+        previous.stages.remove(PREVIOUS);
+      }
+      holder.stages.add(PREVIOUS);
+    }
+  }
+
+  private ObjectNode describe(ObjectNode request) {
+    return summary(find(required(request, "SecretId")), "VersionIdsToStages");
+  }
+
+  private ObjectNode list(ObjectNode request) {
+    List<String> namePrefixes = new ArrayList<>();
+    JsonNode filters = request.get("Filters");
+    if (filters != null && filters.isArray()) {
+      for (JsonNode filter : filters) {
+        if (!"name".equals(filter.path("Key").asText())) {
+          throw new AwsError(400, "InvalidParameterException", "The stand-in filters by name only.");
+        }
+        filter.path("Values").forEach(v -> namePrefixes.add(v.asText()));
+      }
+    }
+    int max = request.has("MaxResults") ? request.get("MaxResults").asInt() : 100;
+    if (max < 1 || max > 100) {
+      throw new AwsError(400, "InvalidParameterException", "MaxResults must be 1 to 100.");
+    }
+    List<Secret> matching = secretsByName.values().stream()
+        .filter(s -> namePrefixes.isEmpty() || namePrefixes.stream().anyMatch(s.name::startsWith))
+        .sorted(Comparator.comparing(s -> s.name))
+        .toList();
+    int start = 0;
+    String token = optional(request, "NextToken");
+    if (token != null) {
+      try {
+        start = Integer.parseInt(token);
+      } catch (NumberFormatException e) {
+        throw new AwsError(400, "InvalidNextTokenException", "The NextToken value is invalid.");
+      }
+    }
+    ObjectNode result = JSON.createObjectNode();
+    ArrayNode list = result.putArray("SecretList");
+    int end = Math.min(matching.size(), start + max);
+    for (Secret secret : matching.subList(Math.min(start, end), end)) {
+      list.add(summary(secret, "SecretVersionsToStages"));
+    }
+    if (end < matching.size()) {
+      result.put("NextToken", Integer.toString(end));
+    }
+    return result;
+  }
+
+  private ObjectNode summary(Secret secret, String stagesField) {
+    ObjectNode result = JSON.createObjectNode();
+    result.put("ARN", secret.arn);
+    result.put("Name", secret.name);
+    if (secret.description != null) {
+      result.put("Description", secret.description);
+    }
+    result.put("CreatedDate", secret.created);
+    result.put("LastChangedDate", secret.lastChanged);
+    ObjectNode stages = result.putObject(stagesField);
+    secret.versions.values().stream().filter(v -> !v.stages.isEmpty()).forEach(v -> {
+      ArrayNode labels = stages.putArray(v.id);
+      v.stages.forEach(labels::add);
+    });
+    return result;
+  }
+
+  private Secret find(String secretId) {
+    Secret secret = secretsByName.get(secretId);
+    if (secret == null) {
+      secret = secretsByName.values().stream().filter(s -> s.arn.equals(secretId)).findFirst().orElse(null);
+    }
+    if (secret == null) {
+      throw new AwsError(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+    }
+    return secret;
+  }
+
+  private ObjectNode idAnswer(Secret secret, String versionId) {
+    ObjectNode result = JSON.createObjectNode();
+    result.put("ARN", secret.arn);
+    result.put("Name", secret.name);
+    if (versionId != null) {
+      result.put("VersionId", versionId);
+    }
+    return result;
+  }
+
+  private static ObjectNode putAnswer(Secret secret, Version version) {
+    ObjectNode result = JSON.createObjectNode();
+    result.put("ARN", secret.arn);
+    result.put("Name", secret.name);
+    result.put("VersionId", version.id);
+    ArrayNode stages = result.putArray("VersionStages");
+    version.stages.forEach(stages::add);
+    return result;
+  }
+
+  private static byte[] binary(ObjectNode request) {
+    String text = optional(request, "SecretBinary");
+    if (text == null) {
+      return null;
+    }
+    try {
+      return java.util.Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new AwsError(400, "SerializationException", "SecretBinary is not base64");
+    }
+  }
+
+  // A secret's ARN ends in its name, a hyphen and six random characters (User Guide: "Secret ARNs").
+  private String arn(String name) {
+    StringBuilder suffix = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      suffix.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
+    }
+    return "arn:aws:secretsmanager:" + region + ":" + IamState.ACCOUNT + ":secret:" + name + "-" + suffix;
+  }
+}
