@@ -34,7 +34,7 @@ public final class SesChecks implements Check {
   @Override
   public List<Finding> run(DoctorContext context) {
     List<Finding> out = new ArrayList<>();
-    String region = context.entry().flatMap(EntryFacts::region).orElse("the configured region");
+    String region = context.entry().flatMap(EntryFacts::region).orElse("(default region)");
     if (context.aws().isEmpty()) {
       String fix = "give doctor read access to SES (AWS_PROFILE, AWS_REGION, or --profile)";
       for (String id : List.of(ACCOUNT, IDENTITY, DKIM, MAIL_FROM)) {
