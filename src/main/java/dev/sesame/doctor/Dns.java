@@ -59,7 +59,6 @@ final class Dns {
     }
     lookup.setResolver(resolver);
     lookup.setCache(cache);
-    lookup.setSearchPath((Name[]) null);
     Record[] records = lookup.run();
     switch (lookup.getResult()) {
       case Lookup.SUCCESSFUL -> {
