@@ -1,6 +1,7 @@
 package dev.sesame.cli;
 
 import dev.sesame.aws.AwsClients;
+import dev.sesame.aws.AwsSettings;
 import dev.sesame.doctor.AwsPosture;
 import dev.sesame.doctor.Doctor;
 import dev.sesame.doctor.DoctorContext;
@@ -87,6 +88,9 @@ final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
   Output output;
 
+  /** The entry's non-secret fields, once the vault opened. */
+  private EntryFacts facts;
+
   @Override
   public Integer call() throws Exception {
     DoctorContext.Builder context = DoctorContext.builder().maxKeyAge(maxKeyAge).grace(grace)
@@ -122,7 +126,12 @@ final class DoctorCommand implements Callable<Integer> {
       if (noAws) {
         context.awsProblem("--no-aws given");
       } else {
-        clients = AwsClients.create(aws.settings());
+        // SES is regional: without --region, ask the region the entry's credential belongs to.
+        AwsSettings settings = aws.settings();
+        if (settings.region().isEmpty() && facts != null && facts.region().isPresent()) {
+          settings = new AwsSettings(settings.profile(), facts.region());
+        }
+        clients = AwsClients.create(settings);
         context.aws(AwsPosture.using(clients));
       }
       Report report = Doctor.standard().run(context.build());
@@ -163,14 +172,15 @@ final class DoctorCommand implements Callable<Integer> {
     try {
       List<KeySource> sources = vault.unlockSources();
       try (Vault opened = Vault.open(path, sources)) {
-        context.entry(facts(opened, name));
+        facts = readFacts(opened, name);
+        context.entry(facts);
       }
     } catch (VaultException e) {
       context.vaultProblem("cannot read entry " + name + ": " + e.getMessage());
     }
   }
 
-  static EntryFacts facts(Vault vault, String name) throws VaultException {
+  static EntryFacts readFacts(Vault vault, String name) throws VaultException {
     EntryInfo entry = vault.entry(name).orElseThrow(() -> new VaultException.NotFound("no entry named " + name));
     Credential current = vault.get(name, Label.CURRENT).credential();
     List<String> keyIds = new ArrayList<>();
