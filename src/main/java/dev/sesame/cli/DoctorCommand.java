@@ -52,7 +52,8 @@ final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--no-aws", description = "Make no AWS call (IAM and SES checks SKIP).")
   boolean noAws;
 
-  @Option(names = "--domain", paramLabel = "DOMAIN", description = "The From domain (SES identity, SPF, DMARC, DKIM).")
+  @Option(names = "--domain", paramLabel = "DOMAIN",
+      description = "The From domain (SES identity, SPF, DMARC, DKIM; default: that of --from-domain/--from-address).")
   String domain;
 
   @Option(names = "--resolver", paramLabel = "HOST:PORT", description = "DNS server to ask (default: the system's).")
@@ -93,8 +94,13 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // The From domain: --domain, else the one the expected policy names.
+    String fromDomainOf = domain != null ? domain
+        : fromDomain != null ? fromDomain
+        : fromAddress != null && fromAddress.contains("@") ? fromAddress.substring(fromAddress.lastIndexOf('@') + 1)
+        : null;
     DoctorContext.Builder context = DoctorContext.builder().maxKeyAge(maxKeyAge).grace(grace)
-        .dkimTokens(dkimTokens).spfSenders(spfIncludes).entryName(name).domain(domain);
+        .dkimTokens(dkimTokens).spfSenders(spfIncludes).entryName(name).domain(fromDomainOf);
     if (resolver != null) {
       SmtpEndpoint r = parse("--resolver", resolver);
       context.resolver(new InetSocketAddress(r.host(), r.port()));

@@ -215,4 +215,23 @@ class AwsChecksTest {
         .containsExactly("DKIM t1._domainkey.example.test", "DKIM t2._domainkey.example.test",
             "DKIM t3._domainkey.example.test");
   }
+
+  @Test
+  void refusedCredentialsAreAskedOnceAndEveryAwsCheckSkips() {
+    AwsPosture fresh = AwsPosture.using(aws.clients());
+    aws.standIn().requireAccessKeyId("AKIASOMEONEELSE00001");
+    try {
+      aws.standIn().clearCalls();
+      DoctorContext context = DoctorContext.builder().entry(entry()).aws(fresh).domain(DOMAIN).build();
+      List<Finding> findings = new java.util.ArrayList<>(COVERAGE.record(new IamChecks().run(context)));
+      findings.addAll(COVERAGE.record(new SesChecks().run(context)));
+      assertThat(findings).hasSize(6).allSatisfy(f -> {
+        assertThat(f.status()).isEqualTo(Status.SKIP);
+        assertThat(f.reason()).contains("credentials rejected");
+      });
+      assertThat(aws.standIn().calls()).as("the first refusal answers every later look-up").hasSize(1);
+    } finally {
+      aws.standIn().requireAccessKeyId(StandInAws.ACCESS_KEY_ID);
+    }
+  }
 }
