@@ -47,7 +47,7 @@ public final class IamHandler extends QueryHandler {
         yield null;
       }
       case "GetAccessKeyLastUsed" -> lastUsed(required(params, "AccessKeyId"));
-      default -> throw unknownAction(action);
+      default -> state.policies().serve(action, params).orElseThrow(() -> unknownAction(action));
     };
   }
 

@@ -46,8 +46,14 @@ public final class IamState {
   private final Map<String, User> users = new LinkedHashMap<>();
   private final Map<String, Key> keys = new LinkedHashMap<>();
   private final Map<String, Use> uses = new LinkedHashMap<>();
+  private final IamPolicies policies = new IamPolicies();
   private Clock clock = Clock.systemUTC();
   private Duration propagationDelay = Duration.ZERO;
+
+  /** The users' inline and attached policies. */
+  public IamPolicies policies() {
+    return policies;
+  }
 
   /** The clock that stamps creation dates (tests may fix it). */
   public synchronized void useClock(Clock clock) {

@@ -1,0 +1,217 @@
+package dev.sesame.cli;
+
+import dev.sesame.aws.AwsClients;
+import dev.sesame.aws.AwsSettings;
+import dev.sesame.doctor.AwsPosture;
+import dev.sesame.doctor.Doctor;
+import dev.sesame.doctor.DoctorContext;
+import dev.sesame.doctor.EntryFacts;
+import dev.sesame.doctor.LeastPrivilegePolicy;
+import dev.sesame.doctor.Report;
+import dev.sesame.doctor.VaultIndex;
+import dev.sesame.ses.ProbeSettings;
+import dev.sesame.ses.SmtpEndpoint;
+import dev.sesame.vault.Credential;
+import dev.sesame.vault.EntryInfo;
+import dev.sesame.vault.KeySource;
+import dev.sesame.vault.Label;
+import dev.sesame.vault.Vault;
+import dev.sesame.vault.VaultException;
+import dev.sesame.vault.VersionInfo;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+    description = {"Check the sending posture: vault and key files, key ages, rotations left behind, the IAM user's",
+        "keys and policies, SES account and identity, SPF/DMARC/DKIM in DNS, and the SMTP endpoint's TLS.",
+        "Every finding says how to fix it; checks that lack what they need SKIP. Exit 0 when nothing FAILs,",
+        "1 otherwise (docs/doctor.md)."})
+final class DoctorCommand implements Callable<Integer> {
+  enum Output { table, json }
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The entry to check (default: every entry's vault state).")
+  String name;
+
+  @Mixin
+  VaultOptions vault;
+
+  @Mixin
+  AwsOptions aws;
+
+  @Option(names = "--no-aws", description = "Make no AWS call (IAM and SES checks SKIP).")
+  boolean noAws;
+
+  @Option(names = "--domain", paramLabel = "DOMAIN",
+      description = "The From domain (SES identity, SPF, DMARC, DKIM; default: that of --from-domain/--from-address).")
+  String domain;
+
+  @Option(names = "--resolver", paramLabel = "HOST:PORT", description = "DNS server to ask (default: the system's).")
+  String resolver;
+
+  @Option(names = "--smtp", paramLabel = "HOST:PORT", description = "SMTP endpoint to check (default: the entry's).")
+  String smtp;
+
+  @Option(names = "--dkim-token", paramLabel = "TOKEN", description = "An Easy DKIM token, when SES cannot be asked (repeat).")
+  List<String> dkimTokens = new ArrayList<>();
+
+  @Option(names = "--spf-include", paramLabel = "DOMAIN",
+      description = "Another sender SPF must include, besides amazonses.com (repeat).")
+  List<String> spfIncludes = new ArrayList<>();
+
+  @Option(names = "--max-key-age", paramLabel = "AGE", defaultValue = "90d", converter = DurationConverter.class,
+      description = "Key age policy (default: ${DEFAULT-VALUE}).")
+  Duration maxKeyAge;
+
+  @Option(names = "--grace", paramLabel = "AGE", defaultValue = "24h", converter = DurationConverter.class,
+      description = "Grace period of a previous key (default: ${DEFAULT-VALUE}).")
+  Duration grace;
+
+  @Option(names = "--from-address", paramLabel = "ADDR", description = "Compare the IAM policy with `sesame policy --from-address ADDR`.")
+  String fromAddress;
+
+  @Option(names = "--from-domain", paramLabel = "DOMAIN", description = "Compare the IAM policy with `sesame policy --from-domain DOMAIN`.")
+  String fromDomain;
+
+  @Option(names = "--source-ip", paramLabel = "CIDR", description = "Expected aws:SourceIp of the IAM policy (repeat).")
+  List<String> sourceIps = new ArrayList<>();
+
+  @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+  Output output;
+
+  /** The entry's non-secret fields, once the vault opened. */
+  private EntryFacts facts;
+
+  @Override
+  public Integer call() throws Exception {
+    // The From domain: --domain, else the one the expected policy names.
+    String fromDomainOf = domain != null ? domain
+        : fromDomain != null ? fromDomain
+        : fromAddress != null && fromAddress.contains("@") ? fromAddress.substring(fromAddress.lastIndexOf('@') + 1)
+        : null;
+    DoctorContext.Builder context = DoctorContext.builder().maxKeyAge(maxKeyAge).grace(grace)
+        .dkimTokens(dkimTokens).spfSenders(spfIncludes).entryName(name).domain(fromDomainOf);
+    if (resolver != null) {
+      SmtpEndpoint r = parse("--resolver", resolver);
+      context.resolver(new InetSocketAddress(r.host(), r.port()));
+    }
+    ProbeSettings probe;
+    try {
+      probe = ProbeSettings.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      throw new UserError(ExitCode.USAGE, e.getMessage());
+    }
+    probe.caFile().ifPresent(context::caFile);
+    if (smtp != null) {
+      context.smtp(parse("--smtp", smtp));
+    } else {
+      probe.endpointOverride().ifPresent(context::smtp);
+    }
+    try {
+      if (fromAddress != null) {
+        context.expectedPolicy(LeastPrivilegePolicy.forAddress(fromAddress, sourceIps));
+      } else if (fromDomain != null) {
+        context.expectedPolicy(LeastPrivilegePolicy.forDomain(fromDomain, sourceIps));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserError(ExitCode.USAGE, e.getMessage());
+    }
+    readVault(context);
+    AwsClients clients = null;
+    try {
+      if (noAws) {
+        context.awsProblem("--no-aws given");
+      } else {
+        // SES is regional: without --region, ask the region the entry's credential belongs to.
+        AwsSettings settings = aws.settings();
+        if (settings.region().isEmpty() && facts != null && facts.region().isPresent()) {
+          settings = new AwsSettings(settings.profile(), facts.region());
+        }
+        clients = AwsClients.create(settings);
+        context.aws(AwsPosture.using(clients));
+      }
+      Report report = Doctor.standard().run(context.build());
+      Console.OUT.print(output == Output.json ? report.json() + System.lineSeparator() : report.table());
+      return report.exitCode();
+    } finally {
+      if (clients != null) {
+        clients.close();
+      }
+    }
+  }
+
+  private void readVault(DoctorContext.Builder context) throws UserError {
+    if (vault.vault == null || vault.vault.toString().isEmpty()) {
+      return;
+    }
+    Path path = vault.vault;
+    if (!Files.exists(path)) {
+      context.vaultProblem("vault " + path + " does not exist");
+      return;
+    }
+    try {
+      context.vault(path, VaultIndex.read(path));
+    } catch (IOException | RuntimeException e) {
+      context.vaultProblem("cannot read vault " + path + ": " + e.getMessage());
+      return;
+    }
+    Optional.ofNullable(vault.keys.keyFile()).ifPresent(context::keyFile);
+    boolean keyOffered = vault.keys.keyFile() != null || vault.keys.passphraseStdin || vault.keys.passphraseFile != null;
+    if (name == null) {
+      context.vaultProblem("no entry named (sesame doctor NAME)");
+      return;
+    }
+    if (!keyOffered) {
+      context.vaultProblem("no key offered to unlock entry " + name + " (--key-file, --passphrase-stdin)");
+      return;
+    }
+    try {
+      List<KeySource> sources = vault.unlockSources();
+      try (Vault opened = Vault.open(path, sources)) {
+        facts = readFacts(opened, name);
+        context.entry(facts);
+      }
+    } catch (VaultException e) {
+      context.vaultProblem("cannot read entry " + name + ": " + e.getMessage());
+    }
+  }
+
+  static EntryFacts readFacts(Vault vault, String name) throws VaultException {
+    EntryInfo entry = vault.entry(name).orElseThrow(() -> new VaultException.NotFound("no entry named " + name));
+    Credential current = vault.get(name, Label.CURRENT).credential();
+    List<String> keyIds = new ArrayList<>();
+    current.field(Credential.ACCESS_KEY_ID).ifPresent(keyIds::add);
+    for (VersionInfo info : entry.versions()) {
+      vault.get(name, info.version()).credential().field(Credential.ACCESS_KEY_ID)
+          .filter(id -> !keyIds.contains(id)).ifPresent(keyIds::add);
+    }
+    Optional<Integer> port = current.field(Credential.SMTP_PORT).flatMap(p -> {
+      try {
+        return Optional.of(Integer.parseInt(p));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    });
+    return new EntryFacts(name, current.type().name().toLowerCase(java.util.Locale.ROOT),
+        current.field(Credential.REGION), current.field(Credential.IAM_USER).filter(u -> !u.isEmpty()),
+        current.field(Credential.ACCESS_KEY_ID), keyIds, current.field(Credential.SMTP_HOST), port);
+  }
+
+  private static SmtpEndpoint parse(String option, String text) throws UserError {
+    try {
+      return SmtpEndpoint.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(ExitCode.USAGE, option + ": " + e.getMessage());
+    }
+  }
+}

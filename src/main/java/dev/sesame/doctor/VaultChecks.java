@@ -1,0 +1,205 @@
+package dev.sesame.doctor;
+
+import static dev.sesame.doctor.Status.FAIL;
+import static dev.sesame.doctor.Status.PASS;
+import static dev.sesame.doctor.Status.SKIP;
+import static dev.sesame.doctor.Status.WARN;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * vault.files, vault.kdf, key.age, rotation.pending: the vault and key file are private to their
+ * owner, passphrase slots cost at least Argon2id m=64 MiB t=3, no current key outlives the policy,
+ * and no rotation or retirement was left half done.
+ */
+public final class VaultChecks implements Check {
+  static final String FILES = "vault.files";
+  static final String KDF = "vault.kdf";
+  static final String KEY_AGE = "key.age";
+  static final String PENDING = "rotation.pending";
+  // The floor of DESIGN.md section 2 (and OWASP's Argon2id minimum is below it).
+  static final int MIN_MEMORY_KIB = 64 * 1024;
+  static final int MIN_ITERATIONS = 3;
+  // The rotation's bookkeeping keys in the entry state (dev.sesame.rotate.RotationState).
+  static final String STEP = "rotation.step";
+  static final String STARTED_AT = "rotation.started_at";
+  static final String RETIRE_KEY = "retire.key_id";
+  static final String RETIRE_FINISHED_AT = "retire.finished_at";
+  static final String RETIRE_DEACTIVATED_AT = "retire.deactivated_at";
+  static final String RETIRE_REVOKED = "retire.revoked";
+
+  @Override
+  public Map<String, Set<Status>> repertoire() {
+    return Map.of(FILES, EnumSet.of(PASS, WARN, FAIL, SKIP), KDF, EnumSet.of(PASS, FAIL, SKIP),
+        KEY_AGE, EnumSet.of(PASS, WARN, FAIL, SKIP), PENDING, EnumSet.of(PASS, WARN, SKIP));
+  }
+
+  @Override
+  public List<Finding> run(DoctorContext context) {
+    List<Finding> out = new ArrayList<>();
+    if (context.vaultPath().isEmpty() || context.index().isEmpty()) {
+      String why = context.vaultPath().isEmpty() ? "no vault given" : "the vault could not be read";
+      String fix = "pass --vault FILE (or set SESAME_VAULT) to check the vault";
+      String subject = context.vaultPath().map(Path::toString).orElse("vault");
+      for (String id : List.of(FILES, KDF, KEY_AGE, PENDING)) {
+        out.add(Finding.skip(id, subject, why, fix));
+      }
+      return out;
+    }
+    out.add(fileFinding(context.vaultPath().get(), "vault"));
+    context.keyFile().ifPresent(key -> out.add(fileFinding(key, "key file")));
+    VaultIndex index = context.index().get();
+    kdf(index, out);
+    Instant now = context.clock().instant();
+    List<VaultIndex.Entry> entries = index.entries().stream()
+        .filter(e -> context.entryName().isEmpty() || context.entryName().get().equals(e.name())).toList();
+    if (entries.isEmpty()) {
+      String subject = context.entryName().orElse("vault");
+      out.add(Finding.skip(KEY_AGE, subject, "no entry to judge", "add an entry with sesame put"));
+      out.add(Finding.skip(PENDING, subject, "no entry to judge", "add an entry with sesame put"));
+    }
+    for (VaultIndex.Entry entry : entries) {
+      keyAge(entry, now, context.maxKeyAge(), out);
+      pending(entry, now, context.grace(), out);
+    }
+    return out;
+  }
+
+  /** Readable or writable by anyone but the owner is a FAIL; an owner other than us or root a WARN. */
+  static Finding fileFinding(Path file, String what) {
+    String subject = what + " " + file;
+    PosixFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, PosixFileAttributes.class);
+    } catch (UnsupportedOperationException e) {
+      return Finding.skip(FILES, subject, "the file system has no POSIX modes", "keep the file on a POSIX file system");
+    } catch (IOException e) {
+      return Finding.fail(FILES, subject, "cannot read its attributes: " + e.getMessage(),
+          "make sure the " + what + " exists and is readable by its owner");
+    }
+    Set<PosixFilePermission> perms = attributes.permissions();
+    String mode = PosixFilePermissions.toString(perms);
+    Set<PosixFilePermission> others = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
+        PosixFilePermission.OTHERS_EXECUTE);
+    others.retainAll(perms);
+    if (!others.isEmpty()) {
+      return Finding.fail(FILES, subject, "mode " + mode + " lets others than its owner at it",
+          "chmod 600 " + file);
+    }
+    String owner = attributes.owner().getName();
+    String me = System.getProperty("user.name");
+    if (!owner.equals(me) && !owner.equals("root")) {
+      return Finding.warn(FILES, subject, "owned by " + owner + ", not by " + me + " who runs sesame",
+          "chown " + me + " " + file + " (the account that runs sesame should own it)");
+    }
+    return Finding.pass(FILES, subject, "mode " + mode + ", owner " + owner);
+  }
+
+  private static void kdf(VaultIndex index, List<Finding> out) {
+    for (VaultIndex.Slot slot : index.slots()) {
+      String subject = "key slot " + slot.id() + " (" + slot.type() + ")";
+      if (!"passphrase".equals(slot.type())) {
+        out.add(Finding.pass(KDF, subject, "no passphrase KDF: the slot is wrapped by a " + slot.type()));
+        continue;
+      }
+      int m = intParam(slot, "m");
+      int t = intParam(slot, "t");
+      String kdf = slot.params().getOrDefault("kdf", "?");
+      String costs = kdf + " m=" + m + " KiB t=" + t + " p=" + slot.params().getOrDefault("p", "?");
+      if (!"argon2id".equals(kdf) || m < MIN_MEMORY_KIB || t < MIN_ITERATIONS) {
+        out.add(Finding.fail(KDF, subject, costs + " is below the floor argon2id m=65536 KiB t=3",
+            "re-wrap the passphrase at full cost: sesame passwd (default m=64 MiB, t=3, p=1)"));
+      } else {
+        out.add(Finding.pass(KDF, subject, costs));
+      }
+    }
+  }
+
+  private static int intParam(VaultIndex.Slot slot, String name) {
+    try {
+      return Integer.parseInt(slot.params().getOrDefault(name, "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static void keyAge(VaultIndex.Entry entry, Instant now, Duration max, List<Finding> out) {
+    String subject = "entry " + entry.name();
+    Optional<VaultIndex.Version> current = entry.labelled("current");
+    if (current.isEmpty()) {
+      out.add(Finding.skip(KEY_AGE, subject, "no current version", "store one with sesame put " + entry.name()));
+      return;
+    }
+    Duration age = Duration.between(current.get().createdAt(), now);
+    String what = "ses".equals(current.get().type()) ? "access key" : "SMTP password";
+    String ages = "current " + what + " is " + age.toDays() + " days old (policy " + max.toDays() + " days)";
+    if (age.compareTo(max) > 0) {
+      out.add(Finding.fail(KEY_AGE, subject, ages,
+          "ses".equals(current.get().type()) ? "sesame rotate " + entry.name()
+              : "change the SMTP password at the provider, then sesame put " + entry.name()));
+    } else if (age.compareTo(max.multipliedBy(8).dividedBy(10)) > 0) {
+      out.add(Finding.warn(KEY_AGE, subject, ages + ": due within " + max.minus(age).toDays() + " days",
+          "schedule it: sesame rotate " + entry.name() + " --if-older-than " + max.toDays() + "d (daily timer)"));
+    } else {
+      out.add(Finding.pass(KEY_AGE, subject, ages));
+    }
+  }
+
+  private static void pending(VaultIndex.Entry entry, Instant now, Duration grace, List<Finding> out) {
+    String subject = "entry " + entry.name();
+    Map<String, String> state = entry.state();
+    int before = out.size();
+    if (state.containsKey(STEP)) {
+      out.add(Finding.warn(PENDING, subject, "a rotation stopped after step " + state.get(STEP) + " (started "
+              + state.getOrDefault(STARTED_AT, "?") + ")",
+          "resume it with sesame rotate " + entry.name() + ", or clean up with sesame rotate " + entry.name() + " --abort"));
+    } else if (entry.labelled("pending").isPresent()) {
+      out.add(Finding.warn(PENDING, subject, "a pending version exists but no rotation is recorded",
+          "sesame rotate " + entry.name() + " --abort drops it"));
+    }
+    if (state.containsKey(RETIRE_KEY)) {
+      String key = state.get(RETIRE_KEY);
+      if (state.containsKey(RETIRE_DEACTIVATED_AT)) {
+        out.add(Finding.warn(PENDING, subject, "previous key " + key + " was deactivated at "
+            + state.get(RETIRE_DEACTIVATED_AT) + " and still awaits deletion",
+            "sesame rotate " + entry.name() + " deletes it"));
+      } else {
+        Instant finished = parse(state.get(RETIRE_FINISHED_AT)).orElse(Instant.EPOCH);
+        if (finished.plus(grace).isBefore(now)) {
+          out.add(Finding.warn(PENDING, subject, "previous key " + key + " is still active "
+                  + Duration.between(finished.plus(grace), now).toHours() + "h past its grace period",
+              "sesame rotate " + entry.name() + " deactivates it (or --retire-now)"));
+        }
+      }
+    }
+    if (!state.getOrDefault(RETIRE_REVOKED, "").isEmpty()) {
+      out.add(Finding.warn(PENDING, subject, "revoked keys still to delete: " + state.get(RETIRE_REVOKED),
+          "sesame rotate " + entry.name() + " deletes them"));
+    }
+    if (out.size() == before) {
+      out.add(Finding.pass(PENDING, subject, "no rotation or retirement left behind"));
+    }
+  }
+
+  private static Optional<Instant> parse(String text) {
+    try {
+      return text == null ? Optional.empty() : Optional.of(Instant.parse(text));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}
