@@ -56,6 +56,7 @@ public final class RotationBench {
       for (int run = 1; run <= runs; run++) {
         int auditLinesBefore = lines(audit).size();
         long start = System.nanoTime();
+        Instant startedAt = Instant.now();
         Process process = command.isEmpty()
             ? stand.startJava("dev.sesame.cli.Main", "rotate", "prod", "--targets", relay.targets().toString(), "--retire-now")
             : start(stand, command, relay.targets());
@@ -77,6 +78,10 @@ public final class RotationBench {
           toFirstUse.add(use);
         }
         System.out.printf("%-4d %-22s %12d %22d %24s%n", run, newKey, elapsed, targets, use < 0 ? "none" : use);
+        System.out.printf("     where the wall time went (ms): start-up to begin %d, create %d, SMTP test %d, deploy %d,"
+            + " finish %d, retire %d%n", between(startedAt, steps.get("begin")), between(steps.get("begin"),
+            steps.get("create")), between(steps.get("create"), steps.get("test")), targets,
+            between(steps.get("deploy"), steps.get("finish")), between(steps.get("finish"), steps.get("retire")));
       }
       sending.set(false);
       loop.join(5000);
@@ -102,6 +107,10 @@ public final class RotationBench {
     Process process = builder.start();
     process.getOutputStream().close();
     return process;
+  }
+
+  private static long between(Instant from, Instant to) {
+    return from == null || to == null ? -1 : Duration.between(from, to).toMillis();
   }
 
   private static List<String> lines(Path file) throws java.io.IOException {

@@ -149,6 +149,26 @@ class RotationScenariosTest {
         && line.contains("via ses in us-east-1"));
   }
 
+  @Test
+  void aRevokeWhoseNewKeyNeverWorksKeepsTheLeakStoppedAndARerunCompletes() throws Exception {
+    stand.iam.propagationDelay(Duration.ofHours(1));
+
+    assertThatThrownBy(() -> stand.rotator(List.of(), Duration.ofSeconds(2))
+        .revoke(RotationStand.ENTRY, new Rotator.Options(Optional.empty(), true, Duration.ZERO)))
+        .isInstanceOfSatisfying(RotationException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SMTP));
+
+    // Incident mode puts stopping the leak first: the old key stays inactive, the new one is gone.
+    assertThat(stand.iamKeys()).containsExactly(stand.firstKey);
+    assertThat(stand.iam.key(stand.firstKey).orElseThrow().active()).isFalse();
+    assertThat(stand.pending()).isEmpty();
+
+    stand.iam.propagationDelay(Duration.ZERO);
+    rotator().revoke(RotationStand.ENTRY, new Rotator.Options(Optional.empty(), true, Duration.ZERO));
+
+    assertThat(stand.iamKeys()).containsExactly(stand.currentKey());
+    assertThat(stand.currentWorks()).isTrue();
+  }
+
   /**
    * The revoke's IAM writes began with one deactivation per existing key, all before the one
    * CreateAccessKey (with two keys, one revoked key is deleted first to make room: IAM allows two).
