@@ -105,6 +105,31 @@ public final class EximDaemon implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * Waits until the daemon answers a new connection with its 220 greeting. After SIGHUP Exim
+   * re-executes itself and re-opens its listening socket, so for a moment connections are refused
+   * or dropped; polling the greeting (bounded) replaces guessing with a fixed sleep.
+   */
+  public void awaitGreeting(Duration limit) throws Exception {
+    long end = System.nanoTime() + limit.toNanos();
+    String last = "nothing";
+    while (System.nanoTime() < end) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(2000);
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+            java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        if (line != null && line.startsWith("220")) {
+          return;
+        }
+        last = String.valueOf(line);
+      } catch (IOException notYet) {
+        last = notYet.toString();
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("exim daemon on " + port + " gave no 220 greeting within " + limit + ": " + last);
+  }
+
   public String log(String which) throws IOException {
     Path p = dir.resolve("log").resolve(which + "log");
     return Files.exists(p) ? Files.readString(p) : "";
