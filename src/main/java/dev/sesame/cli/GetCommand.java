@@ -61,19 +61,7 @@ final class GetCommand implements Callable<Integer> {
         Console.OUT.println(json(version));
         return ExitCode.OK;
       }
-      if (output == Output.env) {
-        for (Map.Entry<String, String> variable : EnvNames.of(prefix, version.allFields()).entrySet()) {
-          Console.OUT.println(variable.getKey() + "=" + shellWord(variable.getValue()));
-        }
-        return ExitCode.OK;
-      }
-      String value = version.allFields().get(field);
-      if (value == null) {
-        throw new UserError(ExitCode.NOT_FOUND, "entry " + name + " (" + version.credential().type().wireName()
-            + ") has no field " + field);
-      }
-      Console.OUT.println(value);
-      return ExitCode.OK;
+      return printFields(version.allFields(), "entry " + name + " (" + version.credential().type().wireName() + ")");
     }
   }
 
@@ -103,6 +91,11 @@ final class GetCommand implements Callable<Integer> {
       Console.OUT.println(out);
       return ExitCode.OK;
     }
+    return printFields(fields, "entry " + name);
+  }
+
+  /** --output env (sh-quoted lines) or the one --field; WHAT names the source in the not-found message. */
+  private int printFields(Map<String, String> fields, String what) throws UserError {
     if (output == Output.env) {
       for (Map.Entry<String, String> variable : EnvNames.of(prefix, fields).entrySet()) {
         Console.OUT.println(variable.getKey() + "=" + shellWord(variable.getValue()));
@@ -111,7 +104,7 @@ final class GetCommand implements Callable<Integer> {
     }
     String value = fields.get(field);
     if (value == null) {
-      throw new UserError(ExitCode.NOT_FOUND, "entry " + name + " has no field " + field);
+      throw new UserError(ExitCode.NOT_FOUND, what + " has no field " + field);
     }
     Console.OUT.println(value);
     return ExitCode.OK;

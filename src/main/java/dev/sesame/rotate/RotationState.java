@@ -50,10 +50,6 @@ record RotationState(Map<String, String> values) {
     return Mode.valueOf(values.getOrDefault(MODE, "scheduled").toUpperCase(java.util.Locale.ROOT));
   }
 
-  Instant startedAt() {
-    return Instant.parse(values.get(STARTED_AT));
-  }
-
   java.util.List<String> revoked() {
     return list(REVOKED);
   }
