@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +32,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /**
  * Secrets Manager as the shared store of a fleet ({@code --store sm://PREFIX}): one secret per
@@ -61,7 +66,17 @@ public final class SecretsManagerStore {
 
   /** One version read from the store. */
   public record StoredEntry(String name, String versionId, List<String> stages, Credential credential,
-      Instant createdAt, boolean sealed) {
+      Instant createdAt, List<KeySlot> slots) {
+    public StoredEntry {
+      stages = List.copyOf(stages);
+      slots = List.copyOf(slots);
+    }
+
+    /** Sealed client-side (true), or plain JSON protected only by Secrets Manager (false). */
+    public boolean sealed() {
+      return !slots.isEmpty();
+    }
+
     /** Every field, created_at included, as `get` and the renderer see them. */
     public Map<String, String> allFields() {
       return credential.fieldsWithCreatedAt(createdAt);
@@ -116,14 +131,24 @@ public final class SecretsManagerStore {
    * @throws AwsKeySourceException when Secrets Manager cannot be reached or refuses the read
    */
   public StoredEntry read(String entry, Label label, List<KeySource> openers) throws VaultException {
+    return read(entry, label.wireName(), openers, r -> r.versionStage(stage(label)));
+  }
+
+  /** Reads version VERSION_ID of ENTRY (whatever its labels): one GetSecretValue. */
+  public StoredEntry readVersion(String entry, String versionId, List<KeySource> openers) throws VaultException {
+    return read(entry, "version " + versionId, openers, r -> r.versionId(versionId));
+  }
+
+  private StoredEntry read(String entry, String which, List<KeySource> openers,
+      Consumer<GetSecretValueRequest.Builder> selector) throws VaultException {
     String name = secretName(entry);
     GetSecretValueResponse value;
     try {
       value = AwsCalls.call("secretsmanager:GetSecretValue",
-          () -> sm.getSecretValue(r -> r.secretId(name).versionStage(stage(label))));
+          () -> sm.getSecretValue(r -> selector.accept(r.secretId(name))));
     } catch (AwsException failure) {
       if (failure.kind() == AwsException.Kind.NOT_FOUND) {
-        throw new VaultException.NotFound("no " + label.wireName() + " version of " + entry + " in store "
+        throw new VaultException.NotFound("no " + which + " of " + entry + " in store "
             + SCHEME + prefix + " (" + failure.getMessage() + ")");
       }
       throw new AwsKeySourceException("cannot read " + name + " from Secrets Manager", failure);
@@ -132,6 +157,69 @@ public final class SecretsManagerStore {
       throw new VaultException.Corrupt("secret " + name + " holds no Sesame value (binary secret)");
     }
     return decode(entry, name, value.versionId(), value.versionStages(), value.secretString(), openers);
+  }
+
+  /** A secret's metadata: which version carries which staging labels, and its tags. */
+  public record SecretMetadata(Map<String, List<String>> versionStages, Map<String, String> tags) {
+    public SecretMetadata {
+      versionStages = Map.copyOf(versionStages);
+      tags = Map.copyOf(tags);
+    }
+
+    /** The id of the version carrying STAGE, if any. */
+    public Optional<String> versionWith(String stage) {
+      return versionStages.entrySet().stream().filter(e -> e.getValue().contains(stage))
+          .map(Map.Entry::getKey).findFirst();
+    }
+  }
+
+  /** DescribeSecret: staging labels and tags, no value. NotFound when the secret does not exist. */
+  public SecretMetadata describe(String entry) throws VaultException {
+    String name = secretName(entry);
+    try {
+      DescribeSecretResponse described = AwsCalls.call("secretsmanager:DescribeSecret",
+          () -> sm.describeSecret(r -> r.secretId(name)));
+      Map<String, String> tags = new TreeMap<>();
+      described.tags().forEach(tag -> tags.put(tag.key(), tag.value()));
+      return new SecretMetadata(described.versionIdsToStages(), tags);
+    } catch (AwsException failure) {
+      if (failure.kind() == AwsException.Kind.NOT_FOUND) {
+        throw new VaultException.NotFound("no entry " + entry + " in store " + SCHEME + prefix);
+      }
+      throw new AwsKeySourceException("cannot describe " + name + " in Secrets Manager", failure);
+    }
+  }
+
+  /**
+   * Sets the tags in SET and removes those named in REMOVE (TagResource, then UntagResource).
+   * Tags are metadata, never secret: the rotator keeps its bookkeeping there.
+   */
+  public void updateTags(String entry, Map<String, String> set, Collection<String> remove) throws VaultException {
+    String name = secretName(entry);
+    try {
+      if (!set.isEmpty()) {
+        List<Tag> tags = set.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+            .toList();
+        AwsCalls.call("secretsmanager:TagResource", () -> sm.tagResource(r -> r.secretId(name).tags(tags)));
+      }
+      if (!remove.isEmpty()) {
+        AwsCalls.call("secretsmanager:UntagResource",
+            () -> sm.untagResource(r -> r.secretId(name).tagKeys(List.copyOf(remove))));
+      }
+    } catch (AwsException failure) {
+      throw new AwsKeySourceException("cannot tag " + name + " in Secrets Manager", failure);
+    }
+  }
+
+  /** Takes AWSPENDING off VERSION_ID (a dropped rotation), if it is there. */
+  public void removePending(String entry, String versionId) throws VaultException {
+    String name = secretName(entry);
+    try {
+      AwsCalls.call("secretsmanager:UpdateSecretVersionStage", () -> sm.updateSecretVersionStage(
+          r -> r.secretId(name).versionStage("AWSPENDING").removeFromVersionId(versionId)));
+    } catch (AwsException failure) {
+      throw new AwsKeySourceException("cannot remove AWSPENDING from " + name, failure);
+    }
   }
 
   /**
@@ -143,8 +231,37 @@ public final class SecretsManagerStore {
    */
   public String write(String entry, Credential credential, List<KeySource> sealWith, boolean pending)
       throws VaultException {
+    List<SlotMaker> makers = sealWith.stream().<SlotMaker>map(source -> source::wrap).toList();
+    return write(entry, credential, makers, pending, UUID.randomUUID().toString());
+  }
+
+  /**
+   * A rotation's new version: CREDENTIAL as the AWSPENDING version TOKEN of ENTRY (TOKEN is the
+   * ClientRequestToken, so a resumed rotation re-sending it cannot make a second version), with
+   * the same protection as LIKE: plain if LIKE is plain, else a fresh data key re-wrapped for
+   * each of LIKE's slots by the opener of that slot's type (the same KMS key, in its region).
+   */
+  public String writePending(String entry, Credential credential, StoredEntry like, List<KeySource> openers,
+      String token) throws VaultException {
+    List<SlotMaker> makers = new ArrayList<>();
+    for (KeySlot slot : like.slots()) {
+      KeySource source = openers.stream().filter(o -> o.type().equals(slot.type())).findFirst()
+          .orElseThrow(() -> new VaultException.WrongKey("no key source of type " + slot.type()
+              + " to seal the new version of " + entry + " like the current one"));
+      makers.add((wrapId, dataKey) -> source.rewrap(wrapId, slot, dataKey));
+    }
+    return write(entry, credential, makers, true, token);
+  }
+
+  /** Makes one key slot for a version's data key, bound to the version's wrap id. */
+  @FunctionalInterface
+  interface SlotMaker {
+    KeySlot make(String wrapId, byte[] dataKey) throws VaultException;
+  }
+
+  private String write(String entry, Credential credential, List<SlotMaker> sealWith, boolean pending,
+      String versionId) throws VaultException {
     String name = secretName(entry);
-    String versionId = UUID.randomUUID().toString();
     String text = encode(name, versionId, credential, clock.instant(), sealWith);
     boolean exists;
     try {
@@ -223,7 +340,7 @@ public final class SecretsManagerStore {
   // ---- the value format ------------------------------------------------------------------------
 
   static String encode(String secretName, String versionId, Credential credential, Instant createdAt,
-      List<KeySource> sealWith) throws VaultException {
+      List<SlotMaker> sealWith) throws VaultException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
@@ -243,8 +360,8 @@ public final class SecretsManagerStore {
         try {
           String wrapId = wrapId(secretName, versionId);
           json.writeArrayFieldStart("key_slots");
-          for (KeySource source : sealWith) {
-            writeSlot(json, source.wrap(wrapId, dataKey));
+          for (SlotMaker maker : sealWith) {
+            writeSlot(json, maker.make(wrapId, dataKey));
           }
           json.writeEndArray();
           byte[] sealed = aead.encrypt(body, associatedData(secretName, versionId, credential.type().wireName(),
@@ -310,8 +427,8 @@ public final class SecretsManagerStore {
       fields = unseal(secretName, versionId, type, createdAt, slots, sealed, openers);
     }
     try {
-      return new StoredEntry(entry, versionId, List.copyOf(stages), Credential.of(entryType, fields), created,
-          sealed != null);
+      return new StoredEntry(entry, versionId, stages, Credential.of(entryType, fields), created,
+          slots == null ? List.of() : slots);
     } catch (IllegalArgumentException e) {
       throw new VaultException.Corrupt("secret " + secretName + ": " + e.getMessage());
     }

@@ -22,6 +22,9 @@ final class RevokeCommand implements Callable<Integer> {
   RotationOptions rotation;
 
   @Mixin
+  StoreOptions where;
+
+  @Mixin
   VaultOptions vault;
 
   @Mixin
@@ -29,9 +32,8 @@ final class RevokeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var keys = vault.unlockSources();
     try (AwsClients clients = AwsClients.create(aws.settings())) {
-      RotationContext.rotator(vault, keys, clients, rotation)
+      RotationContext.rotator(vault, where, aws, clients, rotation)
           .revoke(name, new Rotator.Options(Optional.empty(), true, Duration.ZERO));
     }
     return ExitCode.OK;

@@ -37,6 +37,9 @@ final class RotateCommand implements Callable<Integer> {
   RotationOptions rotation;
 
   @Mixin
+  StoreOptions where;
+
+  @Mixin
   VaultOptions vault;
 
   @Mixin
@@ -44,9 +47,8 @@ final class RotateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var keys = vault.unlockSources();
     try (AwsClients clients = AwsClients.create(aws.settings())) {
-      Rotator rotator = RotationContext.rotator(vault, keys, clients, rotation);
+      Rotator rotator = RotationContext.rotator(vault, where, aws, clients, rotation);
       if (abort) {
         rotator.abort(name);
       } else {

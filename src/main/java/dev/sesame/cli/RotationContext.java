@@ -1,34 +1,81 @@
 package dev.sesame.cli;
 
 import dev.sesame.aws.AwsClients;
+import dev.sesame.render.FieldSource;
 import dev.sesame.render.Renderer;
+import dev.sesame.render.Target;
 import dev.sesame.render.TargetsFile;
 import dev.sesame.rotate.AwsKeyLifecycle;
 import dev.sesame.rotate.Deployer;
+import dev.sesame.rotate.EntryStorage;
 import dev.sesame.rotate.RenderDeployer;
+import dev.sesame.rotate.RotationException;
 import dev.sesame.rotate.Rotator;
 import dev.sesame.rotate.SmtpCredentialProver;
+import dev.sesame.rotate.VaultStorage;
 import dev.sesame.ses.ProbeSettings;
 import dev.sesame.vault.KeySource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
-/** Wires a {@link Rotator} for `rotate` and `revoke` from their options: vault, AWS, SMTP, targets. */
+/**
+ * Wires a {@link Rotator} for `rotate` and `revoke` (and the storage `status` reads) from their
+ * options: the vault file or the Secrets Manager store, AWS, SMTP, targets.
+ */
 final class RotationContext {
   private RotationContext() {}
 
-  static Rotator rotator(VaultOptions vault, List<KeySource> keys, AwsClients clients, RotationOptions options)
-      throws Exception {
+  static Rotator rotator(VaultOptions vault, StoreOptions where, AwsOptions aws, AwsClients clients,
+      RotationOptions options) throws Exception {
+    Clock clock = Clock.systemUTC();
+    List<Target> targets = options.targetsFile() == null ? List.of() : TargetsFile.read(options.targetsFile());
+    EntryStorage storage;
     Deployer deployer = Deployer.NONE;
-    if (options.targetsFile() != null) {
-      deployer = new RenderDeployer(vault.vaultPath(), keys, TargetsFile.read(options.targetsFile()), new Renderer(),
-          Console.OUT);
+    if (where.inStore()) {
+      StoreAccess access = where.access(vault, aws);
+      storage = where.storage(access, clock);
+      if (!targets.isEmpty()) {
+        deployer = storeDeployer(access, targets);
+      }
+    } else {
+      List<KeySource> keys = vault.unlockSources();
+      storage = new VaultStorage(vault.vaultPath(), keys, Duration.ofSeconds(vault.lockTimeoutSeconds), clock);
+      if (!targets.isEmpty()) {
+        deployer = new RenderDeployer(vault.vaultPath(), keys, targets, new Renderer(), Console.OUT);
+      }
     }
-    Duration smtpDeadline = options.smtpDeadline;
-    return new Rotator(vault.vaultPath(), keys, Duration.ofSeconds(vault.lockTimeoutSeconds),
-        new AwsKeyLifecycle(clients),
-        new SmtpCredentialProver(ProbeSettings.fromEnvironment(System.getenv()), smtpDeadline, Console.OUT::println),
-        deployer, Clock.systemUTC(), Console.OUT::println);
+    return new Rotator(storage, new AwsKeyLifecycle(clients),
+        new SmtpCredentialProver(ProbeSettings.fromEnvironment(System.getenv()), options.smtpDeadline,
+            Console.OUT::println),
+        deployer, clock, Console.OUT::println);
+  }
+
+  /** The storage `status` reads: the store with --store, else the vault (unlocked now). */
+  static EntryStorage storage(VaultOptions vault, StoreOptions where, AwsOptions aws) throws Exception {
+    Clock clock = Clock.systemUTC();
+    if (where.inStore()) {
+      return where.storage(where.access(vault, aws), clock);
+    }
+    return new VaultStorage(vault.vaultPath(), vault.unlockSources(), Duration.ofSeconds(vault.lockTimeoutSeconds),
+        clock);
+  }
+
+  /**
+   * Deploy for a store entry whose rotator host also renders targets itself: the rotated entry
+   * takes the candidate's values, every other entry its AWSCURRENT. Hosts that pull need none.
+   */
+  private static Deployer storeDeployer(StoreAccess access, List<Target> targets) {
+    return (entry, candidate) -> {
+      FieldSource others = access.fieldSource();
+      FieldSource fields = (name, field) -> name.equals(entry)
+          ? Optional.ofNullable(candidate.allFields().get(field)) : others.field(name, field);
+      try {
+        RenderDeployer.render(new Renderer(), targets, fields, Console.OUT);
+      } catch (StoreAccess.Unreadable e) {
+        throw new RotationException(RotationException.Kind.DEPLOY, "deploy: " + e.getMessage(), e);
+      }
+    };
   }
 }

@@ -17,6 +17,9 @@ final class StatusCommand implements Callable<Integer> {
   String name;
 
   @Mixin
+  StoreOptions where;
+
+  @Mixin
   VaultOptions vault;
 
   @Mixin
@@ -24,9 +27,9 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var keys = vault.unlockSources();
+    var storage = RotationContext.storage(vault, where, aws);
     try (AwsClients clients = AwsClients.create(aws.settings())) {
-      EntryStatus status = EntryStatus.read(vault.vaultPath(), keys, name, new AwsKeyLifecycle(clients));
+      EntryStatus status = EntryStatus.read(storage, name, new AwsKeyLifecycle(clients));
       status.describe(Instant.now()).forEach(Console.OUT::println);
     }
     return ExitCode.OK;

@@ -32,13 +32,25 @@ final class StoreAccess {
   }
 
   static StoreAccess open(String uri, KeyOptions keys) throws VaultException {
+    return open(uri, keys, AwsSettings.defaults());
+  }
+
+  static StoreAccess open(String uri, KeyOptions keys, AwsSettings settings) throws VaultException {
     List<KeySource> openers = new ArrayList<>();
     if (keys != null && keys.keyFile() != null) {
       openers.add(KeyFileKeySource.load(keys.keyFile()));
     }
-    openers.addAll(AwsKeySources.openers(Set.of(AwsKeySources.KMS, AwsKeySources.SECRETS_MANAGER),
-        AwsSettings.defaults()));
-    return new StoreAccess(SecretsManagerStore.at(uri, AwsClients.create(AwsSettings.defaults())), openers);
+    openers.addAll(AwsKeySources.openers(Set.of(AwsKeySources.KMS, AwsKeySources.SECRETS_MANAGER), settings));
+    return new StoreAccess(SecretsManagerStore.at(uri, AwsClients.create(settings)), openers);
+  }
+
+  SecretsManagerStore store() {
+    return store;
+  }
+
+  /** The key sources that open (and, for a rotation, re-seal like) the store's sealed values. */
+  List<KeySource> openers() {
+    return openers;
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What `sesame status NAME` shows: the entry's versions and labels with their key ids, the
@@ -24,35 +25,37 @@ import java.util.Optional;
 public record EntryStatus(String name, String iamUser, List<VersionRow> versions, Map<String, String> state,
     List<KeyRow> iamKeys) {
 
-  /** One vault version: number, labels, creation time and the access key it holds. */
-  public record VersionRow(VersionInfo info, String accessKeyId) {}
+  /** One version: its number (vault) or id (store), labels, creation time and the access key it holds. */
+  public record VersionRow(String version, Set<Label> labels, Instant createdAt, String accessKeyId) {}
 
-  /** One IAM key: its state, last use, and which vault label (if any) holds it. */
+  /** One IAM key: its state, last use, and which label (if any) holds it. */
   public record KeyRow(IamKey key, Optional<KeyUse> lastUse, Optional<Label> label) {}
 
   public static EntryStatus read(Path vault, List<KeySource> keys, String name, KeyLifecycle iam)
       throws VaultException, RotationException {
-    List<VersionRow> versions = new ArrayList<>();
+    return read(new VaultStorage(vault, keys, java.time.Duration.ZERO, java.time.Clock.systemUTC()), name, iam);
+  }
+
+  public static EntryStatus read(EntryStorage storage, String name, KeyLifecycle iam)
+      throws VaultException, RotationException {
+    EntryStorage.Snapshot snapshot = storage.snapshot(name);
+    List<VersionRow> versions = storage.versions(name);
     Map<String, Label> labelOfKey = new LinkedHashMap<>();
-    String iamUser;
-    Map<String, String> state;
-    try (Vault opened = Vault.open(vault, keys)) {
-      EntryInfo entry = opened.entry(name).orElseThrow(() -> new VaultException.NotFound("no entry named " + name));
-      for (VersionInfo info : entry.versions()) {
-        String keyId = opened.get(name, info.version()).credential().field(Credential.ACCESS_KEY_ID).orElse("");
-        versions.add(new VersionRow(info, keyId));
-        info.labels().forEach(label -> labelOfKey.putIfAbsent(keyId, label));
+    for (VersionRow row : versions) {
+      for (Label label : Label.values()) {
+        if (row.labels().contains(label)) {
+          labelOfKey.putIfAbsent(row.accessKeyId(), label);
+        }
       }
-      iamUser = opened.get(name, Label.CURRENT).credential().field(Credential.IAM_USER).orElse("");
-      state = opened.entryState(name);
     }
+    String iamUser = snapshot.current().credential().field(Credential.IAM_USER).orElse("");
     List<KeyRow> iamKeys = new ArrayList<>();
     if (!iamUser.isEmpty()) {
       for (IamKey key : iam.list(iamUser)) {
         iamKeys.add(new KeyRow(key, iam.lastUsed(iamUser, key.id()), Optional.ofNullable(labelOfKey.get(key.id()))));
       }
     }
-    return new EntryStatus(name, iamUser, versions, state, iamKeys);
+    return new EntryStatus(name, iamUser, versions, snapshot.state(), iamKeys);
   }
 
   /** Readable lines for the terminal, ages relative to NOW. */
@@ -60,8 +63,8 @@ public record EntryStatus(String name, String iamUser, List<VersionRow> versions
     List<String> lines = new ArrayList<>();
     lines.add(name + (iamUser.isEmpty() ? " (no IAM user: not rotatable)" : " (IAM user " + iamUser + ")"));
     for (VersionRow row : versions) {
-      lines.add(String.format("  version %-3d %-18s %-22s created %s (%s)", row.info().version(),
-          labels(row.info()), row.accessKeyId(), row.info().createdAt(), age(row.info().createdAt(), now)));
+      lines.add(String.format("  version %-3s %-18s %-22s created %s (%s)", row.version(),
+          labels(row.labels()), row.accessKeyId(), row.createdAt(), age(row.createdAt(), now)));
     }
     RotationState rotation = new RotationState(state);
     if (rotation.inProgress()) {
@@ -90,10 +93,10 @@ public record EntryStatus(String name, String iamUser, List<VersionRow> versions
     return lines;
   }
 
-  private static String labels(VersionInfo info) {
+  private static String labels(Set<Label> labels) {
     List<String> names = new ArrayList<>();
     for (Label label : Label.values()) {
-      if (info.labels().contains(label)) {
+      if (labels.contains(label)) {
         names.add(label.wireName());
       }
     }

@@ -1,5 +1,6 @@
 package dev.sesame.rotate;
 
+import dev.sesame.render.FieldSource;
 import dev.sesame.render.RenderException;
 import dev.sesame.render.Renderer;
 import dev.sesame.render.Target;
@@ -37,12 +38,25 @@ public final class RenderDeployer implements Deployer {
   @Override
   public void deploy(String entry, VersionedCredential candidate) throws RotationException {
     try (Vault opened = Vault.open(vault, keys)) {
-      renderer.apply(targets, new VaultFieldSource(opened, Map.of(entry, candidate)), false, progress);
+      render(renderer, targets, new VaultFieldSource(opened, Map.of(entry, candidate)), progress);
+    } catch (VaultException | VaultFieldSource.Unreadable e) {
+      throw new RotationException(Kind.DEPLOY, "deploy: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Renders TARGETS from FIELDS as one all-or-nothing set (the renderer restores every target
+   * on failure), turning the renderer's failures into the rotation's: CHECK when the new config
+   * was rejected, DEPLOY otherwise. Shared with the store's deployer, whose values come from
+   * Secrets Manager instead of the vault.
+   */
+  public static void render(Renderer renderer, List<Target> targets, FieldSource fields, PrintStream progress)
+      throws RotationException {
+    try {
+      renderer.apply(targets, fields, false, progress);
     } catch (RenderException e) {
       throw new RotationException(e.reason() == RenderException.Reason.CHECK_FAILED ? Kind.CHECK : Kind.DEPLOY,
           "deploy: " + e.getMessage(), e);
-    } catch (VaultException | VaultFieldSource.Unreadable e) {
-      throw new RotationException(Kind.DEPLOY, "deploy: " + e.getMessage(), e);
     }
   }
 }

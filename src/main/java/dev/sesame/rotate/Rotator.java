@@ -12,8 +12,6 @@ import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryLock;
 import dev.sesame.vault.EntryType;
 import dev.sesame.vault.KeySource;
-import dev.sesame.vault.Label;
-import dev.sesame.vault.Vault;
 import dev.sesame.vault.VaultException;
 import dev.sesame.vault.VersionedCredential;
 import java.nio.file.Path;
@@ -28,8 +26,9 @@ import java.util.function.Consumer;
 
 /**
  * The rotation protocol of DESIGN.md section 4: create -> test -> deploy -> finish -> retire, and
- * the incident variant (revoke first, then reissue). Every step is written to the vault before
- * the next begins, so a killed run resumes where it stopped; the entry lock keeps two runs apart.
+ * the incident variant (revoke first, then reissue). Every step is written to the entry's
+ * {@link EntryStorage} (the vault, or the Secrets Manager store) before the next begins, so a
+ * killed run resumes where it stopped; the entry lock keeps two runs apart.
  * At no point are there zero working keys on disk or in IAM, except in incident mode, where
  * stopping a leak comes first by design.
  */
@@ -40,32 +39,32 @@ public final class Rotator {
   /** What a `rotate` run did. */
   public enum Outcome { ROTATED, NOT_DUE, ABORTED, NOTHING_TO_ABORT }
 
-  private final Path vault;
-  private final List<KeySource> keys;
-  private final Duration lockTimeout;
+  private final EntryStorage storage;
   private final KeyLifecycle iam;
   private final CredentialProver prover;
   private final Deployer deployer;
-  private final AuditLog audit;
   private final Clock clock;
   private final Consumer<String> progress;
 
+  /** A rotator for entries of the vault file VAULT. */
   public Rotator(Path vault, List<KeySource> keys, Duration lockTimeout, KeyLifecycle iam,
       CredentialProver prover, Deployer deployer, Clock clock, Consumer<String> progress) {
-    this.vault = vault;
-    this.keys = List.copyOf(keys);
-    this.lockTimeout = lockTimeout;
+    this(new VaultStorage(vault, keys, lockTimeout, clock), iam, prover, deployer, clock, progress);
+  }
+
+  public Rotator(EntryStorage storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
+      Consumer<String> progress) {
+    this.storage = storage;
     this.iam = iam;
     this.prover = prover;
     this.deployer = deployer;
     this.clock = clock;
     this.progress = progress;
-    this.audit = new AuditLog(vault, clock);
   }
 
   /** Scheduled rotation (or its resumption), with due retirements done first. */
   public Outcome rotate(String name, Options options) throws RotationException, VaultException {
-    try (EntryLock lock = EntryLock.tryAcquire(vault, name)) {
+    try (EntryLock lock = storage.lock(name)) {
       Snapshot snap = snapshot(name);
       if (snap.state.inProgress()) {
         progress.accept("resuming rotation " + snap.state.token() + " of " + name + " after step "
@@ -110,7 +109,7 @@ public final class Rotator {
    * test, deploy and finish a new key, and delete the revoked ones.
    */
   public void revoke(String name, Options options) throws RotationException, VaultException {
-    try (EntryLock lock = EntryLock.tryAcquire(vault, name)) {
+    try (EntryLock lock = storage.lock(name)) {
       Snapshot snap = snapshot(name);
       if (snap.state.inProgress() && snap.state.mode() == Mode.INCIDENT) {
         progress.accept("resuming incident rotation " + snap.state.token() + " of " + name);
@@ -144,7 +143,7 @@ public final class Rotator {
 
   /** `rotate --abort`: delete the pending key, drop the pending version, put targets back. */
   public Outcome abort(String name) throws RotationException, VaultException {
-    try (EntryLock lock = EntryLock.tryAcquire(vault, name)) {
+    try (EntryLock lock = storage.lock(name)) {
       Snapshot snap = snapshot(name);
       if (!snap.state.inProgress() && snap.pending.isEmpty()) {
         progress.accept(name + ": no rotation in progress");
@@ -218,15 +217,8 @@ public final class Rotator {
     NewKey created = iam.create(user);
     record(name, "create", created.id(), "ok", "created");
     progress.accept("created access key " + created.id() + " for IAM user " + user);
-    Credential current = snap.current.credential();
-    Credential pending = SesCredentials.fromAccessKey(current.field(Credential.REGION).orElseThrow(), user,
-        created.id(), created.secret(), Integer.parseInt(current.field(Credential.SMTP_PORT).orElse("587")));
-    RotationState next = snap.state.withStep(Step.CREATED);
-    Vault.update(vault, keys, lockTimeout, v -> {
-      v.putPending(name, pending);
-      v.setEntryState(name, next.values());
-      return null;
-    });
+    Credential pending = SesCredentials.withNewKey(snap.current.credential(), created.id(), created.secret());
+    storage.savePending(name, pending, snap.state.token(), snap.state.withStep(Step.CREATED).values());
   }
 
   /** IAM allows two keys per user: an inactive non-current key may go; two active keys stop us. */
@@ -289,12 +281,7 @@ public final class Rotator {
       next = next.with(RotationState.RETIRE_KEY, oldKey)
           .with(RotationState.RETIRE_FINISHED_AT, clock.instant().toString());
     }
-    RotationState finished = next;
-    Vault.update(vault, keys, lockTimeout, v -> {
-      v.promotePending(name);
-      v.setEntryState(name, finished.values());
-      return null;
-    });
+    storage.promotePending(name, next.values());
     record(name, "finish", keyOf(pending), "ok", "pending is now current");
     progress.accept(name + ": " + keyOf(pending) + " is now current");
   }
@@ -430,34 +417,24 @@ public final class Rotator {
       record(name, "abort", "", "ok", why);
     }
     RotationState cleared = snap.state.withoutRotation();
-    boolean hasPending = snap.pending.isPresent();
-    Vault.update(vault, keys, lockTimeout, v -> {
-      if (hasPending) {
-        v.dropPending(name);
-      }
-      v.setEntryState(name, cleared.values());
-      return null;
-    });
+    if (snap.pending.isPresent()) {
+      storage.dropPending(name, cleared.values());
+    } else {
+      storage.saveState(name, cleared.values());
+    }
   }
 
   private void writeState(String name, RotationState state) throws VaultException {
-    Vault.update(vault, keys, lockTimeout, v -> {
-      v.setEntryState(name, state.values());
-      return null;
-    });
+    storage.saveState(name, state.values());
   }
 
   private void record(String name, String step, String keyId, String result, String detail) throws VaultException {
-    audit.append(new AuditLog.Entry(iam.actor(), name, step, AuditLog.keyHint(keyId), result, detail));
+    storage.auditLog().append(new AuditLog.Entry(iam.actor(), name, step, AuditLog.keyHint(keyId), result, detail));
   }
 
   private Snapshot snapshot(String name) throws VaultException {
-    try (Vault opened = Vault.open(vault, keys)) {
-      VersionedCredential current = opened.get(name, Label.CURRENT);
-      Optional<VersionedCredential> pending = opened.entry(name).orElseThrow().labelled(Label.PENDING).isPresent()
-          ? Optional.of(opened.get(name, Label.PENDING)) : Optional.empty();
-      return new Snapshot(current, pending, new RotationState(opened.entryState(name)));
-    }
+    EntryStorage.Snapshot read = storage.snapshot(name);
+    return new Snapshot(read.current(), read.pending(), new RotationState(read.state()));
   }
 
   private static String iamUser(Snapshot snap) throws RotationException {

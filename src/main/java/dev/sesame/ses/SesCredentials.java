@@ -26,4 +26,17 @@ public final class SesCredentials {
     fields.put(Credential.SMTP_PORT, Integer.toString(smtpPort));
     return Credential.of(EntryType.SES, fields);
   }
+
+  /**
+   * CURRENT with a new access key: region, IAM user, SMTP host and port stay as they are (a host
+   * set by hand, such as a VPC endpoint or a FIPS endpoint, survives rotation); the username is the
+   * new key id and the password is derived from the new secret.
+   */
+  public static Credential withNewKey(Credential current, String accessKeyId, String secretAccessKey) {
+    String region = current.field(Credential.REGION).orElseThrow();
+    Map<String, String> fields = new HashMap<>(fromAccessKey(region, current.field(Credential.IAM_USER).orElse(""),
+        accessKeyId, secretAccessKey, Integer.parseInt(current.field(Credential.SMTP_PORT).orElse("587"))).fields());
+    current.field(Credential.SMTP_HOST).ifPresent(host -> fields.put(Credential.SMTP_HOST, host));
+    return Credential.of(EntryType.SES, fields);
+  }
 }

@@ -32,7 +32,10 @@ import java.util.UUID;
  *   <li>ClientRequestToken is the version id: a repeat with the same value is a no-op, with a
  *       different value ResourceExistsException (PutSecretValue, CreateSecret);
  *   <li>GetSecretValue reads AWSCURRENT unless VersionId or VersionStage says otherwise;
- *       versions without labels are deprecated and left out of VersionIdsToStages.
+ *       versions without labels are deprecated and left out of VersionIdsToStages;
+ *   <li>TagResource adds or replaces tags, UntagResource removes them, DescribeSecret lists them;
+ *       at most 50 per secret, keys 1-128 and values 0-256 characters of letters, digits,
+ *       spaces and {@code + - = . _ : / @}, no {@code aws:} prefix (API reference: TagResource).
  * </ul>
  * Thread-safe (one lock for the whole state).
  */
@@ -73,6 +76,7 @@ public final class SecretsManagerHandler extends JsonHandler {
     final long created;
     long lastChanged;
     final Map<String, Version> versions = new LinkedHashMap<>();
+    final Map<String, String> tags = new LinkedHashMap<>();
 
     Secret(String name, String arn, String description, long created) {
       this.name = name;
@@ -118,6 +122,8 @@ public final class SecretsManagerHandler extends JsonHandler {
       case "UpdateSecretVersionStage" -> updateStage(request);
       case "DescribeSecret" -> describe(request);
       case "ListSecrets" -> list(request);
+      case "TagResource" -> tag(request);
+      case "UntagResource" -> untag(request);
       default -> throw unknownAction(action);
     };
   }
@@ -286,7 +292,56 @@ public final class SecretsManagerHandler extends JsonHandler {
   }
 
   private ObjectNode describe(ObjectNode request) {
-    return summary(find(required(request, "SecretId")), "VersionIdsToStages");
+    Secret secret = find(required(request, "SecretId"));
+    ObjectNode result = summary(secret, "VersionIdsToStages");
+    if (!secret.tags.isEmpty()) {
+      ArrayNode tags = result.putArray("Tags");
+      secret.tags.forEach((key, value) -> tags.addObject().put("Key", key).put("Value", value));
+    }
+    return result;
+  }
+
+  private static final java.util.regex.Pattern TAG_TEXT = java.util.regex.Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+
+  private ObjectNode tag(ObjectNode request) {
+    Secret secret = find(required(request, "SecretId"));
+    JsonNode given = request.get("Tags");
+    if (given == null || !given.isArray()) {
+      throw new AwsError(400, "InvalidParameterException", "Tags is required.");
+    }
+    Map<String, String> next = new LinkedHashMap<>(secret.tags);
+    for (JsonNode tag : given) {
+      String key = tag.path("Key").asText("");
+      String value = tag.path("Value").asText("");
+      if (key.isEmpty() || key.length() > 128 || value.length() > 256 || !TAG_TEXT.matcher(key).matches()
+          || !TAG_TEXT.matcher(value).matches() || key.startsWith("aws:")) {
+        throw new AwsError(400, "ValidationException", "1 validation error detected: tag " + key
+            + " does not satisfy the tag key/value constraints");
+      }
+      next.put(key, value);
+    }
+    if (next.size() > 50) {
+      throw new AwsError(400, "LimitExceededException", "A secret can have at most 50 tags.");
+    }
+    secret.tags.clear();
+    secret.tags.putAll(next);
+    return JSON.createObjectNode();
+  }
+
+  private ObjectNode untag(ObjectNode request) {
+    Secret secret = find(required(request, "SecretId"));
+    JsonNode keys = request.get("TagKeys");
+    if (keys == null || !keys.isArray()) {
+      throw new AwsError(400, "InvalidParameterException", "TagKeys is required.");
+    }
+    keys.forEach(key -> secret.tags.remove(key.asText()));
+    return JSON.createObjectNode();
+  }
+
+  /** The tags of NAME, for assertions. */
+  public synchronized Map<String, String> tags(String name) {
+    Secret secret = secretsByName.get(name);
+    return secret == null ? Map.of() : Map.copyOf(secret.tags);
   }
 
   private ObjectNode list(ObjectNode request) {

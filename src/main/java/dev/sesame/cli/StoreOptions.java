@@ -1,0 +1,56 @@
+package dev.sesame.cli;
+
+import dev.sesame.rotate.EntryStorage;
+import dev.sesame.rotate.StoreStorage;
+import dev.sesame.vault.VaultException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import picocli.CommandLine.Option;
+
+/** `--store` for rotate, revoke and status: the entry lives in Secrets Manager, not the vault file. */
+final class StoreOptions {
+  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
+      description = {"Work on the entry in the shared Secrets Manager store (default: $SESAME_STORE): the new key",
+          "becomes the AWSPENDING version (ClientRequestToken = rotation token), then AWSCURRENT."})
+  String store;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:SESAME_STATE_DIR}",
+      description = {"With --store: where this rotator keeps its entry locks and audit log (default:",
+          "$SESAME_STATE_DIR, else /var/lib/sesame as root, else ~/.local/state/sesame)."})
+  Path stateDir;
+
+  boolean inStore() {
+    return store != null && !store.isEmpty();
+  }
+
+  StoreAccess access(VaultOptions vault, AwsOptions aws) throws VaultException {
+    return StoreAccess.open(store, vault.keys, aws.settings());
+  }
+
+  /** The store entries ACCESS reaches, with this rotator's locks and audit log in the state dir. */
+  EntryStorage storage(StoreAccess access, Clock clock) throws UserError {
+    return new StoreStorage(access.store(), store, access.openers(), stateDirectory(), clock);
+  }
+
+  private Path stateDirectory() throws UserError {
+    Path dir;
+    if (stateDir != null && !stateDir.toString().isEmpty()) {
+      dir = stateDir;
+    } else if ("root".equals(System.getProperty("user.name"))) {
+      dir = Path.of("/var/lib/sesame");
+    } else {
+      dir = Path.of(System.getProperty("user.home"), ".local", "state", "sesame");
+    }
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+    } catch (IOException e) {
+      throw new UserError(ExitCode.ERROR, "cannot create state directory " + dir + ": " + e.getMessage());
+    }
+    return dir;
+  }
+}

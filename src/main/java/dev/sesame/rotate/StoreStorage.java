@@ -1,0 +1,193 @@
+package dev.sesame.rotate;
+
+import dev.sesame.aws.SecretsManagerStore;
+import dev.sesame.aws.SecretsManagerStore.SecretMetadata;
+import dev.sesame.aws.SecretsManagerStore.StoredEntry;
+import dev.sesame.vault.AuditLog;
+import dev.sesame.vault.Credential;
+import dev.sesame.vault.EntryLock;
+import dev.sesame.vault.KeySource;
+import dev.sesame.vault.Label;
+import dev.sesame.vault.VaultException;
+import dev.sesame.vault.VersionInfo;
+import dev.sesame.vault.VersionedCredential;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A rotated entry in the fleet's shared Secrets Manager store, on the store's own rotation
+ * machinery: the new key is written as the AWSPENDING version whose ClientRequestToken is the
+ * rotation token, finishing moves AWSCURRENT to it (Secrets Manager moves AWSPREVIOUS to the
+ * version it left), and hosts pulling AWSCURRENT pick it up on their next run.
+ *
+ * <p>The rotation's bookkeeping (step, token, keys the user had, key being retired) lives in the
+ * secret's tags {@code sesame:rotation.*} / {@code sesame:retire.*}: metadata, never secret,
+ * readable by whichever machine resumes the rotation. Writing a version and writing the tags are
+ * two calls, so {@link #snapshot} repairs the two windows a killed run can leave: a pending
+ * version saved whose step tag still says "creating" (it reads as "created"), and AWSCURRENT
+ * already moved to the new version while the tags still describe the rotation (it reads as
+ * "not yet finished", so finishing runs again: the label move is then a no-op and the key that
+ * was current is still the one retired).
+ *
+ * <p>The entry lock and the audit log are local files under STATE_DIR: run one rotator per
+ * store (one host, or one timer) so the lock means something.
+ */
+public final class StoreStorage implements EntryStorage {
+  static final String TAG_PREFIX = "sesame:";
+  private static final String PENDING = "AWSPENDING";
+
+  private final SecretsManagerStore store;
+  private final String uri;
+  private final List<KeySource> openers;
+  private final Path base;
+  private final AuditLog audit;
+  /** The pending version id each entry's last snapshot saw: the one promote and drop act on. */
+  private final Map<String, String> pendingVersion = new HashMap<>();
+
+  public StoreStorage(SecretsManagerStore store, String uri, List<KeySource> openers, Path stateDir, Clock clock) {
+    this.store = store;
+    this.uri = uri;
+    this.openers = List.copyOf(openers);
+    this.base = stateDir.resolve("store-" + SecretsManagerStore.prefixOf(uri).replaceAll("[^A-Za-z0-9._-]", "_"));
+    this.audit = new AuditLog(base, clock);
+  }
+
+  @Override
+  public String describe() {
+    return "store " + uri;
+  }
+
+  @Override
+  public Snapshot snapshot(String entry) throws VaultException {
+    SecretMetadata meta = store.describe(entry);
+    Map<String, String> state = stateOf(meta.tags());
+    StoredEntry current = store.read(entry, Label.CURRENT, openers);
+    Optional<String> pendingId = meta.versionWith(PENDING).filter(id -> !id.equals(current.versionId()));
+    Optional<StoredEntry> pending = pendingId.isPresent()
+        ? Optional.of(store.readVersion(entry, pendingId.get(), openers)) : Optional.empty();
+    String token = state.get(RotationState.TOKEN);
+    if (state.containsKey(RotationState.STEP) && current.versionId().equals(token)) {
+      // Killed inside promotePending: present the rotation as not yet finished.
+      String previousId = meta.versionWith("AWSPREVIOUS").orElseThrow(() -> new VaultException.Corrupt(
+          "the rotation of " + entry + " moved AWSCURRENT but no AWSPREVIOUS version is left; run: sesame rotate "
+              + entry + " --abort --store " + uri));
+      StoredEntry previous = store.readVersion(entry, previousId, openers);
+      pendingVersion.put(entry, current.versionId());
+      return new Snapshot(version(previous, Set.of(Label.CURRENT)), Optional.of(version(current, Set.of(Label.PENDING))),
+          state);
+    }
+    if (pending.isPresent() && pending.get().versionId().equals(token)
+        && "creating".equals(state.get(RotationState.STEP))) {
+      // Killed inside savePending: the version is there, so create is done.
+      state.put(RotationState.STEP, "created");
+    }
+    pendingId.ifPresentOrElse(id -> pendingVersion.put(entry, id), () -> pendingVersion.remove(entry));
+    return new Snapshot(version(current, Set.of(Label.CURRENT)),
+        pending.map(p -> version(p, Set.of(Label.PENDING))), state);
+  }
+
+  @Override
+  public void saveState(String entry, Map<String, String> state) throws VaultException {
+    Map<String, String> now = store.describe(entry).tags();
+    Map<String, String> set = new TreeMap<>();
+    state.forEach((key, value) -> {
+      String tag = TAG_PREFIX + key;
+      String tagValue = value.replace(',', ' ');
+      if (!tagValue.equals(now.get(tag))) {
+        set.put(tag, tagValue);
+      }
+    });
+    List<String> remove = now.keySet().stream()
+        .filter(tag -> tag.startsWith(TAG_PREFIX) && !state.containsKey(tag.substring(TAG_PREFIX.length())))
+        .toList();
+    store.updateTags(entry, set, remove);
+  }
+
+  @Override
+  public void savePending(String entry, Credential pending, String token, Map<String, String> state)
+      throws VaultException {
+    StoredEntry current = store.read(entry, Label.CURRENT, openers);
+    store.writePending(entry, pending, current, openers, token);
+    pendingVersion.put(entry, token);
+    saveState(entry, state);
+  }
+
+  @Override
+  public void promotePending(String entry, Map<String, String> state) throws VaultException {
+    String versionId = pendingVersion.get(entry);
+    if (versionId == null) {
+      throw new VaultException.NotFound("no pending version of " + entry + " in " + describe());
+    }
+    store.promote(entry, versionId);
+    pendingVersion.remove(entry);
+    saveState(entry, state);
+  }
+
+  @Override
+  public void dropPending(String entry, Map<String, String> state) throws VaultException {
+    // Bookkeeping first: a stale AWSPENDING label left by a crash here is harmless (the next
+    // rotation's PutSecretValue moves it), a rotation step pointing at a dropped version is not.
+    saveState(entry, state);
+    String versionId = pendingVersion.remove(entry);
+    if (versionId != null && store.describe(entry).versionWith(PENDING).filter(versionId::equals).isPresent()) {
+      store.removePending(entry, versionId);
+    }
+  }
+
+  @Override
+  public List<EntryStatus.VersionRow> versions(String entry) throws VaultException {
+    SecretMetadata meta = store.describe(entry);
+    List<EntryStatus.VersionRow> rows = new ArrayList<>();
+    for (Map.Entry<String, List<String>> labelled : meta.versionStages().entrySet()) {
+      StoredEntry version = store.readVersion(entry, labelled.getKey(), openers);
+      rows.add(new EntryStatus.VersionRow(version.versionId(), labelsOf(labelled.getValue()), version.createdAt(),
+          version.credential().field(Credential.ACCESS_KEY_ID).orElse("")));
+    }
+    rows.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
+    return rows;
+  }
+
+  @Override
+  public EntryLock lock(String entry) throws VaultException {
+    return EntryLock.tryAcquire(base, entry);
+  }
+
+  @Override
+  public AuditLog auditLog() {
+    return audit;
+  }
+
+  /** The rotation bookkeeping held in TAGS (lists are space-separated there: tags allow no comma). */
+  static Map<String, String> stateOf(Map<String, String> tags) {
+    Map<String, String> state = new HashMap<>();
+    tags.forEach((tag, value) -> {
+      if (tag.startsWith(TAG_PREFIX)) {
+        state.put(tag.substring(TAG_PREFIX.length()), value.replace(' ', ','));
+      }
+    });
+    return state;
+  }
+
+  private static Set<Label> labelsOf(List<String> stages) {
+    Set<Label> labels = new java.util.HashSet<>();
+    for (Label label : Label.values()) {
+      if (stages.contains(SecretsManagerStore.stage(label))) {
+        labels.add(label);
+      }
+    }
+    return labels;
+  }
+
+  /** Store versions have ids, not numbers: version 0 stands for "see the id". */
+  private static VersionedCredential version(StoredEntry stored, Set<Label> labels) {
+    return new VersionedCredential(stored.name(),
+        new VersionInfo(0, stored.credential().type(), stored.createdAt(), labels), stored.credential());
+  }
+}
