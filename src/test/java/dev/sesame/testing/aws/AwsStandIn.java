@@ -40,6 +40,7 @@ public final class AwsStandIn implements AutoCloseable {
   private final Map<String, ServiceHandler> handlers = new ConcurrentHashMap<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final FaultPlan faults = new FaultPlan();
+  private final Map<String, Runnable> afterCall = new java.util.concurrent.ConcurrentHashMap<>();
   private final IamState iam = new IamState();
   private final StsHandler sts = new StsHandler(iam);
   private final KmsHandler kms = new KmsHandler(StandInAws.REGION);
@@ -119,6 +120,14 @@ public final class AwsStandIn implements AutoCloseable {
     return calls.stream().filter(c -> c.action().equals(action)).count();
   }
 
+  /**
+   * Runs HOOK once, right after the next call of ACTION that succeeds (before its answer is
+   * sent): lets a test plan a fault for "the call after this one", as a kill there would.
+   */
+  public void afterCall(String action, Runnable hook) {
+    afterCall.put(action, hook);
+  }
+
   /** Forgets the call log (not the state). */
   public void clearCalls() {
     calls.clear();
@@ -172,7 +181,12 @@ public final class AwsStandIn implements AutoCloseable {
           Thread.sleep(slow.delay().toMillis());
         }
       }
-      return handler.handle(request, requestId);
+      StandInResponse response = handler.handle(request, requestId);
+      Runnable hook = response.status() < 300 ? afterCall.remove(action) : null;
+      if (hook != null) {
+        hook.run();
+      }
+      return response;
     } catch (AwsError error) {
       return handler.render(error, requestId);
     } catch (InterruptedException stopped) {
