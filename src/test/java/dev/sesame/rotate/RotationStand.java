@@ -169,6 +169,10 @@ final class RotationStand implements AutoCloseable {
   }
 
   record CliResult(List<String> args, int exitCode, String out, String err) {
+    List<String> errLines() {
+      return err.lines().toList();
+    }
+
     @Override
     public String toString() {
       return "sesame " + String.join(" ", args) + " -> exit " + exitCode + "\n--- stdout\n" + out
