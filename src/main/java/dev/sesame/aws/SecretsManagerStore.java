@@ -63,6 +63,8 @@ public final class SecretsManagerStore {
   private final SecretsManagerClient sm;
   private final String prefix;
   private final Clock clock;
+  /** Versions this object has opened, by entry and version id: their values are immutable. */
+  private final Map<String, StoredEntry> opened = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** One version read from the store. */
   public record StoredEntry(String name, String versionId, List<String> stages, Credential credential,
@@ -134,9 +136,21 @@ public final class SecretsManagerStore {
     return read(entry, label.wireName(), openers, r -> r.versionStage(stage(label)));
   }
 
-  /** Reads version VERSION_ID of ENTRY (whatever its labels): one GetSecretValue. */
+  /**
+   * Reads version VERSION_ID of ENTRY (whatever its labels): one GetSecretValue and one unwrap
+   * the first time, none after. A Secrets Manager version's value never changes (PutSecretValue
+   * with an existing ClientRequestToken and another value is refused), so this store object
+   * keeps what it opened; the stages of a repeated read are those of the first.
+   */
   public StoredEntry readVersion(String entry, String versionId, List<KeySource> openers) throws VaultException {
-    return read(entry, "version " + versionId, openers, r -> r.versionId(versionId));
+    String key = entry + "\0" + versionId;
+    StoredEntry known = opened.get(key);
+    if (known != null) {
+      return known;
+    }
+    StoredEntry read = read(entry, "version " + versionId, openers, r -> r.versionId(versionId));
+    opened.put(key, read);
+    return read;
   }
 
   private StoredEntry read(String entry, String which, List<KeySource> openers,

@@ -127,6 +127,25 @@ final class RotationStand implements AutoCloseable {
     return new Rotator.Options(Optional.empty(), false, Duration.ofHours(24));
   }
 
+  /**
+   * The fleet variant: the store at URI gets the entry's first key as its AWSCURRENT version,
+   * sealed under a new KMS key with alias KMS_ALIAS. Returns the store.
+   */
+  dev.sesame.aws.SecretsManagerStore storeWithFirstKey(String uri, String kmsAlias) throws VaultException {
+    AwsClients clients = aws.clients();
+    aws.standIn().kms().createKey(kmsAlias);
+    dev.sesame.aws.SecretsManagerStore store = dev.sesame.aws.SecretsManagerStore.at(uri, clients);
+    store.write(ENTRY, version(Label.CURRENT).credential(),
+        List.of(dev.sesame.aws.KmsKeySource.create(clients, "alias/" + kmsAlias)), false);
+    return store;
+  }
+
+  /** Key sources that open store values sealed under the stand-in's KMS keys. */
+  List<KeySource> storeOpeners() {
+    AwsClients clients = aws.clients();
+    return List.of(dev.sesame.aws.KmsKeySource.forSlots(region -> clients.kms()));
+  }
+
   // ---- the real CLI in a child JVM ----------------------------------------------------------
 
   /** The environment a user sets for `sesame rotate` against these stand-ins. */

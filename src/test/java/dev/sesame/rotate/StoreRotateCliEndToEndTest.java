@@ -2,8 +2,6 @@ package dev.sesame.rotate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sesame.aws.AwsClients;
-import dev.sesame.aws.KmsKeySource;
 import dev.sesame.aws.SecretsManagerStore;
 import dev.sesame.aws.SecretsManagerStore.StoredEntry;
 import dev.sesame.rotate.RotationStand.CliResult;
@@ -36,7 +34,6 @@ class StoreRotateCliEndToEndTest {
   @TempDir
   Path dir;
   private RotationStand stand;
-  private AwsClients clients;
   private SecretsManagerStore store;
   private List<KeySource> openers;
   private Path stateDir;
@@ -49,12 +46,8 @@ class StoreRotateCliEndToEndTest {
   @BeforeEach
   void world() throws Exception {
     stand = RotationStand.start(dir, cert, 587);
-    clients = stand.aws.clients();
-    stand.aws.standIn().kms().createKey("sesame-store");
-    store = SecretsManagerStore.at(STORE, clients);
-    openers = List.of(KmsKeySource.forSlots(region -> clients.kms()));
-    store.write(RotationStand.ENTRY, stand.version(Label.CURRENT).credential(),
-        List.of(KmsKeySource.create(clients, "alias/sesame-store")), false);
+    store = stand.storeWithFirstKey(STORE, "sesame-store");
+    openers = stand.storeOpeners();
     stateDir = dir.resolve("rotator-state");
   }
 

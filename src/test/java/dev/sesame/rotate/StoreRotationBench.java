@@ -1,13 +1,9 @@
 package dev.sesame.rotate;
 
-import dev.sesame.aws.AwsClients;
-import dev.sesame.aws.KmsKeySource;
-import dev.sesame.aws.SecretsManagerStore;
 import dev.sesame.rotate.RotationStand.CliResult;
 import dev.sesame.rotate.RotationStand.StandCertificate;
 import dev.sesame.testing.EximDaemon;
 import dev.sesame.testing.aws.AwsStandIn;
-import dev.sesame.vault.Label;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,10 +27,7 @@ public final class StoreRotationBench {
     try (RotationStand stand = RotationStand.start(Files.createDirectory(dir.resolve("world")),
         StandCertificate.create(dir), 587)) {
       AwsStandIn standIn = stand.aws.standIn();
-      AwsClients clients = stand.aws.clients();
-      standIn.kms().createKey("bench");
-      SecretsManagerStore.at("sm://bench/", clients).write(RotationStand.ENTRY,
-          stand.version(Label.CURRENT).credential(), List.of(KmsKeySource.create(clients, "alias/bench")), false);
+      stand.storeWithFirstKey("sm://bench/", "bench");
       List<Long> wall = new ArrayList<>();
       Map<String, Long> lastCalls = Map.of();
       for (int run = 1; run <= runs; run++) {

@@ -69,11 +69,8 @@ class StoreRotationTest {
     standIn = stand.aws.standIn();
     sm = standIn.secretsManager();
     clients = stand.aws.clients();
-    standIn.kms().createKey("sesame-store");
-    store = SecretsManagerStore.at(STORE, clients);
-    openers = List.of(KmsKeySource.forSlots(region -> clients.kms()));
-    store.write(RotationStand.ENTRY, stand.version(Label.CURRENT).credential(),
-        List.of(KmsKeySource.create(clients, "alias/sesame-store")), false);
+    store = stand.storeWithFirstKey(STORE, "sesame-store");
+    openers = stand.storeOpeners();
     clock = new RotatorTest.MutableClock();
     Files.createDirectory(dir.resolve("state"));
     standIn.clearCalls();
