@@ -3,23 +3,17 @@ package dev.sesame.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sesame.testing.aws.StandInAws;
+import dev.sesame.testing.aws.LocalStack;
 import dev.sesame.vault.Label;
 import dev.sesame.vault.Vault;
 import dev.sesame.vault.VaultException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.localstack.LocalStackContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * The KMS key source, the Secrets Manager key source and the store's staging labels against
@@ -28,53 +22,23 @@ import org.testcontainers.utility.DockerImageName;
  * where there is no Docker.
  */
 class LocalStackKeySourcesTest {
-  private static final DockerImageName IMAGE = DockerImageName.parse("localstack/localstack:4.4.0");
 
-  private static LocalStackContainer localStack;
+  private static LocalStack localStack;
   private static AwsClients clients;
-  private static final Map<String, String> saved = new HashMap<>();
 
   @TempDir Path dir;
 
   @BeforeAll
   static void startLocalStack() {
-    boolean docker;
-    try {
-      docker = DockerClientFactory.instance().isDockerAvailable();
-    } catch (RuntimeException | LinkageError unavailable) {
-      docker = false;
-    }
-    if (!docker) {
-      System.out.println("LocalStackKeySourcesTest skipped: no Docker engine reachable (Testcontainers found"
-          + " none); KmsKeySourceTest, SecretsManagerKeySourceTest and SecretsManagerStoreTest cover the same"
-          + " scenarios against the stand-in.");
-    }
-    Assumptions.assumeTrue(docker, "no Docker engine reachable");
-    localStack = new LocalStackContainer(IMAGE).withServices(LocalStackContainer.EnabledService.named("kms"),
-        LocalStackContainer.EnabledService.named("secretsmanager"));
-    localStack.start();
-    set("aws.endpointUrl", localStack.getEndpoint().toString());
-    set("aws.region", localStack.getRegion());
-    set("aws.accessKeyId", localStack.getAccessKey());
-    set("aws.secretAccessKey", localStack.getSecretKey());
-    clients = AwsClients.create(AwsSettings.defaults(), StandInAws.FAST_RETRIES);
+    localStack = LocalStack.startOrSkip(LocalStackKeySourcesTest.class, "KmsKeySourceTest, SecretsManagerKeySourceTest and SecretsManagerStoreTest", "kms", "secretsmanager");
+    clients = localStack.clients();
   }
 
   @AfterAll
   static void stopLocalStack() {
-    if (clients != null) {
-      clients.close();
-    }
     if (localStack != null) {
-      localStack.stop();
+      localStack.close();
     }
-    saved.forEach((name, old) -> {
-      if (old == null) {
-        System.clearProperty(name);
-      } else {
-        System.setProperty(name, old);
-      }
-    });
   }
 
   @Test
@@ -114,8 +78,4 @@ class LocalStackKeySourcesTest {
     assertThatThrownBy(() -> store.read("mail", Label.PENDING, List.of())).isInstanceOf(VaultException.NotFound.class);
   }
 
-  private static void set(String name, String value) {
-    saved.putIfAbsent(name, System.getProperty(name));
-    System.setProperty(name, value);
-  }
 }

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sesame.aws.AwsClients;
-import dev.sesame.aws.AwsSettings;
 import dev.sesame.rotate.KeyLifecycle.IamKey;
 import dev.sesame.rotate.KeyLifecycle.NewKey;
 import dev.sesame.rotate.RotationException.Kind;
 import dev.sesame.ses.SesCredentials;
-import dev.sesame.testing.aws.StandInAws;
+import dev.sesame.testing.aws.LocalStack;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.KeyFileKeySource;
 import dev.sesame.vault.KeySource;
@@ -18,20 +17,14 @@ import dev.sesame.vault.Vault;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.localstack.LocalStackContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * The IAM part of the rotation scenarios against LocalStack's IAM, where a Docker engine exists;
@@ -39,9 +32,7 @@ import org.testcontainers.utility.DockerImageName;
  * is a prover that accepts a key exactly when IAM lists it Active.
  */
 class LocalStackRotationTest {
-  private static final DockerImageName IMAGE = DockerImageName.parse("localstack/localstack:4.4.0");
-  private static final Map<String, String> saved = new HashMap<>();
-  private static LocalStackContainer localStack;
+  private static LocalStack localStack;
   private static AwsClients clients;
 
   @TempDir
@@ -53,48 +44,17 @@ class LocalStackRotationTest {
 
   @BeforeAll
   static void startLocalStack() {
-    boolean docker;
-    try {
-      docker = DockerClientFactory.instance().isDockerAvailable();
-    } catch (RuntimeException | LinkageError unavailable) {
-      docker = false;
-    }
-    if (!docker) {
-      System.out.println("LocalStackRotationTest skipped: no Docker engine reachable (Testcontainers found none);"
-          + " RotationScenariosTest runs the same scenarios against the IAM stand-in.");
-    }
-    Assumptions.assumeTrue(docker, "no Docker engine reachable");
-    localStack = new LocalStackContainer(IMAGE).withServices(LocalStackContainer.EnabledService.named("iam"),
-        LocalStackContainer.EnabledService.named("sts"));
-    localStack.start();
-    set("aws.endpointUrl", localStack.getEndpoint().toString());
-    set("aws.region", localStack.getRegion());
-    set("aws.accessKeyId", localStack.getAccessKey());
-    set("aws.secretAccessKey", localStack.getSecretKey());
-    clients = AwsClients.create(AwsSettings.defaults(), StandInAws.FAST_RETRIES);
+    localStack = LocalStack.startOrSkip(LocalStackRotationTest.class, "RotationScenariosTest", "iam", "sts");
+    clients = localStack.clients();
   }
 
   @AfterAll
   static void stopLocalStack() {
-    if (clients != null) {
-      clients.close();
-    }
     if (localStack != null) {
-      localStack.stop();
+      localStack.close();
     }
-    saved.forEach((name, old) -> {
-      if (old == null) {
-        System.clearProperty(name);
-      } else {
-        System.setProperty(name, old);
-      }
-    });
   }
 
-  private static void set(String name, String value) {
-    saved.putIfAbsent(name, System.getProperty(name));
-    System.setProperty(name, value);
-  }
 
   @BeforeEach
   void userWithOneKey() throws Exception {
