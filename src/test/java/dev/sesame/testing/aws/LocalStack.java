@@ -46,7 +46,7 @@ public final class LocalStack implements AutoCloseable {
     }
     if (!docker) {
       System.out.println(test.getSimpleName() + " skipped: no Docker engine reachable (Testcontainers found none); "
-          + coveredBy + " run the same scenarios against the stand-in.");
+          + "the stand-in tests (" + coveredBy + ") cover the same scenarios.");
     }
     Assumptions.assumeTrue(docker, "no Docker engine reachable");
     LocalStackContainer container = new LocalStackContainer(IMAGE)
