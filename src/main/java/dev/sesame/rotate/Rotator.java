@@ -31,6 +31,11 @@ import java.util.function.Consumer;
  * killed run resumes where it stopped; the entry lock keeps two runs apart.
  * At no point are there zero working keys on disk or in IAM, except in incident mode, where
  * stopping a leak comes first by design.
+ *
+ * <p>The same steps also serve Secrets Manager's rotation protocol one call at a time, with the
+ * rotation token chosen by Secrets Manager ({@link #createSecret}, {@link #setSecret},
+ * {@link #testSecret}, {@link #finishSecret}; the rotation Lambda {@code dev.sesame.lambda}
+ * drives them), and {@link #retireDue} retires the previous key once its grace period is over.
  */
 public final class Rotator {
   /** Options of `sesame rotate`. */
@@ -39,12 +44,22 @@ public final class Rotator {
   /** What a `rotate` run did. */
   public enum Outcome { ROTATED, NOT_DUE, ABORTED, NOTHING_TO_ABORT }
 
+  /** What one Secrets Manager rotation step did: its work, or nothing because it was done before. */
+  public enum StepOutcome { DONE, ALREADY_DONE }
+
+  /** Where the rotation's audit records go (by default the storage's hash-chained audit log). */
+  @FunctionalInterface
+  public interface AuditSink {
+    void append(AuditLog.Entry record) throws VaultException;
+  }
+
   private final EntryStorage storage;
   private final KeyLifecycle iam;
   private final CredentialProver prover;
   private final Deployer deployer;
   private final Clock clock;
   private final Consumer<String> progress;
+  private final AuditSink audit;
 
   /** A rotator for entries of the vault file VAULT. */
   public Rotator(Path vault, List<KeySource> keys, Duration lockTimeout, KeyLifecycle iam,
@@ -54,6 +69,13 @@ public final class Rotator {
 
   public Rotator(EntryStorage storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
       Consumer<String> progress) {
+    this(storage, iam, prover, deployer, clock, progress, null);
+  }
+
+  /** As above, with audit records going to AUDIT instead of the storage's audit log (null: that log). */
+  public Rotator(EntryStorage storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
+      Consumer<String> progress, AuditSink audit) {
+    this.audit = audit != null ? audit : record -> storage.auditLog().append(record);
     this.storage = storage;
     this.iam = iam;
     this.prover = prover;
@@ -154,6 +176,163 @@ public final class Rotator {
     }
   }
 
+  // ---- Secrets Manager's rotation steps, with the token Secrets Manager chose ------------------
+
+  /**
+   * Secrets Manager's createSecret for rotation TOKEN: first the previous rotation's key is
+   * retired if its grace period is over (IAM allows two keys per user, and the new key needs the
+   * slot), then a new IAM key is created and stored as the AWSPENDING version TOKEN. Re-invoked
+   * with the same token (Secrets Manager retries), it finishes an interrupted create or does
+   * nothing. A rotation still recorded under another token (a run of `sesame rotate --store`
+   * killed before it stored its key, or an earlier rotation given up) is abandoned first.
+   *
+   * @throws RotationException CONFLICT while the previous key is still in its grace period or was
+   *     used after its rotation finished (it is never deleted then), or an incident rotation is
+   *     in progress
+   */
+  public StepOutcome createSecret(String name, String token, Duration grace) throws RotationException, VaultException {
+    try (EntryLock lock = storage.lock(name)) {
+      Snapshot snap = snapshot(name);
+      if (snap.state.inProgress() && snap.state.token().equals(token)) {
+        if (snap.state.step().orElseThrow() != Step.CREATING) {
+          progress.accept(name + ": the new key of rotation " + token + " is already stored");
+          return StepOutcome.ALREADY_DONE;
+        }
+        create(name, snap);
+        return StepOutcome.DONE;
+      }
+      List<String> keysBefore = null;
+      if (snap.state.inProgress()) {
+        if (snap.state.mode() == Mode.INCIDENT) {
+          throw new RotationException(Kind.CONFLICT, "an incident rotation of " + name
+              + " is in progress; finish it first with: sesame revoke " + name + " --store ...");
+        }
+        if (snap.state.step().orElseThrow() == Step.CREATING) {
+          // Killed between CreateAccessKey and storing the key: only the old key list tells that key apart.
+          keysBefore = snap.state.keysBefore();
+        }
+        abandon(name, snap, "superseded by Secrets Manager rotation " + token);
+        snap = snapshot(name);
+      }
+      retireBeforeRotation(name, snap, grace);
+      begin(name, snapshot(name), Mode.SCHEDULED, List.of(), token, keysBefore);
+      create(name, snapshot(name));
+      return StepOutcome.DONE;
+    }
+  }
+
+  /**
+   * Secrets Manager's setSecret: Sesame's deploy step. A store entry has nothing to deploy here:
+   * hosts pull AWSCURRENT, so they take the new key after finishSecret (DESIGN.md section 4 puts
+   * deploy after the SMTP test, which Secrets Manager runs after this step).
+   */
+  public StepOutcome setSecret(String name, String token) throws RotationException, VaultException {
+    try (EntryLock lock = storage.lock(name)) {
+      Snapshot snap = snapshot(name);
+      requireRotation(name, snap, token, Step.CREATED);
+      progress.accept(name + ": nothing to set; hosts pull AWSCURRENT and take the new key after finishSecret");
+      return StepOutcome.ALREADY_DONE;
+    }
+  }
+
+  /**
+   * Secrets Manager's testSecret: the SMTP proof (STARTTLS + AUTH, retried while IAM propagates)
+   * of the AWSPENDING version TOKEN. On failure the new IAM key is deleted, AWSPENDING is taken
+   * off the version and AWSCURRENT is untouched; the rotation is over.
+   */
+  public StepOutcome testSecret(String name, String token) throws RotationException, VaultException {
+    try (EntryLock lock = storage.lock(name)) {
+      Snapshot snap = snapshot(name);
+      requireRotation(name, snap, token, Step.CREATED);
+      if (snap.state.step().orElseThrow() != Step.CREATED) {
+        progress.accept(name + ": the new key of rotation " + token + " has passed its SMTP test already");
+        return StepOutcome.ALREADY_DONE;
+      }
+      test(name, snap);
+      return StepOutcome.DONE;
+    }
+  }
+
+  /**
+   * Secrets Manager's finishSecret: AWSCURRENT moves to version TOKEN (AWSPREVIOUS to the old
+   * one), and the old key is recorded for retirement after the grace period: it stays active
+   * until then, since hosts pull on their own schedule.
+   */
+  public StepOutcome finishSecret(String name, String token) throws RotationException, VaultException {
+    try (EntryLock lock = storage.lock(name)) {
+      Snapshot snap = snapshot(name);
+      requireRotation(name, snap, token, Step.TESTED);
+      finish(name, snap);
+      progress.accept("previous key " + keyOf(snap.current) + " stays active for the grace period; "
+          + "a later retirement run deactivates, then deletes it");
+      return StepOutcome.DONE;
+    }
+  }
+
+  /** Whether a rotation under TOKEN is recorded for NAME (started and not yet finished or abandoned). */
+  public boolean rotationRecorded(String name, String token) throws VaultException {
+    RotationState state = snapshot(name).state;
+    return state.inProgress() && state.token().equals(token);
+  }
+
+  /**
+   * Retirement on a schedule (the Lambda's scheduled event, like a `sesame rotate` timer run):
+   * once the grace period after the last rotation is over, the previous key is deactivated; a
+   * later run deletes it unless it was used after that rotation finished.
+   */
+  public void retireDue(String name, Duration grace) throws RotationException, VaultException {
+    try (EntryLock lock = storage.lock(name)) {
+      retireIfDue(name, snapshot(name), grace);
+    }
+  }
+
+  /** The rotation recorded for NAME must be TOKEN's and have reached at least step LEAST. */
+  private static void requireRotation(String name, Snapshot snap, String token, Step least) throws RotationException {
+    if (!snap.state.inProgress() || !snap.state.token().equals(token)) {
+      throw new RotationException(Kind.CONFLICT, "no rotation " + token + " of " + name + " is in progress"
+          + (snap.state.inProgress() ? " (rotation " + snap.state.token() + " is)" : "")
+          + "; createSecret has not run for it, or it was given up");
+    }
+    Step step = snap.state.step().orElseThrow();
+    if (step.compareTo(least) < 0) {
+      throw new RotationException(Kind.CONFLICT, "rotation " + token + " of " + name + " is at step "
+          + step.name().toLowerCase(java.util.Locale.ROOT) + "; "
+          + (least == Step.TESTED ? "testSecret has not passed" : "createSecret has not stored the new key"));
+    }
+  }
+
+  /**
+   * Before a Secrets Manager rotation creates a key: revoked keys left by an incident go, and the
+   * previous key is retired if its grace period is over (deactivated, then deleted unless used
+   * after its rotation finished). A key still in its grace period, or kept because in use, stops
+   * the rotation: it holds the second of IAM's two key slots, and hosts may still use it.
+   */
+  private void retireBeforeRotation(String name, Snapshot snap, Duration grace) throws RotationException, VaultException {
+    if (!snap.state.revokedToDelete().isEmpty()) {
+      deleteRevoked(name, snap);
+      snap = snapshot(name);
+    }
+    Optional<String> retiring = snap.state.retiringKey();
+    if (retiring.isEmpty()) {
+      return;
+    }
+    Instant due = snap.state.retireFinishedAt().orElse(Instant.EPOCH).plus(grace);
+    if (clock.instant().isBefore(due)) {
+      throw new RotationException(Kind.CONFLICT, "the previous key " + retiring.get() + " of " + name
+          + " stays active until " + due + " (grace period), and a new key would be a third (IAM allows two per user); "
+          + "rotate less often than the grace period, or retire it early with: sesame rotate " + name
+          + " --store ... --retire-now");
+    }
+    retireNow(name, snap);
+    Optional<String> kept = snapshot(name).state.retiringKey();
+    if (kept.isPresent()) {
+      throw new RotationException(Kind.CONFLICT, "the previous key " + kept.get() + " of " + name
+          + " was used after the last rotation finished, so it is kept (inactive) and no new key can be "
+          + "created (IAM allows two per user). Find what still sends with it "
+          + "(docs/runbooks/previous-key-in-use.md), or if it may be leaked run: sesame revoke " + name);
+    }
+  }
+
   /** Runs the remaining steps of the recorded rotation. */
   private Outcome finishRotation(String name, Snapshot snap, Options options)
       throws RotationException, VaultException {
@@ -188,10 +367,18 @@ public final class Rotator {
 
   private void begin(String name, Snapshot snap, Mode mode, List<String> revoked)
       throws RotationException, VaultException {
+    begin(name, snap, mode, revoked, UUID.randomUUID().toString(), null);
+  }
+
+  /** Records a new rotation TOKEN; KEYS_BEFORE (null: the user's keys now) are the keys that are not its own. */
+  private void begin(String name, Snapshot snap, Mode mode, List<String> revoked, String token,
+      List<String> keysBefore) throws RotationException, VaultException {
     String user = iamUser(snap);
-    List<String> keysBefore = iam.list(user).stream().map(IamKey::id).toList();
+    if (keysBefore == null) {
+      keysBefore = iam.list(user).stream().map(IamKey::id).toList();
+    }
     RotationState state = snap.state
-        .with(RotationState.TOKEN, UUID.randomUUID().toString())
+        .with(RotationState.TOKEN, token)
         .with(RotationState.KEYS_BEFORE, String.join(",", keysBefore))
         .with(RotationState.MODE, mode.name().toLowerCase(java.util.Locale.ROOT))
         .with(RotationState.STARTED_AT, clock.instant().toString())
@@ -429,7 +616,7 @@ public final class Rotator {
   }
 
   private void record(String name, String step, String keyId, String result, String detail) throws VaultException {
-    storage.auditLog().append(new AuditLog.Entry(iam.actor(), name, step, AuditLog.keyHint(keyId), result, detail));
+    audit.append(new AuditLog.Entry(iam.actor(), name, step, AuditLog.keyHint(keyId), result, detail));
   }
 
   private Snapshot snapshot(String name) throws VaultException {

@@ -70,8 +70,13 @@ public final class StoreStorage implements EntryStorage {
     Map<String, String> state = stateOf(meta.tags());
     StoredEntry current = store.read(entry, Label.CURRENT, openers);
     Optional<String> pendingId = meta.versionWith(PENDING).filter(id -> !id.equals(current.versionId()));
-    Optional<StoredEntry> pending = pendingId.isPresent()
-        ? Optional.of(store.readVersion(entry, pendingId.get(), openers)) : Optional.empty();
+    Optional<StoredEntry> pending = Optional.empty();
+    if (pendingId.isPresent()) {
+      pending = readWithValue(entry, pendingId.get());
+      if (pending.isEmpty()) {
+        pendingId = Optional.empty();
+      }
+    }
     String token = state.get(RotationState.TOKEN);
     if (state.containsKey(RotationState.STEP) && current.versionId().equals(token)) {
       // Killed inside promotePending: present the rotation as not yet finished.
@@ -91,6 +96,21 @@ public final class StoreStorage implements EntryStorage {
     pendingId.ifPresentOrElse(id -> pendingVersion.put(entry, id), () -> pendingVersion.remove(entry));
     return new Snapshot(version(current, Set.of(Label.CURRENT)),
         pending.map(p -> version(p, Set.of(Label.PENDING))), state);
+  }
+
+  /**
+   * The AWSPENDING version VERSION_ID, or empty when it has no value yet: RotateSecret puts
+   * AWSPENDING on a new version named by its ClientRequestToken before the rotation function's
+   * createSecret stores a value there, and GetSecretValue of such a version is
+   * ResourceNotFoundException (API reference: RotateSecret; AWS's SecretsManagerRotationTemplate
+   * puts the value exactly when that read fails). "No pending yet", for the rotation.
+   */
+  private Optional<StoredEntry> readWithValue(String entry, String versionId) throws VaultException {
+    try {
+      return Optional.of(store.readVersion(entry, versionId, openers));
+    } catch (VaultException.NotFound placeholder) {
+      return Optional.empty();
+    }
   }
 
   @Override
@@ -146,7 +166,11 @@ public final class StoreStorage implements EntryStorage {
     SecretMetadata meta = store.describe(entry);
     List<EntryStatus.VersionRow> rows = new ArrayList<>();
     for (Map.Entry<String, List<String>> labelled : meta.versionStages().entrySet()) {
-      StoredEntry version = store.readVersion(entry, labelled.getKey(), openers);
+      Optional<StoredEntry> read = readWithValue(entry, labelled.getKey());
+      if (read.isEmpty()) {
+        continue; // RotateSecret's placeholder, no value yet
+      }
+      StoredEntry version = read.get();
       rows.add(new EntryStatus.VersionRow(version.versionId(), labelsOf(labelled.getValue()), version.createdAt(),
           version.credential().field(Credential.ACCESS_KEY_ID).orElse("")));
     }

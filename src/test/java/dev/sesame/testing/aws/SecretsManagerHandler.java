@@ -36,12 +36,26 @@ import java.util.UUID;
  *   <li>TagResource adds or replaces tags, UntagResource removes them, DescribeSecret lists them;
  *       at most 50 per secret, keys 1-128 and values 0-256 characters of letters, digits,
  *       spaces and {@code + - = . _ : / @}, no {@code aws:} prefix (API reference: TagResource).
+ *   <li>RotateSecret records RotationLambdaARN and RotationRules, turns RotationEnabled on and,
+ *       unless RotateImmediately is false, starts a rotation: AWSPENDING goes on a new version
+ *       whose id is the ClientRequestToken and which has no value yet (what a rotation
+ *       function's createSecret then fills with PutSecretValue under that token, as AWS's
+ *       SecretsManagerRotationTemplate does). A version without a value answers GetSecretValue
+ *       with ResourceNotFoundException. While AWSPENDING is on a version other than AWSCURRENT,
+ *       RotateSecret refuses ("any later invocation of RotateSecret assumes that a previous
+ *       rotation request is still in progress and returns an error", API reference:
+ *       RotateSecret). The stand-in cannot run a Lambda function: tests invoke the rotation
+ *       handler for each step themselves, as Secrets Manager would.
+ *   <li>CancelRotateSecret turns RotationEnabled off and answers the id of the version a
+ *       rotation in progress created; AWSPENDING stays on it ("We recommend that you remove the
+ *       VersionStage value AWSPENDING from this version", API reference: CancelRotateSecret).
  * </ul>
  * Thread-safe (one lock for the whole state).
  */
 public final class SecretsManagerHandler extends JsonHandler {
   public static final String CURRENT = "AWSCURRENT";
   public static final String PREVIOUS = "AWSPREVIOUS";
+  public static final String PENDING = "AWSPENDING";
 
   private static final String SUFFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
@@ -77,6 +91,9 @@ public final class SecretsManagerHandler extends JsonHandler {
     long lastChanged;
     final Map<String, Version> versions = new LinkedHashMap<>();
     final Map<String, String> tags = new LinkedHashMap<>();
+    boolean rotationEnabled;
+    String rotationLambdaArn;
+    ObjectNode rotationRules;
 
     Secret(String name, String arn, String description, long created) {
       this.name = name;
@@ -88,6 +105,12 @@ public final class SecretsManagerHandler extends JsonHandler {
 
     Version withStage(String stage) {
       return versions.values().stream().filter(v -> v.stages.contains(stage)).findFirst().orElse(null);
+    }
+
+    /** The version a rotation in progress works on: AWSPENDING, when not on AWSCURRENT. */
+    Version rotationInProgress() {
+      Version pending = withStage(PENDING);
+      return pending == null || pending.stages.contains(CURRENT) ? null : pending;
     }
   }
 
@@ -124,6 +147,8 @@ public final class SecretsManagerHandler extends JsonHandler {
       case "ListSecrets" -> list(request);
       case "TagResource" -> tag(request);
       case "UntagResource" -> untag(request);
+      case "RotateSecret" -> rotate(request);
+      case "CancelRotateSecret" -> cancelRotate(request);
       default -> throw unknownAction(action);
     };
   }
@@ -177,6 +202,11 @@ public final class SecretsManagerHandler extends JsonHandler {
             "Secrets Manager can't find the specified secret value for staging label: " + wanted);
       }
     }
+    if (version.text == null && version.binary == null) {
+      // RotateSecret's placeholder: labelled, but no value until createSecret puts one.
+      throw new AwsError(400, "ResourceNotFoundException",
+          "Secrets Manager can't find the specified secret value for VersionId: " + version.id);
+    }
     ObjectNode result = JSON.createObjectNode();
     result.put("ARN", secret.arn);
     result.put("Name", secret.name);
@@ -204,7 +234,8 @@ public final class SecretsManagerHandler extends JsonHandler {
     String token = optional(request, "ClientRequestToken");
     String versionId = token == null ? UUID.randomUUID().toString() : token;
     Version existing = secret.versions.get(versionId);
-    if (existing != null) {
+    boolean placeholder = existing != null && existing.text == null && existing.binary == null;
+    if (existing != null && !placeholder) {
       if (existing.sameValue(text, binary)) {
         return putAnswer(secret, existing);
       }
@@ -218,7 +249,11 @@ public final class SecretsManagerHandler extends JsonHandler {
     } else {
       stages.add(CURRENT);
     }
-    Version version = new Version(versionId, text, binary, clock);
+    // RotateSecret's placeholder takes the value put under its token (its labels stay).
+    Version version = new Version(versionId, text, binary, placeholder ? existing.created : clock);
+    if (placeholder) {
+      version.stages.addAll(existing.stages);
+    }
     secret.versions.put(versionId, version);
     if (secret.withStage(CURRENT) == null && !stages.contains(CURRENT)) {
       // "If this operation creates the first version for the secret, then Secrets Manager
@@ -291,9 +326,60 @@ public final class SecretsManagerHandler extends JsonHandler {
     }
   }
 
+  private ObjectNode rotate(ObjectNode request) {
+    Secret secret = find(required(request, "SecretId"));
+    String lambdaArn = optional(request, "RotationLambdaARN");
+    if (lambdaArn == null && secret.rotationLambdaArn == null) {
+      throw new AwsError(400, "InvalidRequestException",
+          "No Lambda rotation function ARN is associated with this secret.");
+    }
+    if (secret.rotationInProgress() != null) {
+      throw new AwsError(400, "InvalidRequestException",
+          "A previous rotation isn't complete. That rotation will be continued.");
+    }
+    if (lambdaArn != null) {
+      secret.rotationLambdaArn = lambdaArn;
+    }
+    JsonNode rules = request.get("RotationRules");
+    if (rules != null && rules.isObject()) {
+      secret.rotationRules = ((ObjectNode) rules).deepCopy();
+    }
+    secret.rotationEnabled = true;
+    JsonNode immediately = request.get("RotateImmediately");
+    ObjectNode result = idAnswer(secret, null);
+    if (immediately == null || immediately.asBoolean(true)) {
+      String token = optional(request, "ClientRequestToken");
+      String versionId = token == null ? UUID.randomUUID().toString() : token;
+      if (secret.versions.containsKey(versionId)) {
+        throw new AwsError(400, "ResourceExistsException", "A version with ClientRequestToken " + versionId
+            + " already exists.");
+      }
+      Version placeholder = new Version(versionId, null, null, clock);
+      secret.versions.put(versionId, placeholder);
+      moveStage(secret, PENDING, placeholder);
+      secret.lastChanged = clock;
+      result.put("VersionId", versionId);
+    }
+    return result;
+  }
+
+  private ObjectNode cancelRotate(ObjectNode request) {
+    Secret secret = find(required(request, "SecretId"));
+    secret.rotationEnabled = false;
+    Version inProgress = secret.rotationInProgress();
+    return idAnswer(secret, inProgress == null ? null : inProgress.id);
+  }
+
   private ObjectNode describe(ObjectNode request) {
     Secret secret = find(required(request, "SecretId"));
     ObjectNode result = summary(secret, "VersionIdsToStages");
+    result.put("RotationEnabled", secret.rotationEnabled);
+    if (secret.rotationLambdaArn != null) {
+      result.put("RotationLambdaARN", secret.rotationLambdaArn);
+    }
+    if (secret.rotationRules != null) {
+      result.set("RotationRules", secret.rotationRules.deepCopy());
+    }
     if (!secret.tags.isEmpty()) {
       ArrayNode tags = result.putArray("Tags");
       secret.tags.forEach((key, value) -> tags.addObject().put("Key", key).put("Value", value));

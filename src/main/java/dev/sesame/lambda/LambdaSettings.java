@@ -1,0 +1,65 @@
+package dev.sesame.lambda;
+
+import dev.sesame.aws.SecretsManagerStore;
+import dev.sesame.ses.ProbeSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The rotation function's configuration, from its environment (Lambda function configuration):
+ * <ul>
+ *   <li>{@code SESAME_STORE} (required): {@code sm://PREFIX}; the function rotates only secrets
+ *       named PREFIX + entry name, and refuses any other secret it is invoked for;
+ *   <li>{@code SESAME_SMTP_ENDPOINT}, {@code SESAME_SMTP_CA_FILE}: as for the CLI
+ *       ({@link ProbeSettings}): where the new key's SMTP login is proved, and extra trusted CAs;
+ *   <li>{@code SESAME_SMTP_DEADLINE} (default 120s): how long testSecret retries the SMTP login
+ *       while IAM propagates the new key (keep it well under the function's timeout);
+ *   <li>{@code SESAME_GRACE} (default 24h): how long the previous key stays active after
+ *       finishSecret (cover the hosts' pull interval);
+ *   <li>{@code SESAME_STATE_DIR} (default /tmp/sesame): the entry lock files (a Lambda function
+ *       can write only under /tmp).
+ * </ul>
+ * Durations are written as for the CLI: 90d, 24h, 30m, 120s.
+ */
+record LambdaSettings(String store, ProbeSettings probe, Duration smtpDeadline, Duration grace, Path stateDir) {
+  static final String STORE = "SESAME_STORE";
+  static final String SMTP_DEADLINE = "SESAME_SMTP_DEADLINE";
+  static final String GRACE = "SESAME_GRACE";
+  static final String STATE_DIR = "SESAME_STATE_DIR";
+
+  /** Reads ENV; IllegalArgumentException names the variable that is missing or malformed. */
+  static LambdaSettings fromEnvironment(Map<String, String> env) {
+    String store = value(env, STORE, null);
+    if (store == null) {
+      throw new IllegalArgumentException(STORE + " is not set: give the store this function rotates, e.g. sm://sesame/prod/");
+    }
+    try {
+      SecretsManagerStore.prefixOf(store);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(STORE + ": " + e.getMessage(), e);
+    }
+    return new LambdaSettings(store, ProbeSettings.fromEnvironment(env),
+        duration(env, SMTP_DEADLINE, "120s"), duration(env, GRACE, "24h"),
+        Path.of(value(env, STATE_DIR, "/tmp/sesame")));
+  }
+
+  private static Duration duration(Map<String, String> env, String name, String fallback) {
+    String text = value(env, name, fallback);
+    if (!text.matches("[0-9]{1,6}[smhd]")) {
+      throw new IllegalArgumentException(name + ": '" + text + "' is not a duration like 90d, 24h, 30m or 120s");
+    }
+    long amount = Long.parseLong(text.substring(0, text.length() - 1));
+    return switch (text.charAt(text.length() - 1)) {
+      case 's' -> Duration.ofSeconds(amount);
+      case 'm' -> Duration.ofMinutes(amount);
+      case 'h' -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
+    };
+  }
+
+  private static String value(Map<String, String> env, String name, String fallback) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? fallback : v.trim();
+  }
+}
