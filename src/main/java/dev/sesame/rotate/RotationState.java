@@ -22,6 +22,11 @@ record RotationState(Map<String, String> values) {
   static final String RETIRE_KEY = "retire.key_id";
   static final String RETIRE_FINISHED_AT = "retire.finished_at";
   static final String RETIRE_DEACTIVATED_AT = "retire.deactivated_at";
+  /**
+   * The run that finished asked for --retire-now: if it stopped before retiring, the next
+   * `rotate --retire-now` only completes that retirement instead of rotating once more.
+   */
+  static final String RETIRE_NOW = "retire.now";
   /** Incident mode: revoked keys still to delete after the new key took over (comma-separated). */
   static final String RETIRE_REVOKED = "retire.revoked";
 
@@ -73,6 +78,10 @@ record RotationState(Map<String, String> values) {
 
   Optional<Instant> retireFinishedAt() {
     return Optional.ofNullable(values.get(RETIRE_FINISHED_AT)).map(Instant::parse);
+  }
+
+  boolean retireNowRequested() {
+    return "true".equals(values.get(RETIRE_NOW));
   }
 
   Optional<Instant> retireDeactivatedAt() {

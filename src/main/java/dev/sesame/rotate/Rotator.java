@@ -95,6 +95,15 @@ public final class Rotator {
       }
       retireIfDue(name, snap, options.grace());
       snap = snapshot(name);
+      if (snap.state.retiringKey().isPresent() && snap.state.retireNowRequested() && options.retireNow()) {
+        // The last run finished its rotation with --retire-now and stopped before retiring: this
+        // rerun completes that run; it does not start another rotation.
+        progress.accept("the last rotation of " + name + " finished but stopped before retiring its previous key "
+            + snap.state.retiringKey().get() + "; retiring it now");
+        writeState(name, snap.state.with(RotationState.RETIRE_NOW, "false"));
+        retireNow(name, snapshot(name));
+        return Outcome.ROTATED;
+      }
       if (options.ifOlderThan().isPresent()) {
         Duration age = Duration.between(snap.current.info().createdAt(), clock.instant());
         if (age.compareTo(options.ifOlderThan().get()) < 0) {
@@ -353,7 +362,7 @@ public final class Rotator {
     }
     Mode mode = snap.state.mode();
     String oldKey = snap.current.credential().field(Credential.ACCESS_KEY_ID).orElse("");
-    finish(name, snap);
+    finish(name, snap, options.retireNow());
     if (mode == Mode.INCIDENT) {
       deleteRevoked(name, snapshot(name));
     } else if (options.retireNow()) {
@@ -458,6 +467,11 @@ public final class Rotator {
   }
 
   private void finish(String name, Snapshot snap) throws RotationException, VaultException {
+    finish(name, snap, false);
+  }
+
+  /** RETIRE_NOW: the run retires the previous key right after this (recorded, see RotationState.RETIRE_NOW). */
+  private void finish(String name, Snapshot snap, boolean retireNow) throws RotationException, VaultException {
     VersionedCredential pending = snap.pending.orElseThrow(() -> lostPending(name));
     String oldKey = keyOf(snap.current);
     RotationState next = snap.state.withoutRotation();
@@ -467,6 +481,9 @@ public final class Rotator {
     } else if (!oldKey.isEmpty()) {
       next = next.with(RotationState.RETIRE_KEY, oldKey)
           .with(RotationState.RETIRE_FINISHED_AT, clock.instant().toString());
+      if (retireNow) {
+        next = next.with(RotationState.RETIRE_NOW, "true");
+      }
     }
     storage.promotePending(name, next.values());
     record(name, "finish", keyOf(pending), "ok", "pending is now current");

@@ -255,6 +255,24 @@ class RotatorTest {
   }
 
   @Test
+  void aRetireNowRunStoppedBeforeRetiringIsCompletedByTheRerunWithoutASecondRotation() throws Exception {
+    iam.failNext("deactivate", 1);
+    assertThatThrownBy(() -> rotator().rotate("prod", options(true))).isInstanceOf(RotationException.class);
+    String rotatedTo = currentKey();
+    assertThat(rotatedTo).isNotEqualTo(firstKey);
+    assertThat(iam.keys).containsOnlyKeys(firstKey, rotatedTo);
+
+    assertThat(rotator().rotate("prod", options(true))).isEqualTo(Rotator.Outcome.ROTATED);
+
+    assertThat(currentKey()).as("the rerun only retired; no second rotation").isEqualTo(rotatedTo);
+    assertThat(iam.keys).containsOnlyKeys(rotatedTo);
+    assertThat(iam.calls.stream().filter("create"::equals).count()).isEqualTo(1);
+
+    assertThat(rotator().rotate("prod", options(true))).isEqualTo(Rotator.Outcome.ROTATED);
+    assertThat(currentKey()).as("a later --retire-now run rotates again").isNotEqualTo(rotatedTo);
+  }
+
+  @Test
   void aStalePendingBlocksPutUntilAbortCleansItUp() throws Exception {
     Rotator killed = new Rotator(vault, keys, Duration.ofSeconds(5), iam, c -> {
       throw new FakeIam.Crash();
