@@ -23,7 +23,7 @@ import java.util.Set;
  * rotation's recorded step, the retirement in progress, and IAM's view of each key of the user.
  */
 public record EntryStatus(String name, String iamUser, List<VersionRow> versions, Map<String, String> state,
-    List<KeyRow> iamKeys) {
+    List<KeyRow> iamKeys, String commandOption) {
 
   /** One version: its number (vault) or id (store), labels, creation time and the access key it holds. */
   public record VersionRow(String version, Set<Label> labels, Instant createdAt, String accessKeyId) {}
@@ -55,7 +55,7 @@ public record EntryStatus(String name, String iamUser, List<VersionRow> versions
         iamKeys.add(new KeyRow(key, iam.lastUsed(iamUser, key.id()), Optional.ofNullable(labelOfKey.get(key.id()))));
       }
     }
-    return new EntryStatus(name, iamUser, versions, snapshot.state(), iamKeys);
+    return new EntryStatus(name, iamUser, versions, snapshot.state(), iamKeys, storage.commandOption());
   }
 
   /** Readable lines for the terminal, ages relative to NOW. */
@@ -71,7 +71,7 @@ public record EntryStatus(String name, String iamUser, List<VersionRow> versions
       lines.add("  rotation " + rotation.token() + " (" + rotation.mode().name().toLowerCase(java.util.Locale.ROOT)
           + ") stopped after step " + rotation.step().orElseThrow().name().toLowerCase(java.util.Locale.ROOT)
           + ", started " + state.get(RotationState.STARTED_AT) + ": resume with `sesame rotate " + name
-          + "` or clean up with `sesame rotate " + name + " --abort`");
+          + commandOption + "` or clean up with `sesame rotate " + name + commandOption + " --abort`");
     } else {
       lines.add("  no rotation in progress");
     }

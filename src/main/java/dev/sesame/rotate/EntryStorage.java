@@ -28,6 +28,11 @@ public interface EntryStorage {
   /** Words for messages: "vault /etc/sesame/vault.json", "store sm://sesame/prod/". */
   String describe();
 
+  /** What a command line adds to name this storage ("" for the vault, " --store URI" for a store). */
+  default String commandOption() {
+    return "";
+  }
+
   Snapshot snapshot(String entry) throws VaultException;
 
   /** Replaces the entry's rotation bookkeeping with STATE. */

@@ -127,7 +127,7 @@ public final class Rotator {
           throw new RotationException(Kind.CONFLICT, "the previous key " + kept.get() + " of " + name
               + " was used after the last rotation finished, so it is kept (inactive) and no new key can be "
               + "created (IAM allows two per user). Find what still sends with it "
-              + "(docs/runbooks/previous-key-in-use.md), or if it may be leaked run: sesame revoke " + name);
+              + "(docs/runbooks/previous-key-in-use.md), or if it may be leaked run: sesame revoke " + name + storage.commandOption());
         }
       }
       begin(name, snap, Mode.SCHEDULED, List.of());
@@ -214,7 +214,7 @@ public final class Rotator {
       if (snap.state.inProgress()) {
         if (snap.state.mode() == Mode.INCIDENT) {
           throw new RotationException(Kind.CONFLICT, "an incident rotation of " + name
-              + " is in progress; finish it first with: sesame revoke " + name + " --store ...");
+              + " is in progress; finish it first with: sesame revoke " + name + storage.commandOption());
         }
         if (snap.state.step().orElseThrow() == Step.CREATING) {
           // Killed between CreateAccessKey and storing the key: only the old key list tells that key apart.
@@ -330,7 +330,7 @@ public final class Rotator {
       throw new RotationException(Kind.CONFLICT, "the previous key " + retiring.get() + " of " + name
           + " stays active until " + due + " (grace period), and a new key would be a third (IAM allows two per user); "
           + "rotate less often than the grace period, or retire it early with: sesame rotate " + name
-          + " --store ... --retire-now");
+          + storage.commandOption() + " --retire-now");
     }
     retireNow(name, snap);
     Optional<String> kept = snapshot(name).state.retiringKey();
@@ -338,7 +338,7 @@ public final class Rotator {
       throw new RotationException(Kind.CONFLICT, "the previous key " + kept.get() + " of " + name
           + " was used after the last rotation finished, so it is kept (inactive) and no new key can be "
           + "created (IAM allows two per user). Find what still sends with it "
-          + "(docs/runbooks/previous-key-in-use.md), or if it may be leaked run: sesame revoke " + name);
+          + "(docs/runbooks/previous-key-in-use.md), or if it may be leaked run: sesame revoke " + name + storage.commandOption());
     }
   }
 
@@ -435,7 +435,7 @@ public final class Rotator {
     String lastUse = iam.lastUsed(user, other.id()).map(KeyUse::describe).orElse("never used");
     throw new RotationException(Kind.CONFLICT, "IAM user " + user + " already has two active access keys ("
         + other.id() + " besides the current one; last used " + lastUse + "); IAM allows two per user. "
-        + "Retire it first, or if it may be leaked run: sesame revoke " + name);
+        + "Retire it first, or if it may be leaked run: sesame revoke " + name + storage.commandOption());
   }
 
   private void test(String name, Snapshot snap) throws RotationException, VaultException {
@@ -655,9 +655,9 @@ public final class Rotator {
     return version.credential().field(Credential.ACCESS_KEY_ID).orElse("");
   }
 
-  private static RotationException lostPending(String name) {
-    return new RotationException(Kind.CONFLICT, "the rotation state of " + name
-        + " names a step past create but the pending version is missing; run: sesame rotate " + name + " --abort");
+  private RotationException lostPending(String name) {
+    return new RotationException(Kind.CONFLICT, "the rotation state of " + name + " names a step past create but "
+        + "the pending version is missing; run: sesame rotate " + name + storage.commandOption() + " --abort");
   }
 
   private record Snapshot(VersionedCredential current, Optional<VersionedCredential> pending, RotationState state) {}

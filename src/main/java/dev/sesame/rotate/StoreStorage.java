@@ -65,6 +65,11 @@ public final class StoreStorage implements EntryStorage {
   }
 
   @Override
+  public String commandOption() {
+    return " --store " + uri;
+  }
+
+  @Override
   public Snapshot snapshot(String entry) throws VaultException {
     SecretMetadata meta = store.describe(entry);
     Map<String, String> state = stateOf(meta.tags());
