@@ -22,7 +22,7 @@ final class FastGet {
     try {
       return Optional.of(command.get().call());
     } catch (Exception failure) {
-      return Optional.of(ErrorHandler.report(failure, false));
+      return Optional.of(Failures.report(failure, false));
     }
   }
 
