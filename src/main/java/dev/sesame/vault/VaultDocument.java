@@ -50,7 +50,7 @@ final class VaultDocument {
       canonical.add(name).add(versions.size());
       for (StoredVersion version : versions) {
         canonical.add(version.version()).add(version.type().wireName())
-            .add(version.createdAt().toString());
+            .add(Timestamps.format(version.createdAt()));
         canonical.add(version.labels().size());
         version.orderedLabels().forEach(label -> canonical.add(label.wireName()));
         canonical.add(version.sealed());
