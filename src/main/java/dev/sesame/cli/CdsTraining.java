@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * <p>Two archives, because the JVM relocates the whole archive at every start (JDK 17's default
  * ArchiveRelocationMode=1, for address-space randomisation): the full one (target/sesame.jsa,
  * about 17 MB with the AWS SDK classes of the KMS unlock path) costs 12-15 ms before main on this
- * 2-core machine, the key-file `get` one (target/sesame-get.jsa, about 2.5 MB) 1-2 ms.
+ * 2-core machine, the key-file `get` one (target/sesame-get.jsa, about 3.5 MB) about 3 ms.
  * <ul>
  *   <li>{@code get}: only the picocli-free key-file `get` ({@link FastGet}), what pipelines call;
  *   <li>no argument: that, `list`, and `get` on a vault with an aws-kms slot.
