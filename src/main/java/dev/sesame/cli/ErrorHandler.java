@@ -1,88 +1,26 @@
 package dev.sesame.cli;
 
-import dev.sesame.aws.AwsException;
-import dev.sesame.aws.AwsKeySourceException;
-import dev.sesame.render.RenderException;
-import dev.sesame.rotate.RotationException;
-import dev.sesame.vault.VaultException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The one place where failures become exit codes and a single line on stderr. Stack traces only
- * with --debug. Messages come from our own exceptions, which never carry secrets.
+ * picocli's side of error reporting: execution failures go to {@link Failures}, the one place
+ * where failures become exit codes and a single line on stderr; usage mistakes print picocli's
+ * message and a pointer to --help.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(Exception failure, CommandLine command, ParseResult parseResult) {
-    return report(failure, debug(parseResult));
-  }
-
-  /** Prints FAILURE as one line (and its stack trace when DEBUG) and returns its exit code. */
-  static int report(Exception failure, boolean debug) {
-    if (debug) {
-      failure.printStackTrace(Console.ERR);
-    }
-    Console.ERR.println("sesame: " + oneLine(messageOf(failure)));
-    return exitCodeOf(failure);
+    return Failures.report(failure, debug(parseResult));
   }
 
   static int usage(ParameterException failure, String[] args) {
     CommandLine command = failure.getCommandLine();
-    Console.ERR.println("sesame: " + oneLine(failure.getMessage()));
+    Console.ERR.println("sesame: " + Failures.oneLine(failure.getMessage()));
     Console.ERR.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
     return ExitCode.USAGE;
-  }
-
-  static int exitCodeOf(Throwable failure) {
-    if (failure instanceof UserError userError) {
-      return userError.exitCode();
-    }
-    if (failure instanceof AwsKeySourceException || failure instanceof AwsException) {
-      return ExitCode.AWS_ERROR;
-    }
-    if (failure instanceof VaultException.WrongKey || failure instanceof VaultException.Corrupt) {
-      return ExitCode.WRONG_KEY;
-    }
-    if (failure instanceof VaultException.NotFound) {
-      return ExitCode.NOT_FOUND;
-    }
-    if (failure instanceof VaultException.Conflict) {
-      return ExitCode.CONFLICT;
-    }
-    if (failure instanceof RenderException render) {
-      return switch (render.reason()) {
-        case CHECK_FAILED -> ExitCode.CHECK_FAILED;
-        case NOT_FOUND -> ExitCode.NOT_FOUND;
-        default -> ExitCode.ERROR;
-      };
-    }
-    if (failure instanceof RotationException rotation) {
-      return switch (rotation.kind()) {
-        case AWS -> ExitCode.AWS_ERROR;
-        case SMTP -> ExitCode.SMTP_FAILED;
-        case CHECK -> ExitCode.CHECK_FAILED;
-        case CONFLICT -> ExitCode.CONFLICT;
-        case NOT_FOUND -> ExitCode.NOT_FOUND;
-        case DEPLOY, INVALID -> ExitCode.ERROR;
-      };
-    }
-    if (failure instanceof IllegalArgumentException) {
-      return ExitCode.USAGE;
-    }
-    return ExitCode.ERROR;
-  }
-
-  private static String messageOf(Exception failure) {
-    if (failure instanceof UserError || failure instanceof VaultException || failure instanceof AwsException
-        || failure instanceof RenderException
-        || failure instanceof RotationException || failure instanceof IllegalArgumentException) {
-      return failure.getMessage();
-    }
-    // Unexpected: name the type only; a library's message might quote data we were handling.
-    return "internal error (" + failure.getClass().getSimpleName() + "); rerun with --debug for details";
   }
 
   private static boolean debug(ParseResult parseResult) {
@@ -92,9 +30,5 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       }
     }
     return false;
-  }
-
-  private static String oneLine(String message) {
-    return message == null ? "failed" : message.replaceAll("[\\r\\n]+", " ");
   }
 }

@@ -1,5 +1,6 @@
 package dev.sesame.cli;
 
+import dev.sesame.crypto.CryptoStartup;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -7,8 +8,8 @@ import java.util.Optional;
  * A picocli-free path for the plainest `get` calls, which pipelines make most often. picocli is
  * compiled for Java 5, so the class-data archive cannot hold it, and building its model costs
  * more than the rest of `get` together (DESIGN.md section 8). This parser accepts only
- * `get NAME [--field F] [--label L] [--output O] [--vault V] [--key-file K]` (also in --opt=value
- * form) and fills the same {@link GetCommand} picocli would; anything else, including help,
+ * `get NAME [--field F] [--label L] [--output value|json|env] [--prefix P] [--vault V] [--key-file K]`
+ * (also in --opt=value form) and fills the same {@link GetCommand} picocli would; anything else, including help,
  * passphrase options, --debug and every mistake, goes to picocli for its full handling.
  */
 final class FastGet {
@@ -19,10 +20,12 @@ final class FastGet {
     if (command.isEmpty()) {
       return Optional.empty();
     }
+    // Bouncy Castle's set-up (~30 ms) runs beside the file reading and JSON parsing below.
+    CryptoStartup.beginInBackground();
     try {
       return Optional.of(command.get().call());
     } catch (Exception failure) {
-      return Optional.of(ErrorHandler.report(failure, false));
+      return Optional.of(Failures.report(failure, false));
     }
   }
 
@@ -64,8 +67,9 @@ final class FastGet {
         case "--label" -> command.label = value;
         case "--vault" -> command.vault.vault = Path.of(value);
         case "--key-file" -> command.vault.keys.keyFile = Path.of(value);
+        case "--prefix" -> command.prefix = value;
         case "--output" -> {
-          if (!value.equals("value") && !value.equals("json")) {
+          if (!value.equals("value") && !value.equals("json") && !value.equals("env")) {
             return Optional.empty();
           }
           command.output = GetCommand.Output.valueOf(value);

@@ -76,7 +76,7 @@ public final class Credential {
   /** All fields of this version including {@code created_at}, for rendering and {@code get}. */
   public Map<String, String> fieldsWithCreatedAt(Instant createdAt) {
     Map<String, String> all = new LinkedHashMap<>(fields);
-    all.put(CREATED_AT, createdAt.toString());
+    all.put(CREATED_AT, Timestamps.format(createdAt));
     return all;
   }
 

@@ -52,13 +52,18 @@ public final class KeySlot {
   /** Associated data binding a wrapped key to this vault, this slot and its parameters. */
   byte[] associatedData(String vaultId) {
     Canonical ad = new Canonical().add("sesame-vault/1 key-slot").add(vaultId).add(id).add(type);
-    params.forEach((name, value) -> ad.add(name).add(value));
+    for (Map.Entry<String, String> param : params.entrySet()) {
+      ad.add(param.getKey()).add(param.getValue());
+    }
     return ad.toByteArray();
   }
 
   void appendCanonical(Canonical canonical) {
     canonical.add(id).add(type).add(params.size());
-    params.forEach((name, value) -> canonical.add(name).add(value));
+    // Loops, not lambdas, on the `get` path: see VaultDocument#canonicalIndex.
+    for (Map.Entry<String, String> param : params.entrySet()) {
+      canonical.add(param.getKey()).add(param.getValue());
+    }
     canonical.add(wrappedKey);
   }
 

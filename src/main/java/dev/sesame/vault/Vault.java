@@ -187,9 +187,12 @@ public final class Vault implements AutoCloseable {
 
   /** Unseals the version of NAME carrying LABEL. */
   public VersionedCredential get(String name, Label label) throws VaultException {
-    StoredVersion version = versions(name).stream().filter(v -> v.labels().contains(label)).findFirst()
-        .orElseThrow(() -> new VaultException.NotFound("entry " + name + " has no " + label.wireName() + " version"));
-    return unseal(name, version);
+    for (StoredVersion version : versions(name)) {  // a loop, not a stream: see VaultDocument#canonicalIndex
+      if (version.labels().contains(label)) {
+        return unseal(name, version);
+      }
+    }
+    throw new VaultException.NotFound("entry " + name + " has no " + label.wireName() + " version");
   }
 
   /** Unseals version number VERSION of NAME. */

@@ -66,7 +66,7 @@ final class VaultCodec {
           json.writeStartObject();
           json.writeNumberField("version", version.version());
           json.writeStringField("type", version.type().wireName());
-          json.writeStringField("created_at", version.createdAt().toString());
+          json.writeStringField("created_at", Timestamps.format(version.createdAt()));
           json.writeArrayFieldStart("labels");
           for (Label label : version.orderedLabels()) {
             json.writeString(label.wireName());
@@ -298,7 +298,13 @@ final class VaultCodec {
   }
 
   private static String vaultId(String text) throws VaultException.Corrupt {
-    if (!text.matches("[0-9a-f]{32}")) {
+    // By hand, not String.matches: the regex engine's start-up is a few ms of every `get`.
+    boolean lowerHex = text.length() == 32;
+    for (int i = 0; lowerHex && i < text.length(); i++) {
+      char c = text.charAt(i);
+      lowerHex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    }
+    if (!lowerHex) {
       throw corrupt("vault_id is not 32 lower-case hex digits");
     }
     return text;
@@ -313,6 +319,10 @@ final class VaultCodec {
   }
 
   private static Instant instant(String text) throws VaultException.Corrupt {
+    Instant canonical = Timestamps.parseCanonical(text);
+    if (canonical != null) {
+      return canonical;
+    }
     try {
       Instant instant = Instant.parse(text);
       if (!instant.toString().equals(text)) {

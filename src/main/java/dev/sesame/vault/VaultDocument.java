@@ -31,13 +31,19 @@ final class VaultDocument {
     this.maxVersions = maxVersions;
     this.slots = new ArrayList<>(slots);
     this.entries = new TreeMap<>();
-    entries.forEach((name, versions) -> this.entries.put(name, new ArrayList<>(versions)));
+    for (Map.Entry<String, List<StoredVersion>> entry : entries.entrySet()) {
+      this.entries.put(entry.getKey(), new ArrayList<>(entry.getValue()));
+    }
     this.mac = mac;
   }
 
   /**
    * The bytes the index MAC covers: everything in the file except the MAC itself, in a fixed
    * order, so dropping, adding, reordering or relabelling anything changes them.
+   *
+   * <p>Plain loops, not lambdas, here and on the rest of the `get` path: each lambda links through
+   * invokedynamic on its first call, a millisecond or more apiece in a fresh JVM (the same reason
+   * the pom compiles string concatenation inline).
    */
   byte[] canonicalIndex() {
     Canonical canonical = new Canonical().add("sesame-vault/1 index").add(FORMAT).add(vaultId)
@@ -46,19 +52,25 @@ final class VaultDocument {
       slot.appendCanonical(canonical);
     }
     canonical.add(entries.size());
-    entries.forEach((name, versions) -> {
+    for (Map.Entry<String, List<StoredVersion>> entry : entries.entrySet()) {
+      String name = entry.getKey();
+      List<StoredVersion> versions = entry.getValue();
       canonical.add(name).add(versions.size());
       for (StoredVersion version : versions) {
         canonical.add(version.version()).add(version.type().wireName())
-            .add(version.createdAt().toString());
+            .add(Timestamps.format(version.createdAt()));
         canonical.add(version.labels().size());
-        version.orderedLabels().forEach(label -> canonical.add(label.wireName()));
+        for (Label label : version.orderedLabels()) {
+          canonical.add(label.wireName());
+        }
         canonical.add(version.sealed());
       }
       Map<String, String> state = states.getOrDefault(name, new TreeMap<>());
       canonical.add(state.size());
-      state.forEach((key, value) -> canonical.add(key).add(value));
-    });
+      for (Map.Entry<String, String> item : state.entrySet()) {
+        canonical.add(item.getKey()).add(item.getValue());
+      }
+    }
     return canonical.toByteArray();
   }
 }

@@ -13,13 +13,16 @@ class FastGetTest {
     for (List<String> args : List.of(
         List.of("get", "prod", "--key-file", "k", "--vault", "v"),
         List.of("get", "--vault=v", "prod", "--key-file=k", "--field", "smtp_username"),
-        List.of("get", "prod", "--vault", "v", "--key-file", "k", "--label", "previous", "--output", "json"))) {
+        List.of("get", "prod", "--vault", "v", "--key-file", "k", "--label", "previous", "--output", "json"),
+        List.of("get", "prod", "--key-file", "k", "--vault", "v", "--output", "env", "--prefix", "MAIL_"),
+        List.of("get", "prod", "--key-file=k", "--vault=v", "--output=env"))) {
       GetCommand fast = FastGet.parse(args.toArray(String[]::new)).orElseThrow();
       GetCommand slow = viaPicocli(args);
       assertThat(fast.name).as("%s", args).isEqualTo(slow.name);
       assertThat(fast.field).isEqualTo(slow.field);
       assertThat(fast.label).isEqualTo(slow.label);
       assertThat(fast.output).isEqualTo(slow.output);
+      assertThat(fast.prefix).isEqualTo(slow.prefix);
       assertThat(fast.vault.vault).isEqualTo(slow.vault.vault);
       assertThat(fast.vault.keys.keyFile()).isEqualTo(slow.vault.keys.keyFile());
     }
