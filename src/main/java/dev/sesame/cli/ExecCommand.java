@@ -35,8 +35,9 @@ final class ExecCommand implements Callable<Integer> {
       description = "current, pending or previous (default: ${DEFAULT-VALUE}).")
   String label;
 
-  @Option(names = "--store", paramLabel = "sm://PREFIX",
-      description = "Take the credential from the shared Secrets Manager store instead of the vault.")
+  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
+      description = "Take the credential from the shared Secrets Manager store instead of the vault."
+          + " Default: $SESAME_STORE.")
   String store;
 
   @Mixin
@@ -45,7 +46,7 @@ final class ExecCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, String> variables;
-    if (store != null) {
+    if (StoreOptions.given(store)) {
       variables = EnvNames.of(prefix, StoreAccess.open(store, vault.keys).read(name, Label.parse(label)).allFields());
     } else {
       try (Vault opened = vault.open()) {

@@ -10,7 +10,8 @@ import java.util.Optional;
  * more than the rest of `get` together (DESIGN.md section 8). This parser accepts only
  * `get NAME [--field F] [--label L] [--output value|json|env] [--prefix P] [--vault V] [--key-file K]`
  * (also in --opt=value form) and fills the same {@link GetCommand} picocli would; anything else, including help,
- * passphrase options, --debug and every mistake, goes to picocli for its full handling.
+ * passphrase options, --debug, the store ($SESAME_STORE or --store) and every mistake, goes to picocli for its
+ * full handling.
  */
 final class FastGet {
   private FastGet() {}
@@ -30,7 +31,7 @@ final class FastGet {
   }
 
   static Optional<GetCommand> parse(String[] args) {
-    if (args.length < 2 || !args[0].equals("get")) {
+    if (args.length < 2 || !args[0].equals("get") || StoreOptions.given(System.getenv("SESAME_STORE"))) {
       return Optional.empty();
     }
     GetCommand command = new GetCommand();

@@ -40,9 +40,9 @@ final class GetCommand implements Callable<Integer> {
       description = "Variable prefix for --output env (default: ${DEFAULT-VALUE}).")
   String prefix;
 
-  @Option(names = "--store", paramLabel = "sm://PREFIX",
+  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
       description = "Read from the shared Secrets Manager store instead of the vault file "
-          + "(one GetSecretValue; --label maps to AWSCURRENT/AWSPENDING/AWSPREVIOUS).")
+          + "(one GetSecretValue; --label maps to AWSCURRENT/AWSPENDING/AWSPREVIOUS). Default: $SESAME_STORE.")
   String store;
 
   @Mixin
@@ -52,7 +52,7 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Label wanted = Label.parse(label);
     Fields.check(field);
-    if (store != null) {
+    if (StoreOptions.given(store)) {
       return fromStore(wanted);
     }
     try (Vault opened = vault.open()) {

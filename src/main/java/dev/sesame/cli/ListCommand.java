@@ -30,8 +30,9 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = "--key-slots", description = "List key slots (id, type, KDF parameters).")
   boolean keySlots;
 
-  @Option(names = "--store", paramLabel = "sm://PREFIX",
-      description = "List the entries of the shared Secrets Manager store (names only; no value is read).")
+  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
+      description = "List the entries of the shared Secrets Manager store (names only; no value is read)."
+          + " Default: $SESAME_STORE.")
   String store;
 
   @Mixin
@@ -39,7 +40,7 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (store != null) {
+    if (StoreOptions.given(store)) {
       for (String entry : StoreAccess.list(store)) {
         Console.OUT.println(entry);
       }

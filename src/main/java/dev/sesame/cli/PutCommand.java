@@ -33,8 +33,9 @@ final class PutCommand implements Callable<Integer> {
   @Mixin
   VaultOptions vault;
 
-  @Option(names = "--store", paramLabel = "sm://PREFIX",
-      description = "Store in the shared Secrets Manager store (secret PREFIX+NAME, AWSCURRENT) instead of the vault.")
+  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
+      description = "Store in the shared Secrets Manager store (secret PREFIX+NAME, AWSCURRENT) instead of the vault."
+          + " Default: $SESAME_STORE.")
   String store;
 
   @Option(names = "--store-kms-key", paramLabel = "KEYID", defaultValue = "${env:SESAME_STORE_KMS_KEY}",
@@ -92,7 +93,7 @@ final class PutCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EntryNames.check(name);
-    if (store != null) {
+    if (StoreOptions.given(store)) {
       boolean sealed = storeKmsKey != null && !storeKmsKey.isEmpty();
       if (sealed == storePlain) {
         throw new UserError(ExitCode.USAGE, "with --store, give --store-kms-key KEYID (sealed) or --store-plain");

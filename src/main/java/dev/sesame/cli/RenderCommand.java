@@ -78,9 +78,10 @@ final class RenderCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Show what would change, secrets masked; write and run nothing.")
   boolean dryRun;
 
-  @Option(names = "--store", paramLabel = "sm://PREFIX",
+  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
       description = "Render from the shared Secrets Manager store (each entry's AWSCURRENT, one "
-          + "GetSecretValue per entry) instead of the vault file: for hosts pulling on a timer.")
+          + "GetSecretValue per entry) instead of the vault file: for hosts pulling on a timer."
+          + " Default: $SESAME_STORE.")
   String store;
 
   @Mixin
@@ -89,7 +90,7 @@ final class RenderCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<Target> targets = what.targetsFile != null ? TargetsFile.read(what.targetsFile) : List.of(single(what.one));
-    if (store != null) {
+    if (StoreOptions.given(store)) {
       try {
         return render(targets, StoreAccess.open(store, vault.keys).fieldSource());
       } catch (StoreAccess.Unreadable e) {

@@ -12,9 +12,10 @@ import picocli.CommandLine.Option;
 
 /** `--store` for rotate, revoke and status: the entry lives in Secrets Manager, not the vault file. */
 final class StoreOptions {
-  @Option(names = "--store", paramLabel = "sm://PREFIX",
-      description = {"Work on the entry in the shared Secrets Manager store instead of the vault file: the new",
-          "key becomes the AWSPENDING version (ClientRequestToken = rotation token), then AWSCURRENT."})
+  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
+      description = {"Work on the entry in the shared Secrets Manager store instead of the vault file (default:",
+          "$SESAME_STORE): the new key becomes the AWSPENDING version (ClientRequestToken = rotation token),",
+          "then AWSCURRENT."})
   String store;
 
   @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:SESAME_STATE_DIR}",
@@ -23,6 +24,11 @@ final class StoreOptions {
   Path stateDir;
 
   boolean inStore() {
+    return given(store);
+  }
+
+  /** Whether STORE names a store: --store given, or $SESAME_STORE set and not empty. */
+  static boolean given(String store) {
     return store != null && !store.isEmpty();
   }
 

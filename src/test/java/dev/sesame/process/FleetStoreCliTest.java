@@ -99,6 +99,13 @@ class FleetStoreCliTest {
     assertThat(current.out()).isEqualTo("two\n");
     assertThat(previous.out()).isEqualTo("one\n");
     assertThat(env.out()).contains("SMTP_PASSWORD='two'\n");
+
+    // Configured instead of named: $SESAME_STORE is every store option's default.
+    Result configured = sesame.env("SESAME_STORE", STORE).run("get", "mail");
+    Result listed = sesame.run("list");
+    assertThat(configured.exitCode()).as(configured.toString()).isZero();
+    assertThat(configured.out()).isEqualTo("two\n");
+    assertThat(listed.out()).isEqualTo("mail\n");
   }
 
   @Test

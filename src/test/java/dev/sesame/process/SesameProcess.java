@@ -28,7 +28,7 @@ final class SesameProcess {
       "-XX:-UsePerfData");
   /** Variables of the developer's shell that would change what the child does or prints. */
   private static final List<String> SCRUBBED_ENV = List.of("SESAME_VAULT", "SESAME_KEY_FILE",
-      "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+      "SESAME_STORE", "SESAME_STATE_DIR", "SESAME_TARGETS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
   private final Path tmpDir;
   private final Map<String, String> env = new LinkedHashMap<>();

@@ -171,7 +171,7 @@ final class RotationStand implements AutoCloseable {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     for (String name : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "AWS_PROFILE",
-        "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "SESAME_TARGETS")) {
+        "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "SESAME_TARGETS", "SESAME_STORE", "SESAME_STATE_DIR")) {
       builder.environment().remove(name);
     }
     builder.environment().putAll(cliEnvironment());
