@@ -246,7 +246,7 @@ public final class SecretsManagerStore {
   public String write(String entry, Credential credential, List<KeySource> sealWith, boolean pending)
       throws VaultException {
     List<SlotMaker> makers = sealWith.stream().<SlotMaker>map(source -> source::wrap).toList();
-    return write(entry, credential, makers, pending, UUID.randomUUID().toString());
+    return write(entry, credential, makers, pending, UUID.randomUUID().toString(), false);
   }
 
   /**
@@ -264,7 +264,7 @@ public final class SecretsManagerStore {
               + " to seal the new version of " + entry + " like the current one"));
       makers.add((wrapId, dataKey) -> source.rewrap(wrapId, slot, dataKey));
     }
-    return write(entry, credential, makers, true, token);
+    return write(entry, credential, makers, true, token, true);
   }
 
   /** Makes one key slot for a version's data key, bound to the version's wrap id. */
@@ -273,19 +273,21 @@ public final class SecretsManagerStore {
     KeySlot make(String wrapId, byte[] dataKey) throws VaultException;
   }
 
+  /** KNOWN_TO_EXIST: the caller has just read a version of the secret, so no look-up is needed. */
   private String write(String entry, Credential credential, List<SlotMaker> sealWith, boolean pending,
-      String versionId) throws VaultException {
+      String versionId, boolean knownToExist) throws VaultException {
     String name = secretName(entry);
     String text = encode(name, versionId, credential, clock.instant(), sealWith);
-    boolean exists;
-    try {
-      AwsCalls.call("secretsmanager:DescribeSecret", () -> sm.describeSecret(r -> r.secretId(name)));
-      exists = true;
-    } catch (AwsException failure) {
-      if (failure.kind() != AwsException.Kind.NOT_FOUND) {
-        throw new AwsKeySourceException("cannot look up " + name, failure);
+    boolean exists = knownToExist;
+    if (!exists) {
+      try {
+        AwsCalls.call("secretsmanager:DescribeSecret", () -> sm.describeSecret(r -> r.secretId(name)));
+        exists = true;
+      } catch (AwsException failure) {
+        if (failure.kind() != AwsException.Kind.NOT_FOUND) {
+          throw new AwsKeySourceException("cannot look up " + name, failure);
+        }
       }
-      exists = false;
     }
     try {
       if (!exists && !pending) {

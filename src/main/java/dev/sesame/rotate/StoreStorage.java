@@ -50,6 +50,8 @@ public final class StoreStorage implements EntryStorage {
   private final AuditLog audit;
   /** The pending version id each entry's last snapshot saw: the one promote and drop act on. */
   private final Map<String, String> pendingVersion = new HashMap<>();
+  /** The tags each entry had when this object last read or wrote them. */
+  private final Map<String, Map<String, String>> knownTags = new HashMap<>();
 
   public StoreStorage(SecretsManagerStore store, String uri, List<KeySource> openers, Path stateDir, Clock clock) {
     this.store = store;
@@ -72,8 +74,12 @@ public final class StoreStorage implements EntryStorage {
   @Override
   public Snapshot snapshot(String entry) throws VaultException {
     SecretMetadata meta = store.describe(entry);
+    knownTags.put(entry, meta.tags());
     Map<String, String> state = stateOf(meta.tags());
-    StoredEntry current = store.read(entry, Label.CURRENT, openers);
+    // By version id: a version's value never changes, so the store object opens each one once.
+    String currentId = meta.versionWith("AWSCURRENT").orElseThrow(() -> new VaultException.NotFound(
+        "no current version of " + entry + " in " + describe()));
+    StoredEntry current = store.readVersion(entry, currentId, openers);
     Optional<String> pendingId = meta.versionWith(PENDING).filter(id -> !id.equals(current.versionId()));
     Optional<StoredEntry> pending = Optional.empty();
     if (pendingId.isPresent()) {
@@ -120,7 +126,9 @@ public final class StoreStorage implements EntryStorage {
 
   @Override
   public void saveState(String entry, Map<String, String> state) throws VaultException {
-    Map<String, String> now = store.describe(entry).tags();
+    // Under the entry lock this rotator is the only writer of sesame:* tags, so what it last read
+    // or wrote is what is there; a first write reads them.
+    Map<String, String> now = knownTags.containsKey(entry) ? knownTags.get(entry) : store.describe(entry).tags();
     Map<String, String> set = new TreeMap<>();
     state.forEach((key, value) -> {
       String tag = TAG_PREFIX + key;
@@ -133,12 +141,18 @@ public final class StoreStorage implements EntryStorage {
         .filter(tag -> tag.startsWith(TAG_PREFIX) && !state.containsKey(tag.substring(TAG_PREFIX.length())))
         .toList();
     store.updateTags(entry, set, remove);
+    Map<String, String> after = new HashMap<>(now);
+    after.putAll(set);
+    remove.forEach(after::remove);
+    knownTags.put(entry, after);
   }
 
   @Override
   public void savePending(String entry, Credential pending, String token, Map<String, String> state)
       throws VaultException {
-    StoredEntry current = store.read(entry, Label.CURRENT, openers);
+    String currentId = store.describe(entry).versionWith("AWSCURRENT").orElseThrow(() ->
+        new VaultException.NotFound("no current version of " + entry + " in " + describe()));
+    StoredEntry current = store.readVersion(entry, currentId, openers);
     store.writePending(entry, pending, current, openers, token);
     pendingVersion.put(entry, token);
     saveState(entry, state);
