@@ -57,7 +57,7 @@ class StoreRotateCliEndToEndTest {
   }
 
   @Test
-  void rotateWithTheStoreFinishesOnTheNewKeyAndAHostPullsIt() throws Exception {
+  void rotateWithTheStoreFinishesOnTheNewKey() throws Exception {
     CliResult run = stand.sesame("rotate", "prod", "--store", STORE, "--state-dir", stateDir.toString(),
         "--retire-now");
 
@@ -76,14 +76,44 @@ class StoreRotateCliEndToEndTest {
         .doesNotContain(newKey);
     CliResult verify = stand.sesame("audit", "verify", "--file", audit.toString());
     assertThat(verify.exitCode()).as(verify.toString()).isZero();
+  }
 
-    Path host = Files.createDirectory(dir.resolve("host"));
+  @Test
+  void twoPullingHostsEachRestartOnceForTheRotationAndNotAgain() throws Exception {
+    Path hostA = host("a");
+    Path hostB = host("b");
+    pull(hostA);
+    pull(hostB);
+    assertThat(Files.readString(hostA.resolve("smtp.env"))).isEqualTo("SMTP_USERNAME='" + stand.firstKey + "'\n")
+        .isEqualTo(Files.readString(hostB.resolve("smtp.env")));
+
+    CliResult run = stand.sesame("rotate", "prod", "--store", STORE, "--state-dir", stateDir.toString());
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    String newKey = store.read("prod", Label.CURRENT, openers).credential().field(Credential.ACCESS_KEY_ID)
+        .orElseThrow();
+    assertThat(stand.iam.key(stand.firstKey).orElseThrow().active()).as("kept for the grace period").isTrue();
+
+    for (Path host : List.of(hostA, hostB)) {
+      pull(host);
+      pull(host);
+      assertThat(Files.readString(host.resolve("smtp.env"))).isEqualTo("SMTP_USERNAME='" + newKey + "'\n");
+      assertThat(Files.readAllLines(host.resolve("restarts.log"))).as("first render, then the rotation, once")
+          .hasSize(2);
+    }
+  }
+
+  private Path host(String name) throws Exception {
+    Path host = Files.createDirectory(dir.resolve("host-" + name));
     Files.writeString(host.resolve("smtp.env.tmpl"), "SMTP_USERNAME=${smtp_username}\n");
     Files.writeString(host.resolve("targets.toml"), "[[target]]\nentry = \"prod\"\ntemplate = \""
-        + host.resolve("smtp.env.tmpl") + "\"\nout = \"" + host.resolve("smtp.env") + "\"\nformat = \"shell\"\n");
+        + host.resolve("smtp.env.tmpl") + "\"\nout = \"" + host.resolve("smtp.env") + "\"\nformat = \"shell\"\n"
+        + "restart = \"echo restarted >> " + host.resolve("restarts.log") + "\"\n");
+    return host;
+  }
+
+  private void pull(Path host) throws Exception {
     CliResult pull = stand.sesame("render", "--targets", host.resolve("targets.toml").toString(), "--store", STORE);
     assertThat(pull.exitCode()).as(pull.toString()).isZero();
-    assertThat(Files.readString(host.resolve("smtp.env"))).isEqualTo("SMTP_USERNAME='" + newKey + "'\n");
   }
 
   @Test
