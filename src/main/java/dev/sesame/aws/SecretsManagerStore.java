@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -277,7 +278,8 @@ public final class SecretsManagerStore {
   private String write(String entry, Credential credential, List<SlotMaker> sealWith, boolean pending,
       String versionId, boolean knownToExist) throws VaultException {
     String name = secretName(entry);
-    String text = encode(name, versionId, credential, clock.instant(), sealWith);
+    // Whole seconds, as the vault keeps created_at.
+    String text = encode(name, versionId, credential, clock.instant().truncatedTo(ChronoUnit.SECONDS), sealWith);
     boolean exists = knownToExist;
     if (!exists) {
       try {

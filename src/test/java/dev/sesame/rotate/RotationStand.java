@@ -128,10 +128,10 @@ final class RotationStand implements AutoCloseable {
   }
 
   /**
-   * The fleet variant: the store at URI gets the entry's first key as its AWSCURRENT version,
-   * sealed under a new KMS key with alias KMS_ALIAS. Returns the store.
+   * The fleet variant: the store at URI gets the vault entry's current key as its AWSCURRENT
+   * version, sealed under a new KMS key with alias KMS_ALIAS. Returns the store.
    */
-  dev.sesame.aws.SecretsManagerStore storeWithFirstKey(String uri, String kmsAlias) throws VaultException {
+  dev.sesame.aws.SecretsManagerStore storeWithCurrentKey(String uri, String kmsAlias) throws VaultException {
     AwsClients clients = aws.clients();
     aws.standIn().kms().createKey(kmsAlias);
     dev.sesame.aws.SecretsManagerStore store = dev.sesame.aws.SecretsManagerStore.at(uri, clients);

@@ -46,7 +46,7 @@ class StoreRotateCliEndToEndTest {
   @BeforeEach
   void world() throws Exception {
     stand = RotationStand.start(dir, cert, 587);
-    store = stand.storeWithFirstKey(STORE, "sesame-store");
+    store = stand.storeWithCurrentKey(STORE, "sesame-store");
     openers = stand.storeOpeners();
     stateDir = dir.resolve("rotator-state");
   }

@@ -27,7 +27,7 @@ public final class StoreRotationBench {
     try (RotationStand stand = RotationStand.start(Files.createDirectory(dir.resolve("world")),
         StandCertificate.create(dir), 587)) {
       AwsStandIn standIn = stand.aws.standIn();
-      stand.storeWithFirstKey("sm://bench/", "bench");
+      stand.storeWithCurrentKey("sm://bench/", "bench");
       List<Long> wall = new ArrayList<>();
       Map<String, Long> lastCalls = Map.of();
       for (int run = 1; run <= runs; run++) {

@@ -69,7 +69,7 @@ class StoreRotationTest {
     standIn = stand.aws.standIn();
     sm = standIn.secretsManager();
     clients = stand.aws.clients();
-    store = stand.storeWithFirstKey(STORE, "sesame-store");
+    store = stand.storeWithCurrentKey(STORE, "sesame-store");
     openers = stand.storeOpeners();
     clock = new RotatorTest.MutableClock();
     Files.createDirectory(dir.resolve("state"));
