@@ -1,5 +1,6 @@
 package dev.sesame.cli;
 
+import dev.sesame.rotate.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -8,15 +9,10 @@ import picocli.CommandLine.TypeConversionException;
 final class DurationConverter implements ITypeConverter<Duration> {
   @Override
   public Duration convert(String text) {
-    if (!text.matches("[0-9]{1,6}[smhd]")) {
-      throw new TypeConversionException("'" + text + "' is not a duration like 90d, 24h, 30m or 120s");
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
     }
-    long amount = Long.parseLong(text.substring(0, text.length() - 1));
-    return switch (text.charAt(text.length() - 1)) {
-      case 's' -> Duration.ofSeconds(amount);
-      case 'm' -> Duration.ofMinutes(amount);
-      case 'h' -> Duration.ofHours(amount);
-      default -> Duration.ofDays(amount);
-    };
   }
 }

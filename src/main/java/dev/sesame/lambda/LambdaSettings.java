@@ -1,6 +1,7 @@
 package dev.sesame.lambda;
 
 import dev.sesame.aws.SecretsManagerStore;
+import dev.sesame.rotate.Durations;
 import dev.sesame.ses.ProbeSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,17 +46,11 @@ record LambdaSettings(String store, ProbeSettings probe, Duration smtpDeadline, 
   }
 
   private static Duration duration(Map<String, String> env, String name, String fallback) {
-    String text = value(env, name, fallback);
-    if (!text.matches("[0-9]{1,6}[smhd]")) {
-      throw new IllegalArgumentException(name + ": '" + text + "' is not a duration like 90d, 24h, 30m or 120s");
+    try {
+      return Durations.parse(value(env, name, fallback));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + ": " + e.getMessage());
     }
-    long amount = Long.parseLong(text.substring(0, text.length() - 1));
-    return switch (text.charAt(text.length() - 1)) {
-      case 's' -> Duration.ofSeconds(amount);
-      case 'm' -> Duration.ofMinutes(amount);
-      case 'h' -> Duration.ofHours(amount);
-      default -> Duration.ofDays(amount);
-    };
   }
 
   private static String value(Map<String, String> env, String name, String fallback) {
