@@ -99,7 +99,12 @@ public final class SecretsManagerStore {
 
   /** The store at URI ({@code sm://PREFIX}; a prefix not ending in '/' gets one). */
   public static SecretsManagerStore at(String uri, AwsClients clients) {
-    return new SecretsManagerStore(clients.secretsManager(), prefixOf(uri), Clock.systemUTC());
+    return at(uri, clients, Clock.systemUTC());
+  }
+
+  /** The store at URI, stamping new versions' created_at from CLOCK. */
+  public static SecretsManagerStore at(String uri, AwsClients clients, Clock clock) {
+    return new SecretsManagerStore(clients.secretsManager(), prefixOf(uri), clock);
   }
 
   public static String prefixOf(String uri) {

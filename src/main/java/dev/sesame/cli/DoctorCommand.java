@@ -9,6 +9,7 @@ import dev.sesame.doctor.EntryFacts;
 import dev.sesame.doctor.LeastPrivilegePolicy;
 import dev.sesame.doctor.Report;
 import dev.sesame.doctor.VaultIndex;
+import dev.sesame.rotate.StoreStorage;
 import dev.sesame.ses.ProbeSettings;
 import dev.sesame.ses.SmtpEndpoint;
 import dev.sesame.vault.Credential;
@@ -26,6 +27,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,6 +92,11 @@ final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
   Output output;
 
+  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
+      description = "Check entry NAME of the shared Secrets Manager store instead of a vault entry (its AWSCURRENT "
+          + "facts and age, the rotation bookkeeping in its tags). Default: $SESAME_STORE.")
+  String store;
+
   /** The entry's non-secret fields, once the vault opened. */
   private EntryFacts facts;
 
@@ -126,7 +134,11 @@ final class DoctorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCode.USAGE, e.getMessage());
     }
-    readVault(context);
+    if (StoreOptions.given(store)) {
+      readStore(context);
+    } else {
+      readVault(context);
+    }
     AwsClients clients = null;
     try {
       if (noAws) {
@@ -186,14 +198,59 @@ final class DoctorCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * With --store: the entry's facts from its AWSCURRENT version (and the key ids of its other
+   * labelled versions), and for key.age and rotation.pending its labelled versions' times with the
+   * rotation bookkeeping in its tags, shaped as a vault index entry so both are judged alike. A
+   * store that cannot be read leaves the reason for the entry-dependent checks to SKIP with.
+   */
+  private void readStore(DoctorContext.Builder context) {
+    context.store(store);
+    KeyOptions keys = vault == null ? null : vault.keys;
+    Optional.ofNullable(keys == null ? null : keys.keyFile()).ifPresent(context::keyFile);
+    if (name == null) {
+      context.vaultProblem("no entry named (sesame doctor NAME --store " + store + ")");
+      return;
+    }
+    if (noAws) {
+      context.vaultProblem("--no-aws given: entry " + name + " of store " + store + " cannot be read");
+      return;
+    }
+    try {
+      StoreAccess.Labelled read = StoreAccess.open(store, keys, aws.settings()).labelled(name);
+      List<VaultIndex.Version> versions = new ArrayList<>();
+      List<Credential> credentials = new ArrayList<>();
+      for (StoreAccess.LabelledVersion version : read.versions()) {
+        Credential credential = version.value().credential();
+        credentials.add(credential);
+        Set<String> labels = new TreeSet<>();
+        version.labels().forEach(label -> labels.add(label.wireName()));
+        versions.add(new VaultIndex.Version(0, credential.type().wireName(), version.value().createdAt(), labels));
+      }
+      facts = facts(name, credentials.get(0), credentials);
+      context.entry(facts);
+      context.storeEntry(new VaultIndex.Entry(name, versions, StoreStorage.stateOf(read.tags())));
+    } catch (VaultException | RuntimeException e) {
+      context.vaultProblem("cannot read entry " + name + " from store " + store + ": " + e.getMessage());
+    }
+  }
+
   static EntryFacts readFacts(Vault vault, String name) throws VaultException {
     EntryInfo entry = vault.entry(name).orElseThrow(() -> new VaultException.NotFound("no entry named " + name));
     Credential current = vault.get(name, Label.CURRENT).credential();
+    List<Credential> versions = new ArrayList<>();
+    for (VersionInfo info : entry.versions()) {
+      versions.add(vault.get(name, info.version()).credential());
+    }
+    return facts(name, current, versions);
+  }
+
+  /** The facts of entry NAME: fields of its CURRENT version, the access key ids of all its VERSIONS, current first. */
+  private static EntryFacts facts(String name, Credential current, List<Credential> versions) {
     List<String> keyIds = new ArrayList<>();
     current.field(Credential.ACCESS_KEY_ID).ifPresent(keyIds::add);
-    for (VersionInfo info : entry.versions()) {
-      vault.get(name, info.version()).credential().field(Credential.ACCESS_KEY_ID)
-          .filter(id -> !keyIds.contains(id)).ifPresent(keyIds::add);
+    for (Credential version : versions) {
+      version.field(Credential.ACCESS_KEY_ID).filter(id -> !keyIds.contains(id)).ifPresent(keyIds::add);
     }
     Optional<Integer> port = current.field(Credential.SMTP_PORT).flatMap(p -> {
       try {

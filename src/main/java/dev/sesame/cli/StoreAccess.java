@@ -3,6 +3,7 @@ package dev.sesame.cli;
 import dev.sesame.aws.AwsClients;
 import dev.sesame.aws.AwsSettings;
 import dev.sesame.aws.SecretsManagerStore;
+import dev.sesame.aws.SecretsManagerStore.SecretMetadata;
 import dev.sesame.aws.SecretsManagerStore.StoredEntry;
 import dev.sesame.render.FieldSource;
 import dev.sesame.vault.KeyFileKeySource;
@@ -10,6 +11,7 @@ import dev.sesame.vault.KeySource;
 import dev.sesame.vault.Label;
 import dev.sesame.vault.VaultException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +75,48 @@ final class StoreAccess {
 
   StoredEntry read(String entry, Label label) throws VaultException {
     return store.read(entry, label, openers);
+  }
+
+  /**
+   * ENTRY's labelled versions and bookkeeping, for the doctor: one DescribeSecret (staging labels
+   * and tags), then one GetSecretValue per version carrying AWSCURRENT, AWSPENDING or AWSPREVIOUS.
+   * A pending version without a value yet (RotateSecret's placeholder) or on the current version
+   * is left out, as the rotator reads it ({@link dev.sesame.rotate.StoreStorage}).
+   */
+  Labelled labelled(String entry) throws VaultException {
+    SecretMetadata meta = store.describe(entry);
+    String currentId = meta.versionWith(SecretsManagerStore.stage(Label.CURRENT)).orElseThrow(() ->
+        new VaultException.NotFound("no AWSCURRENT version of " + entry + " (secret " + store.secretName(entry) + ")"));
+    List<LabelledVersion> versions = new ArrayList<>();
+    versions.add(new LabelledVersion(store.readVersion(entry, currentId, openers),
+        labels(meta.versionStages().get(currentId))));
+    for (Map.Entry<String, List<String>> version : meta.versionStages().entrySet()) {
+      Set<Label> labels = labels(version.getValue());
+      if (version.getKey().equals(currentId) || labels.isEmpty()) {
+        continue;
+      }
+      try {
+        versions.add(new LabelledVersion(store.readVersion(entry, version.getKey(), openers), labels));
+      } catch (VaultException.NotFound placeholder) {
+        // AWSPENDING put by RotateSecret before the rotation function stored a value: no pending yet.
+      }
+    }
+    return new Labelled(versions, meta.tags());
+  }
+
+  /** What {@link #labelled} read: each version with its Sesame labels (the current one first), and the tags. */
+  record Labelled(List<LabelledVersion> versions, Map<String, String> tags) {}
+
+  record LabelledVersion(StoredEntry value, Set<Label> labels) {}
+
+  private static Set<Label> labels(List<String> stages) {
+    Set<Label> labels = EnumSet.noneOf(Label.class);
+    for (Label label : Label.values()) {
+      if (stages != null && stages.contains(SecretsManagerStore.stage(label))) {
+        labels.add(label);
+      }
+    }
+    return labels;
   }
 
   /** Each entry's AWSCURRENT version, read once per run. */

@@ -50,6 +50,26 @@ public final class DoctorContext {
     return Optional.ofNullable(b.entry);
   }
 
+  /** The shared store (sm://PREFIX) the entry lives in, when it is not in a vault file. */
+  public Optional<String> store() {
+    return Optional.ofNullable(b.store);
+  }
+
+  /** The store entry's labelled versions and rotation bookkeeping, when it could be read. */
+  public Optional<VaultIndex.Entry> storeEntry() {
+    return Optional.ofNullable(b.storeEntry);
+  }
+
+  /** Who holds the entry's keys, for reasons: "the vault" or "store sm://PREFIX". */
+  public String holder() {
+    return b.store == null ? "the vault" : "store " + b.store;
+  }
+
+  /** What a command needs to reach the entry where it lives: "" or " --store sm://PREFIX". */
+  public String entryOption() {
+    return b.store == null ? "" : " --store " + b.store;
+  }
+
   /** Why the entry's sealed fields could not be read (no vault, no key, no such entry...). */
   public String vaultProblem() {
     return b.vaultProblem;
@@ -122,6 +142,8 @@ public final class DoctorContext {
     private Path keyFile;
     private VaultIndex index;
     private EntryFacts entry;
+    private String store;
+    private VaultIndex.Entry storeEntry;
     private String vaultProblem = "no vault given (--vault or SESAME_VAULT)";
     private String entryName;
     private String domain;
@@ -156,6 +178,18 @@ public final class DoctorContext {
 
     public Builder entry(EntryFacts entry) {
       this.entry = entry;
+      return this;
+    }
+
+    /** The entry lives in store URI (sm://PREFIX): vault.files and vault.kdf have no file to judge. */
+    public Builder store(String uri) {
+      this.store = uri;
+      return this;
+    }
+
+    /** The store entry's labelled versions and bookkeeping, judged by key.age and rotation.pending. */
+    public Builder storeEntry(VaultIndex.Entry entry) {
+      this.storeEntry = entry;
       return this;
     }
 

@@ -77,10 +77,11 @@ public final class IamChecks implements Check {
       String use = lastUse(context, key.accessKeyId(), now);
       long days = Duration.between(key.created(), now).toDays();
       if (key.status() == KeyStatus.ACTIVE && !held) {
-        out.add(Finding.fail(KEYS, keySubject, "active, " + days + " days old, not held by the vault entry "
-                + entry.name() + "; " + use,
+        out.add(Finding.fail(KEYS, keySubject, "active, " + days + " days old, not held by "
+                + context.holder() + " entry " + entry.name() + "; " + use,
             "find its holder; if none, deactivate it: aws iam update-access-key --user-name " + user
-                + " --access-key-id " + key.accessKeyId() + " --status Inactive (or sesame revoke " + entry.name() + ")"));
+                + " --access-key-id " + key.accessKeyId() + " --status Inactive (or sesame revoke " + entry.name()
+                + context.entryOption() + ")"));
       } else if (key.status() != KeyStatus.ACTIVE) {
         out.add(Finding.warn(KEYS, keySubject, "inactive key lingering, " + days + " days old; " + use,
             "delete it: aws iam delete-access-key --user-name " + user + " --access-key-id " + key.accessKeyId()));
@@ -90,13 +91,13 @@ public final class IamChecks implements Check {
     boolean currentActive = current.isPresent() && keys.stream()
         .anyMatch(k -> k.accessKeyId().equals(current.get()) && k.status() == KeyStatus.ACTIVE);
     if (current.isPresent() && !currentActive) {
-      out.add(Finding.fail(KEYS, subject + " key " + current.get(), "the vault's current key is not active in IAM",
-          "sesame rotate " + entry.name() + " creates a working key"));
+      out.add(Finding.fail(KEYS, subject + " key " + current.get(), "the current key is not active in IAM (held by "
+          + context.holder() + ")", "sesame rotate " + entry.name() + context.entryOption() + " creates a working key"));
     }
     long active = keys.stream().filter(k -> k.status() == KeyStatus.ACTIVE).count();
     if (out.size() == before) {
-      String summary = active + " active key" + (active == 1 ? "" : "s") + ", all held by the vault; current "
-          + current.orElse("?") + " " + lastUse(context, current.orElse(""), now);
+      String summary = active + " active key" + (active == 1 ? "" : "s") + ", all held by " + context.holder()
+          + "; current " + current.orElse("?") + " " + lastUse(context, current.orElse(""), now);
       out.add(Finding.pass(KEYS, subject, summary));
     }
   }

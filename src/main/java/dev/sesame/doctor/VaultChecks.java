@@ -23,7 +23,8 @@ import java.util.Set;
 /**
  * vault.files, vault.kdf, key.age, rotation.pending: the vault and key file are private to their
  * owner, passphrase slots cost at least Argon2id m=64 MiB t=3, no current key outlives the policy,
- * and no rotation or retirement was left half done.
+ * and no rotation or retirement was left half done. For an entry of the shared store (no vault
+ * file), key.age and rotation.pending judge the store's versions and tags the same way.
  */
 public final class VaultChecks implements Check {
   static final String FILES = "vault.files";
@@ -49,6 +50,9 @@ public final class VaultChecks implements Check {
 
   @Override
   public List<Finding> run(DoctorContext context) {
+    if (context.store().isPresent()) {
+      return inStore(context, context.store().get());
+    }
     List<Finding> out = new ArrayList<>();
     if (context.vaultPath().isEmpty() || context.index().isEmpty()) {
       String why = context.vaultPath().isEmpty() ? "no vault given" : "the vault could not be read";
@@ -72,9 +76,37 @@ public final class VaultChecks implements Check {
       out.add(Finding.skip(PENDING, subject, "no entry to judge", "add an entry with sesame put"));
     }
     for (VaultIndex.Entry entry : entries) {
-      keyAge(entry, now, context.maxKeyAge(), out);
-      pending(entry, now, context.grace(), out);
+      keyAge(entry, now, context.maxKeyAge(), "", out);
+      pending(entry, now, context.grace(), "", out);
     }
+    return out;
+  }
+
+  /**
+   * An entry of the shared store: no vault file and no vault key slots to judge (each store
+   * version's data key is wrapped by KMS or a key file, never a passphrase), but its AWSCURRENT
+   * age and the rotation bookkeeping in its tags are judged exactly as a vault entry's.
+   */
+  private static List<Finding> inStore(DoctorContext context, String store) {
+    List<Finding> out = new ArrayList<>();
+    String subject = "store " + store;
+    String noFile = "pass --vault FILE without --store to check a vault";
+    out.add(Finding.skip(FILES, subject, "the entry is in the store, there is no vault file to judge", noFile));
+    context.keyFile().ifPresent(key -> out.add(fileFinding(key, "key file")));
+    out.add(Finding.skip(KDF, subject, "the entry is in the store, there are no vault key slots to judge "
+        + "(store values are wrapped per version by KMS or a key file)", noFile));
+    Optional<VaultIndex.Entry> entry = context.storeEntry();
+    if (entry.isEmpty()) {
+      String name = context.entryName().map(n -> "entry " + n).orElse(subject);
+      String fix = "make the entry readable: sesame get " + context.entryName().orElse("NAME") + " --store " + store
+          + " --field created_at";
+      out.add(Finding.skip(KEY_AGE, name, context.vaultProblem(), fix));
+      out.add(Finding.skip(PENDING, name, context.vaultProblem(), fix));
+      return out;
+    }
+    String option = context.entryOption();
+    keyAge(entry.get(), context.clock().instant(), context.maxKeyAge(), option, out);
+    pending(entry.get(), context.clock().instant(), context.grace(), option, out);
     return out;
   }
 
@@ -137,11 +169,12 @@ public final class VaultChecks implements Check {
     }
   }
 
-  private static void keyAge(VaultIndex.Entry entry, Instant now, Duration max, List<Finding> out) {
+  /** OPTION is what the fix commands need to reach the entry ("" or " --store sm://PREFIX"). */
+  private static void keyAge(VaultIndex.Entry entry, Instant now, Duration max, String option, List<Finding> out) {
     String subject = "entry " + entry.name();
     Optional<VaultIndex.Version> current = entry.labelled("current");
     if (current.isEmpty()) {
-      out.add(Finding.skip(KEY_AGE, subject, "no current version", "store one with sesame put " + entry.name()));
+      out.add(Finding.skip(KEY_AGE, subject, "no current version", "store one with sesame put " + entry.name() + option));
       return;
     }
     Duration age = Duration.between(current.get().createdAt(), now);
@@ -149,46 +182,49 @@ public final class VaultChecks implements Check {
     String ages = "current " + what + " is " + age.toDays() + " days old (policy " + max.toDays() + " days)";
     if (age.compareTo(max) > 0) {
       out.add(Finding.fail(KEY_AGE, subject, ages,
-          "ses".equals(current.get().type()) ? "sesame rotate " + entry.name()
-              : "change the SMTP password at the provider, then sesame put " + entry.name()));
+          "ses".equals(current.get().type()) ? "sesame rotate " + entry.name() + option
+              : "change the SMTP password at the provider, then sesame put " + entry.name() + option));
     } else if (age.compareTo(max.multipliedBy(8).dividedBy(10)) > 0) {
       out.add(Finding.warn(KEY_AGE, subject, ages + ": due within " + max.minus(age).toDays() + " days",
-          "schedule it: sesame rotate " + entry.name() + " --if-older-than " + max.toDays() + "d (daily timer)"));
+          "schedule it: sesame rotate " + entry.name() + option + " --if-older-than " + max.toDays()
+              + "d (daily timer)"));
     } else {
       out.add(Finding.pass(KEY_AGE, subject, ages));
     }
   }
 
-  private static void pending(VaultIndex.Entry entry, Instant now, Duration grace, List<Finding> out) {
+  private static void pending(VaultIndex.Entry entry, Instant now, Duration grace, String option,
+      List<Finding> out) {
     String subject = "entry " + entry.name();
+    String rotate = "sesame rotate " + entry.name() + option;
     Map<String, String> state = entry.state();
     int before = out.size();
     if (state.containsKey(STEP)) {
       out.add(Finding.warn(PENDING, subject, "a rotation stopped after step " + state.get(STEP) + " (started "
               + state.getOrDefault(STARTED_AT, "?") + ")",
-          "resume it with sesame rotate " + entry.name() + ", or clean up with sesame rotate " + entry.name() + " --abort"));
+          "resume it with " + rotate + ", or clean up with " + rotate + " --abort"));
     } else if (entry.labelled("pending").isPresent()) {
       out.add(Finding.warn(PENDING, subject, "a pending version exists but no rotation is recorded",
-          "sesame rotate " + entry.name() + " --abort drops it"));
+          rotate + " --abort drops it"));
     }
     if (state.containsKey(RETIRE_KEY)) {
       String key = state.get(RETIRE_KEY);
       if (state.containsKey(RETIRE_DEACTIVATED_AT)) {
         out.add(Finding.warn(PENDING, subject, "previous key " + key + " was deactivated at "
             + state.get(RETIRE_DEACTIVATED_AT) + " and still awaits deletion",
-            "sesame rotate " + entry.name() + " deletes it"));
+            rotate + " deletes it"));
       } else {
         Instant finished = parse(state.get(RETIRE_FINISHED_AT)).orElse(Instant.EPOCH);
         if (finished.plus(grace).isBefore(now)) {
           out.add(Finding.warn(PENDING, subject, "previous key " + key + " is still active "
                   + Duration.between(finished.plus(grace), now).toHours() + "h past its grace period",
-              "sesame rotate " + entry.name() + " deactivates it (or --retire-now)"));
+              rotate + " deactivates it (or --retire-now)"));
         }
       }
     }
     if (!state.getOrDefault(RETIRE_REVOKED, "").isEmpty()) {
       out.add(Finding.warn(PENDING, subject, "revoked keys still to delete: " + state.get(RETIRE_REVOKED),
-          "sesame rotate " + entry.name() + " deletes them"));
+          rotate + " deletes them"));
     }
     if (out.size() == before) {
       out.add(Finding.pass(PENDING, subject, "no rotation or retirement left behind"));

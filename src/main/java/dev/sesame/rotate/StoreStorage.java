@@ -207,8 +207,11 @@ public final class StoreStorage implements EntryStorage {
     return audit;
   }
 
-  /** The rotation bookkeeping held in TAGS (lists are space-separated there: tags allow no comma). */
-  static Map<String, String> stateOf(Map<String, String> tags) {
+  /**
+   * The rotation bookkeeping held in TAGS (lists are space-separated there: tags allow no comma),
+   * keyed as a vault entry's state is (rotation.step, retire.key_id, ...): the doctor judges both alike.
+   */
+  public static Map<String, String> stateOf(Map<String, String> tags) {
     Map<String, String> state = new HashMap<>();
     tags.forEach((tag, value) -> {
       if (tag.startsWith(TAG_PREFIX)) {

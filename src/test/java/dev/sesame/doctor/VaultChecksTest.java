@@ -131,6 +131,32 @@ class VaultChecksTest {
   }
 
   @Test
+  void aStoreEntryIsJudgedLikeTheSameVaultEntryAndItsVaultChecksSkip() throws Exception {
+    Vault.update(vault, keys, Duration.ofSeconds(5), v -> {
+      v.setEntryState("mail", Map.of("rotation.step", "created", "rotation.started_at", "2026-01-01T00:00:00Z"));
+      return null;
+    });
+    VaultIndex.Entry entry = VaultIndex.read(vault).entries().get(0);
+    String store = "sm://sesame/prod/";
+    List<Finding> fromVault = COVERAGE.record(new VaultChecks().run(DoctorContext.builder()
+        .vault(vault, VaultIndex.read(vault)).clock(daysLater(100)).build()));
+    List<Finding> fromStore = COVERAGE.record(new VaultChecks().run(DoctorContext.builder().store(store)
+        .storeEntry(entry).entryName("mail").clock(daysLater(100)).build()));
+
+    assertThat(fromStore.subList(2, fromStore.size())).extracting(Finding::check, Finding::status, Finding::reason)
+        .isEqualTo(fromVault.stream().filter(f -> f.check().equals("key.age") || f.check().equals("rotation.pending"))
+            .map(f -> org.assertj.core.groups.Tuple.tuple(f.check(), f.status(), f.reason())).toList());
+    assertThat(fromStore.get(2).fix()).isEqualTo("sesame rotate mail --store " + store);
+    assertThat(fromStore.subList(0, 2)).extracting(Finding::check, Finding::status)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("vault.files", Status.SKIP),
+            org.assertj.core.groups.Tuple.tuple("vault.kdf", Status.SKIP));
+    List<Finding> unreadable = COVERAGE.record(new VaultChecks().run(DoctorContext.builder().store(store)
+        .entryName("mail").vaultProblem("cannot read entry mail from store " + store + ": denied").build()));
+    assertThat(unreadable).extracting(Finding::status).containsOnly(Status.SKIP);
+    assertThat(unreadable.get(2).reason()).isEqualTo("cannot read entry mail from store " + store + ": denied");
+  }
+
+  @Test
   void withoutAVaultOrEntryTheVaultChecksSkip() throws Exception {
     List<Finding> none = COVERAGE.record(new VaultChecks().run(DoctorContext.builder().build()));
     assertThat(none).hasSize(4).allSatisfy(f -> assertThat(f.status()).isEqualTo(Status.SKIP));
