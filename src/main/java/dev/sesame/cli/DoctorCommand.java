@@ -230,6 +230,7 @@ final class DoctorCommand implements Callable<Integer> {
       facts = facts(name, credentials.get(0), credentials);
       context.entry(facts);
       context.storeEntry(new VaultIndex.Entry(name, versions, StoreStorage.stateOf(read.tags())));
+      read.bookkeepingProblem().ifPresent(context::storeBookkeepingProblem);
     } catch (VaultException | RuntimeException e) {
       context.vaultProblem("cannot read entry " + name + " from store " + store + ": " + e.getMessage());
     }

@@ -1,6 +1,8 @@
 package dev.sesame.cli;
 
 import dev.sesame.aws.AwsClients;
+import dev.sesame.aws.AwsException;
+import dev.sesame.aws.AwsKeySourceException;
 import dev.sesame.aws.AwsSettings;
 import dev.sesame.aws.SecretsManagerStore;
 import dev.sesame.aws.SecretsManagerStore.SecretMetadata;
@@ -84,7 +86,20 @@ final class StoreAccess {
    * is left out, as the rotator reads it ({@link dev.sesame.rotate.StoreStorage}).
    */
   Labelled labelled(String entry) throws VaultException {
-    SecretMetadata meta = store.describe(entry);
+    SecretMetadata meta;
+    try {
+      meta = store.describe(entry);
+    } catch (AwsKeySourceException e) {
+      if (!(e.getCause() instanceof AwsException aws) || aws.kind() != AwsException.Kind.ACCESS_DENIED) {
+        throw e;
+      }
+      // A host role may read values but not metadata (the fleet runbook's host policy grants only
+      // GetSecretValue): the current version still answers the entry's facts and its age.
+      StoredEntry current = store.read(entry, Label.CURRENT, openers);
+      return new Labelled(List.of(new LabelledVersion(current, EnumSet.of(Label.CURRENT))), Map.of(),
+          Optional.of("DescribeSecret was refused (" + aws.getMessage() + "), so the rotation's labels and tags "
+              + "are unknown"));
+    }
     String currentId = meta.versionWith(SecretsManagerStore.stage(Label.CURRENT)).orElseThrow(() ->
         new VaultException.NotFound("no AWSCURRENT version of " + entry + " (secret " + store.secretName(entry) + ")"));
     List<LabelledVersion> versions = new ArrayList<>();
@@ -101,11 +116,14 @@ final class StoreAccess {
         // AWSPENDING put by RotateSecret before the rotation function stored a value: no pending yet.
       }
     }
-    return new Labelled(versions, meta.tags());
+    return new Labelled(versions, meta.tags(), Optional.empty());
   }
 
-  /** What {@link #labelled} read: each version with its Sesame labels (the current one first), and the tags. */
-  record Labelled(List<LabelledVersion> versions, Map<String, String> tags) {}
+  /**
+   * What {@link #labelled} read: each version with its Sesame labels (the current one first), the
+   * tags, and why the labels and tags are unknown when DescribeSecret was refused.
+   */
+  record Labelled(List<LabelledVersion> versions, Map<String, String> tags, Optional<String> bookkeepingProblem) {}
 
   record LabelledVersion(StoredEntry value, Set<Label> labels) {}
 

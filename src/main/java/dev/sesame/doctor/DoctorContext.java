@@ -60,6 +60,11 @@ public final class DoctorContext {
     return Optional.ofNullable(b.storeEntry);
   }
 
+  /** Why the store entry's rotation bookkeeping (tags, labels) could not be read, when it could not. */
+  public Optional<String> storeBookkeepingProblem() {
+    return Optional.ofNullable(b.storeBookkeepingProblem);
+  }
+
   /** Who holds the entry's keys, for reasons: "the vault" or "store sm://PREFIX". */
   public String holder() {
     return b.store == null ? "the vault" : "store " + b.store;
@@ -144,6 +149,7 @@ public final class DoctorContext {
     private EntryFacts entry;
     private String store;
     private VaultIndex.Entry storeEntry;
+    private String storeBookkeepingProblem;
     private String vaultProblem = "no vault given (--vault or SESAME_VAULT)";
     private String entryName;
     private String domain;
@@ -190,6 +196,12 @@ public final class DoctorContext {
     /** The store entry's labelled versions and bookkeeping, judged by key.age and rotation.pending. */
     public Builder storeEntry(VaultIndex.Entry entry) {
       this.storeEntry = entry;
+      return this;
+    }
+
+    /** The store entry's AWSCURRENT was read, but not its bookkeeping: rotation.pending SKIPs with WHY. */
+    public Builder storeBookkeepingProblem(String why) {
+      this.storeBookkeepingProblem = why;
       return this;
     }
 

@@ -106,7 +106,12 @@ public final class VaultChecks implements Check {
     }
     String option = context.entryOption();
     keyAge(entry.get(), context.clock().instant(), context.maxKeyAge(), option, out);
-    pending(entry.get(), context.clock().instant(), context.grace(), option, out);
+    if (context.storeBookkeepingProblem().isPresent()) {
+      out.add(Finding.skip(PENDING, "entry " + entry.get().name(), context.storeBookkeepingProblem().get(),
+          "allow secretsmanager:DescribeSecret on the store's secrets (metadata only: labels and tags, no value)"));
+    } else {
+      pending(entry.get(), context.clock().instant(), context.grace(), option, out);
+    }
     return out;
   }
 

@@ -191,6 +191,22 @@ class DoctorStoreCliTest {
   }
 
   @Test
+  void aHostRoleWithoutDescribeSecretStillGetsItsIamAndKeyAgeChecksAndOnlyRotationPendingSkips() throws Exception {
+    store(daysAgo(100)).write("mail", credential(currentKey), sealer(), false);
+    standIn.faults().deny("DescribeSecret", 10);
+
+    Result r = doctor("mail", "--store", STORE);
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    Map<String, JsonNode> f = byCheck(r);
+    assertThat(status(f, "key.age")).isEqualTo("FAIL");
+    assertThat(status(f, "rotation.pending")).isEqualTo("SKIP");
+    assertThat(f.get("rotation.pending").get("reason").asText()).contains("DescribeSecret was refused");
+    assertThat(f.get("rotation.pending").get("fix").asText()).contains("secretsmanager:DescribeSecret");
+    assertThat(status(f, "iam.keys")).isEqualTo("PASS");
+  }
+
+  @Test
   void aMissingStoreEntrySkipsEveryEntryCheckWithTheReasonAndExitsZero() throws Exception {
     Result r = doctor("absent", "--store", STORE);
 

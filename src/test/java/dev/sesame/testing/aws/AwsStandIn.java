@@ -177,6 +177,9 @@ public final class AwsStandIn implements AutoCloseable {
         if (fault.get() instanceof FaultPlan.ServerError) {
           throw handler.internalFailure();
         }
+        if (fault.get() instanceof FaultPlan.Denied) {
+          throw handler.accessDenied(action);
+        }
         if (fault.get() instanceof FaultPlan.Slow slow) {
           Thread.sleep(slow.delay().toMillis());
         }

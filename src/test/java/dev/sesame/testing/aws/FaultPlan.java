@@ -15,13 +15,16 @@ import java.util.Optional;
  */
 public final class FaultPlan {
   /** What happens to one call. */
-  public sealed interface Fault permits Throttle, ServerError, Slow {}
+  public sealed interface Fault permits Throttle, ServerError, Slow, Denied {}
 
   /** Answer with the service's throttling error (HTTP 400 {@code Throttling} for IAM and STS). */
   public record Throttle() implements Fault {}
 
   /** Answer with the service's internal failure (HTTP 500). */
   public record ServerError() implements Fault {}
+
+  /** Answer as IAM policy would refuse the caller (the service's access-denied error). */
+  public record Denied() implements Fault {}
 
   /** Serve the call normally, but only after {@code delay}. */
   public record Slow(Duration delay) implements Fault {}
@@ -36,6 +39,11 @@ public final class FaultPlan {
   /** Fails the next {@code times} calls of {@code action} with a 500. */
   public FaultPlan serverError(String action, int times) {
     return add(action, times, new ServerError());
+  }
+
+  /** Refuses the next {@code times} calls of {@code action} as an IAM policy without it would. */
+  public FaultPlan deny(String action, int times) {
+    return add(action, times, new Denied());
   }
 
   /** Delays the next {@code times} answers to {@code action} by {@code delay}. */

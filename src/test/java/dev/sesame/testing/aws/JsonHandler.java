@@ -59,6 +59,12 @@ abstract class JsonHandler implements ServiceHandler {
   }
 
   @Override
+  public AwsError accessDenied(String action) {
+    return new AwsError(400, "AccessDeniedException", "User is not authorized to perform: " + action
+        + " because no identity-based policy allows the action");
+  }
+
+  @Override
   public AwsError internalFailure() {
     return new AwsError(500, "InternalFailure", "An internal error occurred.", false);
   }

@@ -23,6 +23,11 @@ public interface ServiceHandler {
     return new AwsError(400, "Throttling", "Rate exceeded");
   }
 
+  /** The error this service sends when IAM policy does not allow the call. */
+  default AwsError accessDenied(String action) {
+    return new AwsError(403, "AccessDenied", "User is not authorized to perform: " + action);
+  }
+
   /** The error this service sends when it fails internally. */
   default AwsError internalFailure() {
     return new AwsError(500, "InternalFailure", "An internal error occurred.", false);
