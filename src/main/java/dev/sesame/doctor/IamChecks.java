@@ -46,8 +46,8 @@ public final class IamChecks implements Check {
     if (user.isEmpty()) {
       String why = context.entry().isPresent() ? "the entry has no IAM user (a manual SMTP credential)"
           : context.vaultProblem();
-      return List.of(Finding.skip(KEYS, subject, why, "name an SES entry of an unlocked vault: sesame doctor NAME"),
-          Finding.skip(POLICY, subject, why, "name an SES entry of an unlocked vault: sesame doctor NAME"));
+      String fix = "name an SES entry of an unlocked vault or of the store: sesame doctor NAME [--store sm://PREFIX]";
+      return List.of(Finding.skip(KEYS, subject, why, fix), Finding.skip(POLICY, subject, why, fix));
     }
     if (context.aws().isEmpty()) {
       String fix = "give doctor read access to IAM (AWS_PROFILE, AWS_REGION, or --profile)";

@@ -73,7 +73,7 @@ public final class SmtpChecks implements Check {
       List<Finding> out = new ArrayList<>();
       for (String id : List.of(STARTTLS, AUTH, CERT, TLS, DHE)) {
         out.add(Finding.skip(id, "SMTP endpoint", "no endpoint: " + context.vaultProblem(),
-            "name an entry of an unlocked vault, or pass --smtp HOST:PORT"));
+            "name an entry of an unlocked vault or of the store (--store), or pass --smtp HOST:PORT"));
       }
       return out;
     }
