@@ -118,17 +118,7 @@ public final class Rotator {
               + " of the last rotation of " + name + " is not retired yet; run again after its grace period, "
               + "or with --retire-now");
         }
-        retireNow(name, snap);
-        snap = snapshot(name);
-        Optional<String> kept = snap.state.retiringKey();
-        if (kept.isPresent()) {
-          // Kept because it was used after the last rotation finished: a new key would need its slot
-          // (IAM allows two per user), and a key in use is never deleted to make room.
-          throw new RotationException(Kind.CONFLICT, "the previous key " + kept.get() + " of " + name
-              + " was used after the last rotation finished, so it is kept (inactive) and no new key can be "
-              + "created (IAM allows two per user). Find what still sends with it "
-              + "(docs/runbooks/previous-key-in-use.md), or if it may be leaked run: sesame revoke " + name + storage.commandOption());
-        }
+        snap = retireToMakeRoom(name, snap);
       }
       begin(name, snap, Mode.SCHEDULED, List.of());
       return finishRotation(name, snapshot(name), options);
@@ -332,14 +322,26 @@ public final class Rotator {
           + "rotate less often than the grace period, or retire it early with: sesame rotate " + name
           + storage.commandOption() + " --retire-now");
     }
+    retireToMakeRoom(name, snap);
+  }
+
+  /**
+   * Retires the previous key at once so a new key can take its IAM slot, and returns the entry as
+   * it is then. A key kept because it was used after the last rotation finished stops the rotation:
+   * a new key would need its slot (IAM allows two per user), and a key in use is never deleted.
+   */
+  private Snapshot retireToMakeRoom(String name, Snapshot snap) throws RotationException, VaultException {
     retireNow(name, snap);
-    Optional<String> kept = snapshot(name).state.retiringKey();
+    Snapshot after = snapshot(name);
+    Optional<String> kept = after.state.retiringKey();
     if (kept.isPresent()) {
       throw new RotationException(Kind.CONFLICT, "the previous key " + kept.get() + " of " + name
           + " was used after the last rotation finished, so it is kept (inactive) and no new key can be "
           + "created (IAM allows two per user). Find what still sends with it "
-          + "(docs/runbooks/previous-key-in-use.md), or if it may be leaked run: sesame revoke " + name + storage.commandOption());
+          + "(docs/runbooks/previous-key-in-use.md), or if it may be leaked run: sesame revoke " + name
+          + storage.commandOption());
     }
+    return after;
   }
 
   /** Runs the remaining steps of the recorded rotation. */
