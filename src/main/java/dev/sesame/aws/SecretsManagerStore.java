@@ -25,12 +25,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -127,6 +129,17 @@ public final class SecretsManagerStore {
       case PENDING -> "AWSPENDING";
       case PREVIOUS -> "AWSPREVIOUS";
     };
+  }
+
+  /** The Sesame labels among a version's staging labels STAGES (null: none). */
+  public static Set<Label> labels(List<String> stages) {
+    Set<Label> labels = EnumSet.noneOf(Label.class);
+    for (Label label : Label.values()) {
+      if (stages != null && stages.contains(stage(label))) {
+        labels.add(label);
+      }
+    }
+    return labels;
   }
 
   /**

@@ -104,9 +104,9 @@ final class StoreAccess {
         new VaultException.NotFound("no AWSCURRENT version of " + entry + " (secret " + store.secretName(entry) + ")"));
     List<LabelledVersion> versions = new ArrayList<>();
     versions.add(new LabelledVersion(store.readVersion(entry, currentId, openers),
-        labels(meta.versionStages().get(currentId))));
+        SecretsManagerStore.labels(meta.versionStages().get(currentId))));
     for (Map.Entry<String, List<String>> version : meta.versionStages().entrySet()) {
-      Set<Label> labels = labels(version.getValue());
+      Set<Label> labels = SecretsManagerStore.labels(version.getValue());
       if (version.getKey().equals(currentId) || labels.isEmpty()) {
         continue;
       }
@@ -127,15 +127,6 @@ final class StoreAccess {
 
   record LabelledVersion(StoredEntry value, Set<Label> labels) {}
 
-  private static Set<Label> labels(List<String> stages) {
-    Set<Label> labels = EnumSet.noneOf(Label.class);
-    for (Label label : Label.values()) {
-      if (stages != null && stages.contains(SecretsManagerStore.stage(label))) {
-        labels.add(label);
-      }
-    }
-    return labels;
-  }
 
   /** Each entry's AWSCURRENT version, read once per run. */
   FieldSource fieldSource() {

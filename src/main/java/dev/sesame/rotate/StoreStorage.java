@@ -41,7 +41,7 @@ import java.util.TreeMap;
  */
 public final class StoreStorage implements EntryStorage {
   static final String TAG_PREFIX = "sesame:";
-  private static final String PENDING = "AWSPENDING";
+  private static final String PENDING = SecretsManagerStore.stage(Label.PENDING);
 
   private final SecretsManagerStore store;
   private final String uri;
@@ -76,10 +76,7 @@ public final class StoreStorage implements EntryStorage {
     SecretMetadata meta = store.describe(entry);
     knownTags.put(entry, meta.tags());
     Map<String, String> state = stateOf(meta.tags());
-    // By version id: a version's value never changes, so the store object opens each one once.
-    String currentId = meta.versionWith("AWSCURRENT").orElseThrow(() -> new VaultException.NotFound(
-        "no current version of " + entry + " in " + describe()));
-    StoredEntry current = store.readVersion(entry, currentId, openers);
+    StoredEntry current = current(entry, meta);
     Optional<String> pendingId = meta.versionWith(PENDING).filter(id -> !id.equals(current.versionId()));
     Optional<StoredEntry> pending = Optional.empty();
     if (pendingId.isPresent()) {
@@ -91,22 +88,30 @@ public final class StoreStorage implements EntryStorage {
     String token = state.get(RotationState.TOKEN);
     if (state.containsKey(RotationState.STEP) && current.versionId().equals(token)) {
       // Killed inside promotePending: present the rotation as not yet finished.
-      String previousId = meta.versionWith("AWSPREVIOUS").orElseThrow(() -> new VaultException.Corrupt(
-          "the rotation of " + entry + " moved AWSCURRENT but no AWSPREVIOUS version is left; run: sesame rotate "
-              + entry + " --abort --store " + uri));
+      String previousId = meta.versionWith(SecretsManagerStore.stage(Label.PREVIOUS)).orElseThrow(() ->
+          new VaultException.Corrupt("the rotation of " + entry + " moved AWSCURRENT but no AWSPREVIOUS version is "
+              + "left; run: sesame rotate " + entry + commandOption() + " --abort"));
       StoredEntry previous = store.readVersion(entry, previousId, openers);
       pendingVersion.put(entry, current.versionId());
       return new Snapshot(version(previous, Set.of(Label.CURRENT)), Optional.of(version(current, Set.of(Label.PENDING))),
           state);
     }
+    RotationState recorded = new RotationState(state);
     if (pending.isPresent() && pending.get().versionId().equals(token)
-        && "creating".equals(state.get(RotationState.STEP))) {
+        && recorded.step().equals(Optional.of(RotationState.Step.CREATING))) {
       // Killed inside savePending: the version is there, so create is done.
-      state.put(RotationState.STEP, "created");
+      state = recorded.withStep(RotationState.Step.CREATED).values();
     }
     pendingId.ifPresentOrElse(id -> pendingVersion.put(entry, id), () -> pendingVersion.remove(entry));
     return new Snapshot(version(current, Set.of(Label.CURRENT)),
         pending.map(p -> version(p, Set.of(Label.PENDING))), state);
+  }
+
+  /** The AWSCURRENT version META names, by id: a version never changes, so the store opens each once. */
+  private StoredEntry current(String entry, SecretMetadata meta) throws VaultException {
+    String currentId = meta.versionWith(SecretsManagerStore.stage(Label.CURRENT)).orElseThrow(() ->
+        new VaultException.NotFound("no current version of " + entry + " in " + describe()));
+    return store.readVersion(entry, currentId, openers);
   }
 
   /**
@@ -150,10 +155,7 @@ public final class StoreStorage implements EntryStorage {
   @Override
   public void savePending(String entry, Credential pending, String token, Map<String, String> state)
       throws VaultException {
-    String currentId = store.describe(entry).versionWith("AWSCURRENT").orElseThrow(() ->
-        new VaultException.NotFound("no current version of " + entry + " in " + describe()));
-    StoredEntry current = store.readVersion(entry, currentId, openers);
-    store.writePending(entry, pending, current, openers, token);
+    store.writePending(entry, pending, current(entry, store.describe(entry)), openers, token);
     pendingVersion.put(entry, token);
     saveState(entry, state);
   }
@@ -190,7 +192,7 @@ public final class StoreStorage implements EntryStorage {
         continue; // RotateSecret's placeholder, no value yet
       }
       StoredEntry version = read.get();
-      rows.add(new EntryStatus.VersionRow(version.versionId(), labelsOf(labelled.getValue()), version.createdAt(),
+      rows.add(new EntryStatus.VersionRow(version.versionId(), SecretsManagerStore.labels(labelled.getValue()), version.createdAt(),
           version.credential().field(Credential.ACCESS_KEY_ID).orElse("")));
     }
     rows.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
@@ -221,15 +223,6 @@ public final class StoreStorage implements EntryStorage {
     return state;
   }
 
-  private static Set<Label> labelsOf(List<String> stages) {
-    Set<Label> labels = new java.util.HashSet<>();
-    for (Label label : Label.values()) {
-      if (stages.contains(SecretsManagerStore.stage(label))) {
-        labels.add(label);
-      }
-    }
-    return labels;
-  }
 
   /** Store versions have ids, not numbers: version 0 stands for "see the id". */
   private static VersionedCredential version(StoredEntry stored, Set<Label> labels) {
