@@ -3,10 +3,7 @@ package dev.sesame.cli;
 import dev.sesame.rotate.EntryStorage;
 import dev.sesame.rotate.StoreStorage;
 import dev.sesame.vault.VaultException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import picocli.CommandLine.Option;
 
@@ -37,26 +34,18 @@ final class StoreOptions {
   }
 
   /** The store entries ACCESS reaches, with this rotator's locks and audit log in the state dir. */
-  EntryStorage storage(StoreAccess access, Clock clock) throws UserError {
+  EntryStorage storage(StoreAccess access, Clock clock) {
     return new StoreStorage(access.store(), store, access.openers(), stateDirectory(), clock);
   }
 
-  private Path stateDirectory() throws UserError {
-    Path dir;
+  /** --state-dir, else $SESAME_STATE_DIR, else /var/lib/sesame as root, else ~/.local/state/sesame. */
+  private Path stateDirectory() {
     if (stateDir != null && !stateDir.toString().isEmpty()) {
-      dir = stateDir;
-    } else if ("root".equals(System.getProperty("user.name"))) {
-      dir = Path.of("/var/lib/sesame");
-    } else {
-      dir = Path.of(System.getProperty("user.home"), ".local", "state", "sesame");
+      return stateDir;
     }
-    try {
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      }
-    } catch (IOException e) {
-      throw new UserError(ExitCode.ERROR, "cannot create state directory " + dir + ": " + e.getMessage());
+    if ("root".equals(System.getProperty("user.name"))) {
+      return Path.of("/var/lib/sesame");
     }
-    return dir;
+    return Path.of(System.getProperty("user.home"), ".local", "state", "sesame");
   }
 }

@@ -22,8 +22,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -178,12 +176,6 @@ public final class RotationHandler {
 
   /** A rotator over the store for one invocation; audit records go to the log as JSON lines. */
   private Rotator rotator(String rotation) throws VaultException {
-    try {
-      Files.createDirectories(settings.stateDir(),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (IOException e) {
-      throw new VaultException("cannot create state directory " + settings.stateDir() + ": " + e.getMessage(), e);
-    }
     StoreStorage storage = new StoreStorage(store(), settings.store(), openers(), settings.stateDir(), clock);
     return new Rotator(storage, new AwsKeyLifecycle(clients),
         new SmtpCredentialProver(settings.probe(), settings.smtpDeadline(), log::info), Deployer.NONE, clock, log::info,

@@ -11,7 +11,10 @@ import dev.sesame.vault.Label;
 import dev.sesame.vault.VaultException;
 import dev.sesame.vault.VersionInfo;
 import dev.sesame.vault.VersionedCredential;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +39,8 @@ import java.util.TreeMap;
  * "not yet finished", so finishing runs again: the label move is then a no-op and the key that
  * was current is still the one retired).
  *
- * <p>The entry lock and the audit log are local files under STATE_DIR: run one rotator per
+ * <p>The entry lock and the audit log are local files under STATE_DIR (created 0700 when a
+ * rotation first takes the lock; the audit log is written only under it): run one rotator per
  * store (one host, or one timer) so the lock means something.
  */
 public final class StoreStorage implements EntryStorage {
@@ -199,8 +203,18 @@ public final class StoreStorage implements EntryStorage {
     return rows;
   }
 
+  /** Takes the entry lock in the state dir, creating the dir (0700) on first use. */
   @Override
   public EntryLock lock(String entry) throws VaultException {
+    Path stateDir = base.getParent();
+    try {
+      if (!Files.isDirectory(stateDir)) {
+        Files.createDirectories(stateDir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+    } catch (IOException e) {
+      throw new VaultException("cannot create state directory " + stateDir + ": " + e.getMessage(), e);
+    }
     return EntryLock.tryAcquire(base, entry);
   }
 

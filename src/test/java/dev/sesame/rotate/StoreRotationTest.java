@@ -72,7 +72,6 @@ class StoreRotationTest {
     store = stand.storeWithCurrentKey(STORE, "sesame-store");
     openers = stand.storeOpeners();
     clock = new RotatorTest.MutableClock();
-    Files.createDirectory(dir.resolve("state"));
     standIn.clearCalls();
   }
 
@@ -117,6 +116,8 @@ class StoreRotationTest {
     assertThat(sm.tags(SECRET)).as("nothing left to do").isEmpty();
     // The version was written once, as AWSPENDING with the rotation token, and then promoted.
     assertThat(standIn.calls("PutSecretValue")).isEqualTo(1);
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("state"))))
+        .as("state dir made by the first lock").isEqualTo("rwx------");
     List<String> audit = new AuditLog(dir.resolve("state").resolve("store-sesame_prod_"), clock).lines();
     assertThat(String.join("\n", audit)).contains("\"finish\"").doesNotContain(newKey).doesNotContain(oldKey)
         .contains(AuditLog.keyHint(newKey));
