@@ -172,6 +172,22 @@ public final class SecretsManagerStore {
     return read;
   }
 
+  /**
+   * Version VERSION_ID of ENTRY, or empty when it has no value yet: RotateSecret puts AWSPENDING on
+   * a new version named by its ClientRequestToken before the rotation function's createSecret
+   * stores a value there, and GetSecretValue of such a version is ResourceNotFoundException (API
+   * reference: RotateSecret; AWS's SecretsManagerRotationTemplate puts the value exactly when that
+   * read fails).
+   */
+  public Optional<StoredEntry> readVersionIfValued(String entry, String versionId, List<KeySource> openers)
+      throws VaultException {
+    try {
+      return Optional.of(readVersion(entry, versionId, openers));
+    } catch (VaultException.NotFound placeholder) {
+      return Optional.empty();
+    }
+  }
+
   private StoredEntry read(String entry, String which, List<KeySource> openers,
       Consumer<GetSecretValueRequest.Builder> selector) throws VaultException {
     String name = secretName(entry);

@@ -110,11 +110,9 @@ final class StoreAccess {
       if (version.getKey().equals(currentId) || labels.isEmpty()) {
         continue;
       }
-      try {
-        versions.add(new LabelledVersion(store.readVersion(entry, version.getKey(), openers), labels));
-      } catch (VaultException.NotFound placeholder) {
-        // AWSPENDING put by RotateSecret before the rotation function stored a value: no pending yet.
-      }
+      // An AWSPENDING version without a value (RotateSecret's placeholder) is no pending version yet.
+      store.readVersionIfValued(entry, version.getKey(), openers)
+          .ifPresent(read -> versions.add(new LabelledVersion(read, labels)));
     }
     return new Labelled(versions, meta.tags(), Optional.empty());
   }

@@ -82,13 +82,9 @@ public final class StoreStorage implements EntryStorage {
     Map<String, String> state = stateOf(meta.tags());
     StoredEntry current = current(entry, meta);
     Optional<String> pendingId = meta.versionWith(PENDING).filter(id -> !id.equals(current.versionId()));
-    Optional<StoredEntry> pending = Optional.empty();
-    if (pendingId.isPresent()) {
-      pending = readWithValue(entry, pendingId.get());
-      if (pending.isEmpty()) {
-        pendingId = Optional.empty();
-      }
-    }
+    // RotateSecret's placeholder (AWSPENDING on a version without a value) is no pending version yet.
+    Optional<StoredEntry> pending = pendingId.isPresent()
+        ? store.readVersionIfValued(entry, pendingId.get(), openers) : Optional.empty();
     String token = state.get(RotationState.TOKEN);
     if (state.containsKey(RotationState.STEP) && current.versionId().equals(token)) {
       // Killed inside promotePending: present the rotation as not yet finished.
@@ -106,7 +102,8 @@ public final class StoreStorage implements EntryStorage {
       // Killed inside savePending: the version is there, so create is done.
       state = recorded.withStep(RotationState.Step.CREATED).values();
     }
-    pendingId.ifPresentOrElse(id -> pendingVersion.put(entry, id), () -> pendingVersion.remove(entry));
+    pending.map(StoredEntry::versionId)
+        .ifPresentOrElse(id -> pendingVersion.put(entry, id), () -> pendingVersion.remove(entry));
     return new Snapshot(version(current, Set.of(Label.CURRENT)),
         pending.map(p -> version(p, Set.of(Label.PENDING))), state);
   }
@@ -116,21 +113,6 @@ public final class StoreStorage implements EntryStorage {
     String currentId = meta.versionWith(SecretsManagerStore.stage(Label.CURRENT)).orElseThrow(() ->
         new VaultException.NotFound("no current version of " + entry + " in " + describe()));
     return store.readVersion(entry, currentId, openers);
-  }
-
-  /**
-   * The AWSPENDING version VERSION_ID, or empty when it has no value yet: RotateSecret puts
-   * AWSPENDING on a new version named by its ClientRequestToken before the rotation function's
-   * createSecret stores a value there, and GetSecretValue of such a version is
-   * ResourceNotFoundException (API reference: RotateSecret; AWS's SecretsManagerRotationTemplate
-   * puts the value exactly when that read fails). "No pending yet", for the rotation.
-   */
-  private Optional<StoredEntry> readWithValue(String entry, String versionId) throws VaultException {
-    try {
-      return Optional.of(store.readVersion(entry, versionId, openers));
-    } catch (VaultException.NotFound placeholder) {
-      return Optional.empty();
-    }
   }
 
   @Override
@@ -191,7 +173,7 @@ public final class StoreStorage implements EntryStorage {
     SecretMetadata meta = store.describe(entry);
     List<EntryStatus.VersionRow> rows = new ArrayList<>();
     for (Map.Entry<String, List<String>> labelled : meta.versionStages().entrySet()) {
-      Optional<StoredEntry> read = readWithValue(entry, labelled.getKey());
+      Optional<StoredEntry> read = store.readVersionIfValued(entry, labelled.getKey(), openers);
       if (read.isEmpty()) {
         continue; // RotateSecret's placeholder, no value yet
       }
