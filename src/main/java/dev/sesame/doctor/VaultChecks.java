@@ -5,6 +5,7 @@ import static dev.sesame.doctor.Status.PASS;
 import static dev.sesame.doctor.Status.SKIP;
 import static dev.sesame.doctor.Status.WARN;
 
+import dev.sesame.vault.PassphraseKeySource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,7 +158,13 @@ public final class VaultChecks implements Check {
       int t = intParam(slot, "t");
       String kdf = slot.params().getOrDefault("kdf", "?");
       String costs = kdf + " m=" + m + " KiB t=" + t + " p=" + slot.params().getOrDefault("p", "?");
-      if (!"argon2id".equals(kdf) || m < MIN_MEMORY_KIB || t < MIN_ITERATIONS) {
+      int p = intParam(slot, "p");
+      if (m > PassphraseKeySource.MAX_MEMORY_KIB || t > PassphraseKeySource.MAX_ITERATIONS
+          || p > PassphraseKeySource.MAX_PARALLELISM) {
+        out.add(Finding.fail(KDF, subject, costs + " is above what sesame opens (m 1 GiB, t 16, p 8):"
+            + " the slot was edited, and is refused as tampering",
+            "restore the vault from a backup, or remove the slot: sesame passwd --remove " + slot.id()));
+      } else if (!"argon2id".equals(kdf) || m < MIN_MEMORY_KIB || t < MIN_ITERATIONS) {
         out.add(Finding.fail(KDF, subject, costs + " is below the floor argon2id m=65536 KiB t=3",
             "re-wrap the passphrase at full cost: sesame passwd (default m=64 MiB, t=3, p=1)"));
       } else {
