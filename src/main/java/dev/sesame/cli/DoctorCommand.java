@@ -86,8 +86,17 @@ final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--from-domain", paramLabel = "DOMAIN", description = "Compare the IAM policy with `sesame policy --from-domain DOMAIN`.")
   String fromDomain;
 
+  @Option(names = "--envelope-domain", paramLabel = "DOMAIN", description = "Expected extra From domain of the IAM policy, as for `sesame policy` (repeat).")
+  List<String> envelopeDomains = new ArrayList<>();
+
   @Option(names = "--source-ip", paramLabel = "CIDR", description = "Expected aws:SourceIp of the IAM policy (repeat).")
   List<String> sourceIps = new ArrayList<>();
+
+  @Option(names = "--source-vpce", paramLabel = "VPCE_ID", description = "Expected aws:SourceVpce of the IAM policy (repeat).")
+  List<String> sourceVpces = new ArrayList<>();
+
+  @Option(names = "--source-vpc-ip", paramLabel = "CIDR", description = "Expected aws:VpcSourceIp of the IAM policy (repeat).")
+  List<String> sourceVpcIps = new ArrayList<>();
 
   @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
   Output output;
@@ -126,10 +135,11 @@ final class DoctorCommand implements Callable<Integer> {
       probe.endpointOverride().ifPresent(context::smtp);
     }
     try {
+      LeastPrivilegePolicy.Sources sources = new LeastPrivilegePolicy.Sources(sourceIps, sourceVpces, sourceVpcIps);
       if (fromAddress != null) {
-        context.expectedPolicy(LeastPrivilegePolicy.forAddress(fromAddress, sourceIps));
+        context.expectedPolicy(LeastPrivilegePolicy.forAddress(fromAddress, envelopeDomains, sources));
       } else if (fromDomain != null) {
-        context.expectedPolicy(LeastPrivilegePolicy.forDomain(fromDomain, sourceIps));
+        context.expectedPolicy(LeastPrivilegePolicy.forDomain(fromDomain, envelopeDomains, sources));
       }
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCode.USAGE, e.getMessage());
