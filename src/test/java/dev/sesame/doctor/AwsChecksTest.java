@@ -114,7 +114,8 @@ class AwsChecksTest {
         + "\"Action\":\"ses:SendRawEmail\",\"Resource\":\"*\"}}");
     Finding policy = run(new IamChecks(), b -> { }).get("iam.policy");
     assertThat(policy.status()).isEqualTo(Status.WARN);
-    assertThat(policy.reason()).contains("no ses:FromAddress condition").contains("no aws:SourceIp condition");
+    assertThat(policy.reason()).contains("no ses:FromAddress condition").contains("no source condition")
+        .contains("aws:SourceVpce");
     assertThat(policy.fix()).contains("sesame policy --from-domain example.test");
   }
 
@@ -123,7 +124,7 @@ class AwsChecksTest {
     Finding policy = run(new IamChecks(), b -> b.expectedPolicy(
         LeastPrivilegePolicy.forAddress("billing@example.test", List.of()))).get("iam.policy");
     assertThat(policy.status()).isEqualTo(Status.WARN);
-    assertThat(policy.reason()).contains("expected billing@example.test");
+    assertThat(policy.reason()).contains("expected [billing@example.test]");
   }
 
   @Test
