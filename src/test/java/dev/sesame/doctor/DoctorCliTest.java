@@ -59,7 +59,7 @@ class DoctorCliTest {
     aws.standIn().iam().createUser(USER);
     aws.standIn().iam().addAccessKey(USER, KEY_ID, "secret");
     aws.standIn().iam().policies().putInline(USER, "send",
-        LeastPrivilegePolicy.forDomain("good.test", List.of("127.0.0.0/8")).json());
+        LeastPrivilegePolicy.forDomain("good.test", List.of("198.51.100.0/24")).json());
     dns = Dnsmasq.start(dir, List.of("local=/test/", "local=/amazonses.com/",
         "txt-record=amazonses.com,\"v=spf1 ip4:199.255.192.0/22 -all\"",
         "txt-record=good.test,\"v=spf1 include:amazonses.com -all\"",
@@ -135,7 +135,7 @@ class DoctorCliTest {
   void aGoodPostureReportsEveryCheckInJsonAndExitsZero() throws Exception {
     Result r = sesame("doctor", "mail", "--vault", vault.toString(), "--key-file", keyFile.toString(),
         "--domain", "good.test", "--resolver", dns.hostPort(), "--from-domain", "good.test",
-        "--source-ip", "127.0.0.0/8", "--output", "json");
+        "--source-ip", "198.51.100.0/24", "--output", "json");
     assertThat(r.stderr()).isEmpty();
     JsonNode findings = new ObjectMapper().readTree(r.stdout()).get("findings");
     Set<String> checks = new HashSet<>();
