@@ -125,7 +125,7 @@ resource "aws_cloudwatch_log_group" "rotation" {
 resource "aws_lambda_function" "rotation" {
   function_name    = var.function_name
   role             = aws_iam_role.rotation.arn
-  runtime          = "java17"
+  runtime          = "java21"
   architectures    = ["x86_64"]
   handler          = "dev.sesame.lambda.RotationHandler::handleRequest"
   filename         = var.lambda_jar
