@@ -80,6 +80,10 @@ final class DoctorCommand implements Callable<Integer> {
       description = "Grace period of a previous key (default: ${DEFAULT-VALUE}).")
   Duration grace;
 
+  @Option(names = "--delete-after", paramLabel = "AGE", defaultValue = "24h", converter = DurationConverter.class,
+      description = "The rotation's deletion gap, as for `sesame rotate` (default: ${DEFAULT-VALUE}).")
+  Duration deleteAfter;
+
   @Option(names = "--from-address", paramLabel = "ADDR", description = "Compare the IAM policy with `sesame policy --from-address ADDR`.")
   String fromAddress;
 
@@ -116,7 +120,7 @@ final class DoctorCommand implements Callable<Integer> {
         : fromDomain != null ? fromDomain
         : fromAddress != null && fromAddress.contains("@") ? fromAddress.substring(fromAddress.lastIndexOf('@') + 1)
         : null;
-    DoctorContext.Builder context = DoctorContext.builder().maxKeyAge(maxKeyAge).grace(grace)
+    DoctorContext.Builder context = DoctorContext.builder().maxKeyAge(maxKeyAge).grace(grace).deleteAfter(deleteAfter)
         .dkimTokens(dkimTokens).spfSenders(spfIncludes).entryName(name).domain(fromDomainOf);
     if (resolver != null) {
       SmtpEndpoint r = parse("--resolver", resolver);

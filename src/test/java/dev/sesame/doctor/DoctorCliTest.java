@@ -184,6 +184,44 @@ class DoctorCliTest {
   }
 
   @Test
+  void policyRefusesAPrivateSourceIpAndSaysWhyAndWhatToUseInstead() throws Exception {
+    Result r = sesame("policy", "--from-domain", "good.test", "--source-ip", "10.20.0.0/16");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.stdout()).isEmpty();
+    assertThat(r.stderr().strip().lines()).hasSize(1);
+    assertThat(r.stderr()).contains("private range 10.0.0.0/8").contains("only ever holds public addresses")
+        .contains("--source-vpce");
+  }
+
+  @Test
+  void policyForTheVpcEndpointUsesSourceVpceAndVpcSourceIp() throws Exception {
+    Result r = sesame("policy", "--from-domain", "good.test", "--source-vpce", "vpce-0123456789abcdef0",
+        "--source-vpc-ip", "10.20.0.0/16");
+    assertThat(r.exit()).isZero();
+    JsonNode condition = new ObjectMapper().readTree(r.stdout()).get("Statement").get(0).get("Condition");
+    assertThat(condition.get("StringEquals").get("aws:SourceVpce").asText()).isEqualTo("vpce-0123456789abcdef0");
+    assertThat(condition.get("IpAddress").get("aws:VpcSourceIp").asText()).isEqualTo("10.20.0.0/16");
+    assertThat(r.stdout()).doesNotContain("aws:SourceIp");
+  }
+
+  @Test
+  void policyPrintsTheFleetRolesWithTheGivenNames() throws Exception {
+    Result r = sesame("policy", "--role", "rotation-function", "--store", "sm://team/mail", "--region", "eu-west-1",
+        "--account", "111122223333", "--kms-key", "1234abcd-12ab-34cd-56ef-1234567890ab");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).contains("arn:aws:secretsmanager:eu-west-1:111122223333:secret:team/mail/*")
+        .contains("arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+        .contains("log-group:/aws/lambda/sesame-rotation:*").doesNotContain("GenerateDataKey")
+        .doesNotContain("CreateLogGroup");
+    Result trust = sesame("policy", "--role", "retire-scheduler-trust", "--account", "111122223333");
+    assertThat(trust.stdout()).contains("scheduler.amazonaws.com").contains("\"aws:SourceAccount\" : \"111122223333\"")
+        .contains("schedule-group/default");
+    Result unknown = sesame("policy", "--role", "admin");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.stderr()).contains("unknown --role");
+  }
+
+  @Test
   void policyRefusesANonAddressWithUsageExit() throws Exception {
     Result r = sesame("policy", "--from-address", "not-an-address");
     assertThat(r.exit()).isEqualTo(2);
