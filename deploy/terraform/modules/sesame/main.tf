@@ -38,15 +38,6 @@ check "from_restriction" {
   }
 }
 
-check "public_source_cidrs" {
-  assert {
-    condition = alltrue([for c in var.source_cidrs : !anytrue([
-      for p in ["10.", "192.168.", "127.", "169.254."] : startswith(c, p)
-    ])])
-    error_message = "source_cidrs must be public egress addresses (aws:SourceIp never holds private ones); use source_vpc_endpoint_ids / source_vpc_cidrs for the SES SMTP VPC endpoint."
-  }
-}
-
 # --- The SMTP user: its access keys are the SES SMTP credentials; Sesame creates and rotates them.
 resource "aws_iam_user" "smtp" {
   name = var.smtp_user_name

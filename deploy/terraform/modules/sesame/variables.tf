@@ -48,6 +48,14 @@ variable "source_cidrs" {
   description = "Public egress networks of the hosts (NAT gateway, Elastic IP): aws:SourceIp. Never private ranges."
   type        = list(string)
   default     = []
+  # aws:SourceIp only ever holds public addresses and is absent through a VPC endpoint (IAM User
+  # Guide, "AWS global condition context keys"): a private range would deny every send.
+  validation {
+    condition = alltrue([for c in var.source_cidrs : !can(regex(
+      "^(10\\.|127\\.|169\\.254\\.|192\\.168\\.|172\\.(1[6-9]|2[0-9]|3[01])\\.|100\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\\.|0\\.0\\.0\\.0/0|f[cd]|fe[89ab])",
+    lower(c))) && can(cidrhost(strcontains(c, "/") ? c : (strcontains(c, ":") ? "${c}/128" : "${c}/32"), 0))])
+    error_message = "source_cidrs must be public egress addresses or CIDRs (aws:SourceIp never holds private ones); for the SES SMTP VPC endpoint use source_vpc_endpoint_ids / source_vpc_cidrs."
+  }
 }
 
 variable "source_vpc_endpoint_ids" {

@@ -295,6 +295,25 @@ class PolicyTemplatesTest {
     JsonNode result = JSON.readTree(validate);
     assertThat(result.get("valid").asBoolean()).as(validate).isTrue();
     assertThat(result.get("warning_count").asInt()).as(validate).isZero();
+
+    // A private range as aws:SourceIp is refused by the module, with the reason, before any apply.
+    Path main = example.resolve("main.tf");
+    Files.writeString(main, Files.readString(main).replace("\"203.0.113.10/32\"", "\"10.1.2.3/32\""));
+    JsonNode refused = JSON.readTree(runAllowingFailure(example, env, terraform.get().toString(), "validate", "-json",
+        "-no-color"));
+    assertThat(refused.get("valid").asBoolean()).isFalse();
+    assertThat(refused.toString()).contains("never holds private ones");
+  }
+
+  private static String runAllowingFailure(Path dir, Map<String, String> env, String... argv) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().putAll(env);
+    Process process = pb.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    return out;
   }
 
   @Test
