@@ -18,7 +18,8 @@ final class SmtpPasswordCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!SesRegions.isKnown(region)) {
-      Console.ERR.println("sesame: warning: region " + region + " is not in the known SES SMTP regions");
+      Console.ERR.println("sesame: warning: --region is not a known SES SMTP Region; check it (the password is"
+          + " derived per Region)");
     }
     byte[] secret = Stdin.SYSTEM.nextLine("secret access key");
     try {
