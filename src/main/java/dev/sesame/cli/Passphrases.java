@@ -54,8 +54,11 @@ final class Passphrases {
     byte[] content;
     try {
       content = Files.readAllBytes(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new UserError(ExitCode.NOT_FOUND, "--passphrase-file: " + file + " does not exist");
     } catch (IOException e) {
-      throw new UserError(ExitCode.ERROR, "cannot read passphrase file " + file + ": " + e.getMessage());
+      String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied" : "read error";
+      throw new UserError(ExitCode.ERROR, "--passphrase-file: cannot read " + file + " (" + why + ")");
     }
     int end = 0;
     while (end < content.length && content[end] != '\n') {

@@ -376,7 +376,7 @@ public final class Renderer {
     try {
       bytes = Files.readAllBytes(template);
     } catch (NoSuchFileException e) {
-      throw new RenderException(RenderException.Reason.TEMPLATE,
+      throw new RenderException(RenderException.Reason.NOT_FOUND,
           "template " + template + " does not exist");
     } catch (IOException e) {
       throw new RenderException(RenderException.Reason.TEMPLATE,
