@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "exec", mixinStandardHelpOptions = true,
-    description = {"Run CMD with the credential in its environment only: SMTP_HOST, SMTP_PORT, SMTP_USERNAME,",
-        "SMTP_PASSWORD and the other non-secret fields (SMTP_REGION, SMTP_IAM_USER, SMTP_ACCESS_KEY_ID,",
+    description = {"Run CMD with the credential in its environment only.",
+        "CMD sees SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD and the other non-secret fields (SMTP_REGION, SMTP_IAM_USER, SMTP_ACCESS_KEY_ID,",
         "SMTP_CREATED_AT). The IAM secret access key only with --aws, under the AWS SDK's own names.",
         "Nothing goes on a command line, on disk or in a log. Values are passed byte for byte (UTF-8)",
         "whatever the locale. Exits with CMD's exit code; 127 when CMD is not found, 126 when it",
@@ -51,6 +51,7 @@ final class ExecCommand implements Callable<Integer> {
   boolean aws;
 
   @Option(names = "--label", paramLabel = "LABEL", defaultValue = "current",
+      completionCandidates = CompletionValues.Labels.class,
       description = "current, pending or previous (default: ${DEFAULT-VALUE}).")
   String label;
 

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "policy", mixinStandardHelpOptions = true,
-    description = {"Print the least-privilege IAM policy for an SES SMTP user: only ses:SendRawEmail, for one From",
-        "address or any address of one domain (ses:FromAddress), from the given networks (aws:SourceIp).",
+    description = {"Print the least-privilege IAM policy for an SES SMTP user.",
+        "Only ses:SendRawEmail, for one From address or any address of one domain (ses:FromAddress), from the given networks (aws:SourceIp).",
         "`sesame doctor` compares the user's live policies with it."})
 final class PolicyCommand implements Callable<Integer> {
   static final class From {

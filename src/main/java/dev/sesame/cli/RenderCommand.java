@@ -37,14 +37,16 @@ final class RenderCommand implements Callable<Integer> {
   }
 
   static final class One {
-    @Option(names = "--entry", required = true, paramLabel = "NAME", description = "Entry for ${field} placeholders.")
+    @Option(names = "--entry", required = true, paramLabel = "NAME", description = "Entry for the template's $${field} placeholders ($${NAME.field} names any other entry).")
     String entry;
 
-    @Option(names = "--template", required = true, paramLabel = "FILE")
+    @Option(names = "--template", required = true, paramLabel = "FILE",
+        description = "Template file (templates/ holds one per mail server; docs/rendering.md).")
     Path template;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT",
-        description = "php, shell, env, json, exim-passwd, postfix, exim or raw.")
+        completionCandidates = CompletionValues.Formats.class,
+        description = "How values are escaped: ${COMPLETION-CANDIDATES}.")
     String format;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Target file (not with --stdout).")
@@ -56,10 +58,12 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--mode", paramLabel = "OCTAL", description = "Four octal digits, like 0640 (default: the existing file's mode, or 0600 for a new file).")
     String mode;
 
-    @Option(names = "--owner", paramLabel = "USER")
+    @Option(names = "--owner", paramLabel = "USER",
+        description = "Owner of the written file (default: the existing file's owner, or the caller).")
     String owner;
 
-    @Option(names = "--group", paramLabel = "GROUP")
+    @Option(names = "--group", paramLabel = "GROUP",
+        description = "Group of the written file, e.g. Debian-exim (default: the existing file's group).")
     String group;
 
     @Option(names = "--check", paramLabel = "CMD", description = "Validate the candidate, e.g. 'exim -bV -C {}'.")

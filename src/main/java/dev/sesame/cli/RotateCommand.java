@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
         "The previous key stays active for --grace; later runs deactivate it, then delete it if unused.",
         "Safe to run daily with --if-older-than 90d (docs/runbooks/scheduled-rotation.md)."})
 final class RotateCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "NAME")
+  @Parameters(index = "0", paramLabel = "NAME", description = "Entry to rotate.")
   String name;
 
   @Option(names = "--if-older-than", paramLabel = "AGE", converter = DurationConverter.class,

@@ -9,10 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "smtp-password", mixinStandardHelpOptions = true,
-    description = {"Read an IAM secret access key on standard input and print its SES SMTP password",
-        "for REGION. Needs no vault. The password is region-specific."})
+    description = {"Print the SES SMTP password of a secret access key read on standard input.",
+        "Needs no vault. The password is derived for --region and works only there."})
 final class SmtpPasswordCommand implements Callable<Integer> {
-  @Option(names = "--region", required = true, description = "SES region, e.g. eu-west-1.")
+  @Option(names = "--region", required = true, paramLabel = "REGION", description = "SES Region the password is for, e.g. eu-west-1.")
   String region;
 
   @Override
