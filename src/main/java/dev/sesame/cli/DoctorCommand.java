@@ -36,8 +36,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-    description = {"Check the sending posture: vault and key files, key ages, rotations left behind, the IAM user's",
-        "keys and policies, SES account and identity, SPF/DMARC/DKIM in DNS, and the SMTP endpoint's TLS.",
+    description = {"Check the sending posture and say how to fix each finding.",
+        "Checks vault and key files, key ages, rotations left behind, the IAM user's keys and policies,",
+        "SES account and identity, SPF/DMARC/DKIM in DNS, and the SMTP endpoint's TLS.",
         "Every finding says how to fix it; checks that lack what they need SKIP. Exit 0 when nothing FAILs,",
         "1 otherwise (docs/doctor.md)."})
 final class DoctorCommand implements Callable<Integer> {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
         "delete it if IAM shows no use after the rotation.",
         "Safe to run daily with --if-older-than 90d (docs/runbooks/scheduled-rotation.md)."})
 final class RotateCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "NAME")
+  @Parameters(index = "0", paramLabel = "NAME", description = "Entry to rotate.")
   String name;
 
   @Option(names = "--if-older-than", paramLabel = "AGE", converter = DurationConverter.class,

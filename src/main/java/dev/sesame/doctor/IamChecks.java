@@ -67,7 +67,7 @@ public final class IamChecks implements Check {
     try {
       keys = context.aws().get().keys(user);
     } catch (AwsException e) {
-      out.add(Finding.skip(KEYS, subject, e.getMessage(), "allow the doctor's caller iam:ListAccessKeys on " + user));
+      out.add(Finding.skip(KEYS, subject, e.reason(), e.fix("allow the doctor's caller iam:ListAccessKeys on " + user)));
       return;
     }
     int before = out.size();
@@ -120,9 +120,9 @@ public final class IamChecks implements Check {
     try {
       documents = context.aws().get().policies(user);
     } catch (AwsException e) {
-      out.add(Finding.skip(POLICY, subject, e.getMessage(),
-          "allow the doctor's caller iam:ListUserPolicies, iam:GetUserPolicy, iam:ListAttachedUserPolicies,"
-              + " iam:GetPolicy, iam:GetPolicyVersion"));
+      out.add(Finding.skip(POLICY, subject, e.reason(),
+          e.fix("allow the doctor's caller iam:ListUserPolicies, iam:GetUserPolicy, iam:ListAttachedUserPolicies,"
+              + " iam:GetPolicy, iam:GetPolicyVersion")));
       return;
     }
     String suggested = "attach only the policy of: sesame policy "

@@ -382,7 +382,7 @@ public final class Renderer {
     try {
       bytes = RegularFiles.read(template, "template", MAX_TEMPLATE_BYTES);
     } catch (NoSuchFileException e) {
-      throw new RenderException(RenderException.Reason.TEMPLATE,
+      throw new RenderException(RenderException.Reason.NOT_FOUND,
           "template " + template + " does not exist");
     } catch (FileRefusedException e) {
       throw new RenderException(RenderException.Reason.TEMPLATE, e.getMessage(), e);

@@ -106,7 +106,6 @@ public record EntryStatus(String name, String iamUser, List<VersionRow> versions
   }
 
   private static String age(Instant then, Instant now) {
-    long days = java.time.Duration.between(then, now).toDays();
-    return days > 0 ? days + "d" : java.time.Duration.between(then, now).toHours() + "h";
+    return Durations.age(java.time.Duration.between(then, now));
   }
 }

@@ -132,8 +132,8 @@ public final class Rotator {
       if (options.ifOlderThan().isPresent()) {
         Duration age = Duration.between(snap.current.info().createdAt(), clock.instant());
         if (age.compareTo(options.ifOlderThan().get()) < 0) {
-          progress.accept(name + ": current key is " + age.toDays() + " days old, younger than "
-              + options.ifOlderThan().get().toDays() + " days; nothing to rotate");
+          progress.accept(name + ": current key is " + Durations.age(age) + " old, younger than "
+              + Durations.age(options.ifOlderThan().get()) + "; nothing to rotate");
           return Outcome.NOT_DUE;
         }
       }
