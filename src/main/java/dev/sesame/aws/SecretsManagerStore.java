@@ -604,7 +604,9 @@ public final class SecretsManagerStore {
         default -> throw new VaultException.Corrupt("secret " + secretName + " has a malformed key slot");
       }
     }
-    expect(id != null && type != null && wrapped != null, secretName);
+    if (id == null || type == null || wrapped == null) {
+      throw new VaultException.Corrupt("secret " + secretName + " does not hold a " + FORMAT + " value");
+    }
     return new KeySlot(id, type, params, wrapped);
   }
 

@@ -27,8 +27,11 @@ public final class Main {
   private static final class WithPicocli {
     static int run(String[] args) {
       CommandLine commandLine = new CommandLine(new SesameCommand());
-      commandLine.setOut(new java.io.PrintWriter(Console.OUT, true));
-      commandLine.setErr(new java.io.PrintWriter(Console.ERR, true));
+      // UTF-8 whatever the locale: the same bytes Console writes (secrets may be non-ASCII).
+      commandLine.setOut(new java.io.PrintWriter(
+          new java.io.OutputStreamWriter(Console.OUT, java.nio.charset.StandardCharsets.UTF_8), true));
+      commandLine.setErr(new java.io.PrintWriter(
+          new java.io.OutputStreamWriter(Console.ERR, java.nio.charset.StandardCharsets.UTF_8), true));
       commandLine.setExecutionExceptionHandler(new ErrorHandler());
       commandLine.setParameterExceptionHandler(ErrorHandler::usage);
       return commandLine.execute(args);

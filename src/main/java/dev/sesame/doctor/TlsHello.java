@@ -18,6 +18,9 @@ import java.util.Optional;
  * ServerDHParams dh_p, dh_g, dh_Ys).
  */
 final class TlsHello {
+  // One generator for every ClientHello: a new SecureRandom per call would be seeded each time.
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   /** What the server answered: the version and suite it chose, and the DH prime's size if any. */
   record ServerAnswer(int version, int cipherSuite, Optional<Integer> dhPrimeBits) {}
 
@@ -53,7 +56,7 @@ final class TlsHello {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     u16(body, version);
     byte[] random = new byte[32];
-    new SecureRandom().nextBytes(random);
+    RANDOM.nextBytes(random);
     body.writeBytes(random);
     body.write(0); // no session id
     u16(body, suites.length * 2);

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,11 +25,29 @@ import java.util.TreeSet;
  * (through {@code Vault.open}), which the doctor's entry facts require anyway.
  */
 public record VaultIndex(List<Slot> slots, List<Entry> entries) {
-  public record Slot(String id, String type, Map<String, String> params) {}
+  public VaultIndex {
+    slots = List.copyOf(slots);
+    entries = List.copyOf(entries);
+  }
 
-  public record Version(int version, String type, Instant createdAt, Set<String> labels) {}
+  public record Slot(String id, String type, Map<String, String> params) {
+    public Slot {
+      params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    }
+  }
+
+  public record Version(int version, String type, Instant createdAt, Set<String> labels) {
+    public Version {
+      labels = Collections.unmodifiableSet(new LinkedHashSet<>(labels));
+    }
+  }
 
   public record Entry(String name, List<Version> versions, Map<String, String> state) {
+    public Entry {
+      versions = List.copyOf(versions);
+      state = Collections.unmodifiableMap(new LinkedHashMap<>(state));
+    }
+
     public Optional<Version> labelled(String label) {
       return versions.stream().filter(v -> v.labels().contains(label)).findFirst();
     }

@@ -66,7 +66,7 @@ final class AtomicFile {
    * (a set of targets syncs all its candidates at once, see there).
    */
   static Path writeCandidate(Path target, byte[] content, boolean fsync) throws IOException {
-    Path folder = target.toAbsolutePath().getParent();
+    Path folder = folderOf(target);
     FileAttribute<Set<PosixFilePermission>> ownerOnly =
         PosixFilePermissions.asFileAttribute(OWNER_ONLY);
     for (int attempt = 0; ; attempt++) {
@@ -108,10 +108,19 @@ final class AtomicFile {
     view.setPermissions(attributes.permissions());
   }
 
+  /** The folder holding PATH; a path without one (the root) cannot be replaced atomically. */
+  static Path folderOf(Path path) throws IOException {
+    Path folder = path.toAbsolutePath().getParent();
+    if (folder == null) {
+      throw new IOException(path + " has no parent folder");
+    }
+    return folder;
+  }
+
   /** Renames CANDIDATE over TARGET atomically, then fsyncs the folder to make the rename durable. */
   static void moveInto(Path candidate, Path target) throws IOException {
     renameInto(candidate, target);
-    syncFolder(target.toAbsolutePath().getParent());
+    syncFolder(folderOf(target));
   }
 
   /** Renames CANDIDATE over TARGET atomically; the caller fsyncs the folder afterwards. */
@@ -169,7 +178,7 @@ final class AtomicFile {
    */
   static void linkBackup(Path target, Path backup, byte[] previous, Attributes attributes)
       throws IOException {
-    Path folder = target.toAbsolutePath().getParent();
+    Path folder = folderOf(target);
     byte[] nonce = new byte[6];
     RANDOM.nextBytes(nonce);
     Path link = folder.resolve("." + backup.getFileName() + "." + HexFormat.of().formatHex(nonce)

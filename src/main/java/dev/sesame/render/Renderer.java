@@ -206,7 +206,8 @@ public final class Renderer {
             "target " + out + " is a symbolic link whose target cannot be resolved", e);
       }
     }
-    if (out.getParent() == null || !Files.isDirectory(out.getParent())) {
+    Path folder = out.getParent();
+    if (folder == null || !Files.isDirectory(folder)) {
       throw new RenderException(RenderException.Reason.IO,
           "folder of target " + out + " does not exist");
     }
@@ -323,7 +324,7 @@ public final class Renderer {
           AtomicFile.replace(p.out, p.previous.get(), p.previousAttributes.get());
         } else {
           Files.deleteIfExists(p.out);
-          AtomicFile.syncFolder(p.out.getParent());
+          AtomicFile.syncFolder(AtomicFile.folderOf(p.out));
         }
         p.swapped = false;
         progress.println("restored     " + p.out);

@@ -12,7 +12,9 @@ import dev.sesame.vault.VersionInfo;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +26,18 @@ import java.util.Set;
  */
 public record EntryStatus(String name, String iamUser, List<VersionRow> versions, Map<String, String> state,
     List<KeyRow> iamKeys, String commandOption) {
+  public EntryStatus {
+    versions = List.copyOf(versions);
+    state = Collections.unmodifiableMap(new LinkedHashMap<>(state));
+    iamKeys = List.copyOf(iamKeys);
+  }
 
   /** One version: its number (vault) or id (store), labels, creation time and the access key it holds. */
-  public record VersionRow(String version, Set<Label> labels, Instant createdAt, String accessKeyId) {}
+  public record VersionRow(String version, Set<Label> labels, Instant createdAt, String accessKeyId) {
+    public VersionRow {
+      labels = Collections.unmodifiableSet(new LinkedHashSet<>(labels));
+    }
+  }
 
   /** One IAM key: its state, last use, and which label (if any) holds it. */
   public record KeyRow(IamKey key, Optional<KeyUse> lastUse, Optional<Label> label) {}

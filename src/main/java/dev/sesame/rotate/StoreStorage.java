@@ -188,8 +188,11 @@ public final class StoreStorage implements EntryStorage {
   /** Takes the entry lock in the state dir, creating the dir (0700) on first use. */
   @Override
   public EntryLock lock(String entry) throws VaultException {
-    Path stateDir = base.getParent();
+    Path stateDir = base.toAbsolutePath().getParent();
     try {
+      if (stateDir == null) {
+        throw new IOException("no parent folder");
+      }
       if (!Files.isDirectory(stateDir)) {
         Files.createDirectories(stateDir,
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -103,11 +103,11 @@ public final class SesRegions {
     static final List<String> KNOWN = List.copyOf(HOSTS.keySet());
 
     private static List<String> readResource() {
-      try (InputStream in = SesRegions.class.getResourceAsStream(RESOURCE)) {
-        if (in == null) {
-          throw new IllegalStateException("missing resource dev/sesame/ses/" + RESOURCE);
-        }
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      InputStream in = SesRegions.class.getResourceAsStream(RESOURCE);
+      if (in == null) {
+        throw new IllegalStateException("missing resource dev/sesame/ses/" + RESOURCE);
+      }
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         return reader.lines().toList();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read dev/sesame/ses/" + RESOURCE, e);

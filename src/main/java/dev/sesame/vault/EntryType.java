@@ -17,7 +17,7 @@ public enum EntryType {
 
   EntryType(String wireName, List<String> fields) {
     this.wireName = wireName;
-    this.fields = fields;
+    this.fields = List.copyOf(fields);
   }
 
   public String wireName() {

@@ -91,8 +91,9 @@ final class VaultFiles {
   }
 
   static Path folderOf(Path target) {
-    Path folder = target.toAbsolutePath().getParent();
-    return folder == null ? Path.of("/") : folder;
+    Path absolute = target.toAbsolutePath();
+    Path folder = absolute.getParent();
+    return folder == null ? absolute.getRoot() : folder;
   }
 
   private static String tempPrefix(Path target) {
