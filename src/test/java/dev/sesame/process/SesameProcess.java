@@ -108,6 +108,8 @@ final class SesameProcess {
     command.addAll(Arrays.asList(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     SCRUBBED_ENV.forEach(builder.environment()::remove);
+    // Render journals and the render lock beside the test's temp folder, never in /var/lib/sesame.
+    builder.environment().put("SESAME_STATE_DIR", tmpDir.resolveSibling(tmpDir.getFileName() + "-state").toString());
     builder.environment().putAll(env);
     try {
       Process process = builder.start();

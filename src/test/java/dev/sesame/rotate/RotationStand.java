@@ -159,7 +159,13 @@ final class RotationStand implements AutoCloseable {
     env.put(ProbeSettings.CA_FILE_VARIABLE, caPem.toString());
     env.put("SESAME_VAULT", vault.toString());
     env.put("SESAME_KEY_FILE", keyFile.toString());
+    env.put("SESAME_STATE_DIR", stateDir().toString());
     return env;
+  }
+
+  /** Where this world's render journals and locks live (as SESAME_STATE_DIR). */
+  Path stateDir() {
+    return dir.resolve("state");
   }
 
   /** Starts MAIN_CLASS from the test class path with ARGS and {@link #cliEnvironment()}. */
