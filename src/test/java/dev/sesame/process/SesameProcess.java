@@ -98,7 +98,20 @@ final class SesameProcess {
 
   /** Starts MAIN_CLASS (from the test class path) with STDIN fed and closed; the caller reads it. */
   Process start(String mainClass, byte[] stdin, String... args) {
-    List<String> command = new ArrayList<>();
+    return start(List.of(), mainClass, stdin, args);
+  }
+
+  /**
+   * Starts the CLI with ARGS as the leader of a session and process group of its own
+   * ({@code setsid}), so a test can SIGKILL it together with the commands it runs:
+   * {@code kill -KILL -- -PID}.
+   */
+  Process startInOwnSession(String... args) {
+    return start(List.of("setsid"), CLI_MAIN, new byte[0], args);
+  }
+
+  private Process start(List<String> prefix, String mainClass, byte[] stdin, String... args) {
+    List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
     command.add("-Djava.io.tmpdir=" + tmpDir);
