@@ -23,6 +23,11 @@ record RotationState(Map<String, String> values) {
   static final String RETIRE_FINISHED_AT = "retire.finished_at";
   static final String RETIRE_DEACTIVATED_AT = "retire.deactivated_at";
   /**
+   * When the grace period chosen by the run that finished ends: a later run with another --grace
+   * does not shorten it (absent in state written before it existed: finished_at + --grace).
+   */
+  static final String RETIRE_DUE_AT = "retire.due_at";
+  /**
    * The run that finished asked for --retire-now: if it stopped before retiring, the next
    * `rotate --retire-now` only completes that retirement instead of rotating once more.
    */
@@ -78,6 +83,10 @@ record RotationState(Map<String, String> values) {
 
   Optional<Instant> retireFinishedAt() {
     return Optional.ofNullable(values.get(RETIRE_FINISHED_AT)).map(Instant::parse);
+  }
+
+  Optional<Instant> retireDueAt() {
+    return Optional.ofNullable(values.get(RETIRE_DUE_AT)).map(Instant::parse);
   }
 
   boolean retireNowRequested() {

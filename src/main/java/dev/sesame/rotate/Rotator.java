@@ -38,8 +38,24 @@ import java.util.function.Consumer;
  * drives them), and {@link #retireDue} retires the previous key once its grace period is over.
  */
 public final class Rotator {
-  /** Options of `sesame rotate`. */
-  public record Options(Optional<Duration> ifOlderThan, boolean retireNow, Duration grace) {}
+  /**
+   * Options of `sesame rotate`.
+   *
+   * @param drain with RETIRE_NOW: how long the previous key stays active after the deploy's
+   *     restarts and health checks passed, for mail already queued or in flight with it
+   */
+  public record Options(Optional<Duration> ifOlderThan, boolean retireNow, Duration grace, Duration drain) {
+    /** Without a drain: the previous key is retired as soon as the deploy is done. */
+    public Options(Optional<Duration> ifOlderThan, boolean retireNow, Duration grace) {
+      this(ifOlderThan, retireNow, grace, Duration.ZERO);
+    }
+  }
+
+  /** Waits; tests replace it to see the drain without waiting it out. */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
 
   /** What a `rotate` run did. */
   public enum Outcome { ROTATED, NOT_DUE, ABORTED, NOTHING_TO_ABORT }
@@ -60,6 +76,7 @@ public final class Rotator {
   private final Clock clock;
   private final Consumer<String> progress;
   private final AuditSink audit;
+  private Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
 
   /** A rotator for entries of the vault file VAULT. */
   public Rotator(Path vault, List<KeySource> keys, Duration lockTimeout, KeyLifecycle iam,
@@ -84,6 +101,12 @@ public final class Rotator {
     this.progress = progress;
   }
 
+  /** This rotator, waiting out --retire-now's drain through SLEEPER (tests). */
+  Rotator withSleeper(Sleeper replacement) {
+    this.sleeper = replacement;
+    return this;
+  }
+
   /** Scheduled rotation (or its resumption), with due retirements done first. */
   public Outcome rotate(String name, Options options) throws RotationException, VaultException {
     try (EntryLock lock = storage.lock(name)) {
@@ -93,7 +116,8 @@ public final class Rotator {
             + snap.state.step().orElseThrow().name().toLowerCase(java.util.Locale.ROOT));
         return finishRotation(name, snap, options);
       }
-      retireIfDue(name, snap, options.grace());
+      // With --retire-now a key still in its grace period is retired below: no "stays active" line.
+      retireIfDue(name, snap, options.grace(), !options.retireNow());
       snap = snapshot(name);
       if (snap.state.retiringKey().isPresent() && snap.state.retireNowRequested() && options.retireNow()) {
         // The last run finished its rotation with --retire-now and stopped before retiring: this
@@ -101,7 +125,7 @@ public final class Rotator {
         progress.accept("the last rotation of " + name + " finished but stopped before retiring its previous key "
             + snap.state.retiringKey().get() + "; retiring it now");
         writeState(name, snap.state.with(RotationState.RETIRE_NOW, "false"));
-        retireNow(name, snapshot(name));
+        drainThenRetire(name, options);
         return Outcome.ROTATED;
       }
       if (options.ifOlderThan().isPresent()) {
@@ -281,7 +305,7 @@ public final class Rotator {
    */
   public void retireDue(String name, Duration grace) throws RotationException, VaultException {
     try (EntryLock lock = storage.lock(name)) {
-      retireIfDue(name, snapshot(name), grace);
+      retireIfDue(name, snapshot(name), grace, true);
     }
   }
 
@@ -315,7 +339,7 @@ public final class Rotator {
     if (retiring.isEmpty()) {
       return;
     }
-    Instant due = snap.state.retireFinishedAt().orElse(Instant.EPOCH).plus(grace);
+    Instant due = dueAt(snap.state, grace);
     if (clock.instant().isBefore(due)) {
       throw new RotationException(Kind.CONFLICT, "the previous key " + retiring.get() + " of " + name
           + " stays active until " + due + " (grace period), and a new key would be a third (IAM allows two per user); "
@@ -364,16 +388,46 @@ public final class Rotator {
     }
     Mode mode = snap.state.mode();
     String oldKey = snap.current.credential().field(Credential.ACCESS_KEY_ID).orElse("");
-    finish(name, snap, options.retireNow());
+    finish(name, snap, options.retireNow(), Optional.of(options.grace()));
     if (mode == Mode.INCIDENT) {
       deleteRevoked(name, snapshot(name));
     } else if (options.retireNow()) {
-      retireNow(name, snapshot(name));
+      drainThenRetire(name, options);
     } else {
       progress.accept("previous key " + oldKey + " stays active for the grace period ("
-          + options.grace().toHours() + "h); a later `sesame rotate` run deactivates, then deletes it");
+          + Durations.format(options.grace()) + ", until " + dueAt(snapshot(name).state, options.grace())
+          + "); a later `sesame rotate` run deactivates, then deletes it");
     }
     return Outcome.ROTATED;
+  }
+
+  /**
+   * `--retire-now` after the deploy: its restarts and health checks have passed (the renderer
+   * runs them before it returns); the previous key stays active for the drain so mail already
+   * queued or being sent with it goes out, then it is deactivated and deleted.
+   */
+  private void drainThenRetire(String name, Options options) throws RotationException, VaultException {
+    Snapshot snap = snapshot(name);
+    if (snap.state.retiringKey().isEmpty()) {
+      return;
+    }
+    if (!options.drain().isZero()) {
+      progress.accept("previous key " + snap.state.retiringKey().get() + " stays active for "
+          + Durations.format(options.drain()) + " while mail in flight with it drains");
+      try {
+        sleeper.sleep(options.drain());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RotationException(Kind.CONFLICT, "interrupted while draining; rerun with --retire-now to retire "
+            + snap.state.retiringKey().get());
+      }
+    }
+    retireNow(name, snapshot(name));
+  }
+
+  /** When the grace period of the recorded retirement ends: as recorded, else finished_at + GRACE. */
+  private static Instant dueAt(RotationState state, Duration grace) {
+    return state.retireDueAt().orElseGet(() -> state.retireFinishedAt().orElse(Instant.EPOCH).plus(grace));
   }
 
   private void begin(String name, Snapshot snap, Mode mode, List<String> revoked)
@@ -411,7 +465,14 @@ public final class Rotator {
         progress.accept("deleted " + key.id() + ", left without a secret by an interrupted run");
       }
     }
-    makeRoom(name, user, currentKey, iam.list(user));
+    try {
+      makeRoom(name, user, currentKey, iam.list(user));
+    } catch (RotationException refused) {
+      // Nothing was created: the rotation stops here rather than stay recorded at "creating"
+      // (which `status` would show, while `put` is allowed).
+      abandon(name, snapshot(name), "stopped before creating a key: " + refused.getMessage(), false);
+      throw refused;
+    }
     NewKey created = iam.create(user);
     record(name, "create", created.id(), "ok", "created");
     progress.accept("created access key " + created.id() + " for IAM user " + user);
@@ -434,9 +495,9 @@ public final class Rotator {
       return;
     }
     IamKey other = existing.stream().filter(k -> !k.id().equals(currentKey)).findFirst().orElse(existing.get(0));
-    String lastUse = iam.lastUsed(user, other.id()).map(KeyUse::describe).orElse("never used");
+    String lastUse = iam.lastUsed(user, other.id()).map(use -> "last used " + use.describe()).orElse("never used");
     throw new RotationException(Kind.CONFLICT, "IAM user " + user + " already has two active access keys ("
-        + other.id() + " besides the current one; last used " + lastUse + "); IAM allows two per user. "
+        + other.id() + " besides the current one; " + lastUse + "); IAM allows two per user. "
         + "Retire it first, or if it may be leaked run: sesame revoke " + name + storage.commandOption());
   }
 
@@ -469,11 +530,15 @@ public final class Rotator {
   }
 
   private void finish(String name, Snapshot snap) throws RotationException, VaultException {
-    finish(name, snap, false);
+    finish(name, snap, false, Optional.empty());
   }
 
-  /** RETIRE_NOW: the run retires the previous key right after this (recorded, see RotationState.RETIRE_NOW). */
-  private void finish(String name, Snapshot snap, boolean retireNow) throws RotationException, VaultException {
+  /**
+   * RETIRE_NOW: the run retires the previous key right after this (recorded, see
+   * RotationState.RETIRE_NOW). GRACE, when the run knows it, fixes when the grace period ends.
+   */
+  private void finish(String name, Snapshot snap, boolean retireNow, Optional<Duration> grace)
+      throws RotationException, VaultException {
     VersionedCredential pending = snap.pending.orElseThrow(() -> lostPending(name));
     String oldKey = keyOf(snap.current);
     RotationState next = snap.state.withoutRotation();
@@ -481,8 +546,12 @@ public final class Rotator {
       // Every older key was revoked; remember them until deleted, so no later run revokes the new one.
       next = next.withoutRetirement().with(RotationState.RETIRE_REVOKED, String.join(",", snap.state.revoked()));
     } else if (!oldKey.isEmpty()) {
+      Instant finishedAt = clock.instant();
       next = next.with(RotationState.RETIRE_KEY, oldKey)
-          .with(RotationState.RETIRE_FINISHED_AT, clock.instant().toString());
+          .with(RotationState.RETIRE_FINISHED_AT, finishedAt.toString());
+      if (grace.isPresent()) {
+        next = next.with(RotationState.RETIRE_DUE_AT, finishedAt.plus(grace.get()).toString());
+      }
       if (retireNow) {
         next = next.with(RotationState.RETIRE_NOW, "true");
       }
@@ -509,7 +578,8 @@ public final class Rotator {
   }
 
   /** A later run's maintenance: deactivate after the grace period, delete on the run after. */
-  private void retireIfDue(String name, Snapshot snap, Duration grace) throws RotationException, VaultException {
+  private void retireIfDue(String name, Snapshot snap, Duration grace, boolean sayWhenDue)
+      throws RotationException, VaultException {
     if (!snap.state.revokedToDelete().isEmpty()) {
       deleteRevoked(name, snap);
       return;
@@ -523,9 +593,11 @@ public final class Rotator {
     Instant finishedAt = snap.state.retireFinishedAt().orElse(Instant.EPOCH);
     Optional<Instant> deactivatedAt = snap.state.retireDeactivatedAt();
     if (deactivatedAt.isEmpty()) {
-      Instant due = finishedAt.plus(grace);
+      Instant due = dueAt(snap.state, grace);
       if (clock.instant().isBefore(due)) {
-        progress.accept("previous key " + keyId + " stays active until " + due + " (grace period)");
+        if (sayWhenDue) {
+          progress.accept("previous key " + keyId + " stays active until " + due + " (grace period)");
+        }
         return;
       }
       if (!deactivate(name, user, keyId)) {
