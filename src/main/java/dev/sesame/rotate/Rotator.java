@@ -473,11 +473,41 @@ public final class Rotator {
       abandon(name, snapshot(name), "stopped before creating a key: " + refused.getMessage(), false);
       throw refused;
     }
-    NewKey created = iam.create(user);
+    NewKey created = createOnce(name, user);
     record(name, "create", created.id(), "ok", "created");
     progress.accept("created access key " + created.id() + " for IAM user " + user);
     Credential pending = SesCredentials.withNewKey(snap.current.credential(), created.id(), created.secret());
     storage.savePending(name, pending, snap.state.token(), snap.state.withStep(Step.CREATED).values());
+  }
+
+  /**
+   * CreateAccessKey, one attempt (the SDK never retries it). When it fails, the answer may have
+   * been lost after IAM created the key: a key that appeared meanwhile is that one. IAM never
+   * hands out its secret again, so it is deleted and a key created once more.
+   */
+  private NewKey createOnce(String name, String user) throws RotationException, VaultException {
+    List<String> before = iam.list(user).stream().map(IamKey::id).toList();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return iam.create(user);
+      } catch (RotationException failure) {
+        if (failure.kind() != Kind.AWS) {
+          throw failure;
+        }
+        List<String> appeared = iam.list(user).stream().map(IamKey::id).filter(id -> !before.contains(id)).toList();
+        if (appeared.size() != 1) {
+          throw failure;
+        }
+        String lost = appeared.get(0);
+        iam.delete(user, lost);
+        record(name, "create", lost, "ok", "deleted a key whose CreateAccessKey answer was lost");
+        progress.accept("CreateAccessKey created " + lost + " but its answer was lost (" + failure.getMessage()
+            + "); deleted it, since IAM never shows its secret again");
+        if (attempt == 2) {
+          throw failure;
+        }
+      }
+    }
   }
 
   /** IAM allows two keys per user: an inactive non-current key may go; two active keys stop us. */

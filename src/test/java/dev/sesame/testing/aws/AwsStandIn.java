@@ -180,6 +180,10 @@ public final class AwsStandIn implements AutoCloseable {
         if (fault.get() instanceof FaultPlan.Denied) {
           throw handler.accessDenied(action);
         }
+        if (fault.get() instanceof FaultPlan.LostAnswer) {
+          handler.handle(request, requestId);
+          throw handler.internalFailure();
+        }
         if (fault.get() instanceof FaultPlan.Slow slow) {
           Thread.sleep(slow.delay().toMillis());
         }
