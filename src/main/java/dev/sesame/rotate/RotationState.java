@@ -22,6 +22,8 @@ record RotationState(Map<String, String> values) {
   static final String RETIRE_KEY = "retire.key_id";
   static final String RETIRE_FINISHED_AT = "retire.finished_at";
   static final String RETIRE_DEACTIVATED_AT = "retire.deactivated_at";
+  /** The first retirement look-up that showed no use of the deactivated key after its rotation finished. */
+  static final String RETIRE_UNUSED_SEEN_AT = "retire.unused_seen_at";
   /**
    * When the grace period chosen by the run that finished ends: a later run with another --grace
    * does not shorten it (absent in state written before it existed: finished_at + --grace).
@@ -91,6 +93,10 @@ record RotationState(Map<String, String> values) {
 
   boolean retireNowRequested() {
     return "true".equals(values.get(RETIRE_NOW));
+  }
+
+  Optional<Instant> retireUnusedSeenAt() {
+    return Optional.ofNullable(values.get(RETIRE_UNUSED_SEEN_AT)).map(Instant::parse);
   }
 
   Optional<Instant> retireDeactivatedAt() {
