@@ -10,6 +10,7 @@ import dev.sesame.render.TargetsFile;
 import dev.sesame.render.VaultFieldSource;
 import dev.sesame.vault.Vault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -88,6 +89,17 @@ final class RenderCommand implements Callable<Integer> {
           + " Default: $SESAME_STORE.")
   String store;
 
+  @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:SESAME_STATE_DIR}",
+      description = {"Where the render-set journal and this host's render lock live: a set killed half-way is",
+          "completed by the next run (default: $SESAME_STATE_DIR, else /var/lib/sesame as root, else",
+          "~/.local/state/sesame)."})
+  Path stateDir;
+
+  @Option(names = "--allow-insecure-folder",
+      description = "Write even where a folder on the target's path is writable by others (no sticky bit) "
+          + "or owned by a user other than root or you.")
+  boolean allowInsecureFolder;
+
   @Mixin
   VaultOptions vault;
 
@@ -116,11 +128,18 @@ final class RenderCommand implements Callable<Integer> {
       Console.OUT.flush();
       return ExitCode.OK;
     }
-    RenderReport report = new Renderer().apply(targets, fields, dryRun, Console.ERR);
+    RenderReport report = renderer(StoreOptions.stateDirectory(stateDir), vault.lockTimeoutSeconds,
+        allowInsecureFolder).apply(targets, fields, dryRun, Console.ERR);
     if (!report.anyChanged()) {
       Console.ERR.println("nothing to change");
     }
     return ExitCode.OK;
+  }
+
+  /** The renderer the CLI uses: with the set journal in STATE_DIR and the host's render lock. */
+  static Renderer renderer(Path stateDir, int lockTimeoutSeconds, boolean allowInsecureFolder) {
+    Renderer renderer = new Renderer().withStateDir(stateDir).withLockTimeout(Duration.ofSeconds(lockTimeoutSeconds));
+    return allowInsecureFolder ? renderer.allowingInsecureFolders() : renderer;
   }
 
   private static Target single(One one) throws UserError {
