@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
         picocli.CommandLine.HelpCommand.class,
         DoctorCommand.class,
         PolicyCommand.class,
+        SesDomainsCommand.class,
     },
     footer = {"", "Exit codes:", "  0 ok   1 error   2 usage   3 wrong key or vault authentication failed",
         "  4 not found   5 locked or conflict   6 check failed   7 AWS error   8 SMTP verification failed"})

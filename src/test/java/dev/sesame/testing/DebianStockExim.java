@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DebianStockExim {
   public static final String PACKAGE = "exim4-config";
+  /** The package's client authenticators (cram_md5, plain, login), read-only, for CONFDIR/passwd.client. */
+  public static final Path STOCK_CLIENT_AUTHENTICATORS =
+      Path.of("/etc/exim4/conf.d/auth/30_exim4-config_examples");
   private final Path dir;
   private final Path confDir;
   private final Path spoolDir;
