@@ -51,8 +51,9 @@ class EximDebianEndToEndTest {
     ses = FakeSes.start(cert, USER, TrickyPasswords.ALL);
     renderPasswdClient(TrickyPasswords.ALL);
     Path conf = dir.resolve("exim.conf");
-    Files.writeString(conf, """
-        CONFDIR = DIR
+    // Debian's stock client authenticators (included below) read CONFDIR/passwd.client. Outside
+    // the text block: its "DIR" placeholder would also hit the macro's own name.
+    Files.writeString(conf, "CONFDIR = " + dir + "\n" + """
         primary_hostname = sesame-test.invalid
         spool_directory = DIR/spool
         log_file_path = DIR/log/%slog

@@ -98,9 +98,9 @@ final class EximRelay implements AutoCloseable {
       renderer.apply(TargetsFile.read(targets), fields, false, QUIET);
     }
     Path conf = dir.resolve("exim.conf");
-    Files.writeString(conf, """
-        # Debian's stock client authenticators (below) read CONFDIR/passwd.client.
-        CONFDIR = DIR
+    // Debian's stock client authenticators (included below) read CONFDIR/passwd.client. Outside
+    // the text block: its "DIR" placeholder would also hit the macro's own name.
+    Files.writeString(conf, "CONFDIR = " + dir + "\n" + """
         primary_hostname = sesame-test.invalid
         spool_directory = DIR/spool
         log_file_path = DIR/log/%slog
