@@ -31,7 +31,7 @@ public final class VaultChecks implements Check {
   static final String KDF = "vault.kdf";
   static final String KEY_AGE = "key.age";
   static final String PENDING = "rotation.pending";
-  // The floor of DESIGN.md section 2 (and OWASP's Argon2id minimum is below it).
+  // The floor of design.md section 2 (and OWASP's Argon2id minimum is below it).
   static final int MIN_MEMORY_KIB = 64 * 1024;
   static final int MIN_ITERATIONS = 3;
   // The rotation's bookkeeping keys in the entry state (dev.sesame.rotate.RotationState).

@@ -25,7 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Renders a set of targets all-or-nothing (DESIGN.md section 5):
+ * Renders a set of targets all-or-nothing (design.md section 5):
  * <ol>
  *   <li>render every target and run its check on a candidate beside it; any failure removes the
  *       candidates and changes nothing;

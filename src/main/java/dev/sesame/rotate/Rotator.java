@@ -25,7 +25,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * The rotation protocol of DESIGN.md section 4: create -> test -> deploy -> finish -> retire, and
+ * The rotation protocol of design.md section 4: create -> test -> deploy -> finish -> retire, and
  * the incident variant (revoke first, then reissue). Every step is written to the entry's
  * {@link EntryStorage} (the vault, or the Secrets Manager store) before the next begins, so a
  * killed run resumes where it stopped; the entry lock keeps two runs apart.
@@ -222,7 +222,7 @@ public final class Rotator {
 
   /**
    * Secrets Manager's setSecret: Sesame's deploy step. A store entry has nothing to deploy here:
-   * hosts pull AWSCURRENT, so they take the new key after finishSecret (DESIGN.md section 4 puts
+   * hosts pull AWSCURRENT, so they take the new key after finishSecret (design.md section 4 puts
    * deploy after the SMTP test, which Secrets Manager runs after this step).
    */
   public StepOutcome setSecret(String name, String token) throws RotationException, VaultException {
