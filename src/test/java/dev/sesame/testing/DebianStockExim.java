@@ -45,7 +45,8 @@ public final class DebianStockExim {
     DebianStockExim stock = new DebianStockExim(dir);
     List<String[]> conffiles = conffiles();
     if (conffiles.isEmpty()) {
-      fail(PACKAGE + " lists no conffiles under /etc/exim4: run .ci/install-mail-stack as root");
+      MailStack.requireFile(Path.of("/etc/exim4/exim4.conf.template"), PACKAGE);
+      fail(PACKAGE + " lists no conffiles under /etc/exim4: reinstall it");
     }
     for (String[] pathAndSum : conffiles) {
       Path source = Path.of(pathAndSum[0]);

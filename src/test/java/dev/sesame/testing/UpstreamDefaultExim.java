@@ -34,8 +34,8 @@ public final class UpstreamDefaultExim {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
     }
-    return fail("upstream Exim's default configure is missing (" + plain + "[.gz]): run"
-        + " .ci/install-mail-stack as root");
+    MailStack.requireFile(plain, "exim4-base");
+    return Files.readString(plain, StandardCharsets.UTF_8);
   }
 
   /**
