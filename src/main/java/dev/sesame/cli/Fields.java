@@ -11,7 +11,7 @@ final class Fields {
 
   static String check(String field) throws UserError {
     if (!ALL.contains(field)) {
-      throw new UserError(ExitCode.USAGE, "unknown field " + field + " (one of " + String.join(", ", ALL) + ")");
+      throw new UserError(ExitCode.USAGE, "unknown field: expected one of " + String.join(", ", ALL));
     }
     return field;
   }
