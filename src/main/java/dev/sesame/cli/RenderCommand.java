@@ -79,8 +79,9 @@ final class RenderCommand implements Callable<Integer> {
     boolean followSymlinks;
 
     @Option(names = "--kind", paramLabel = "KIND", defaultValue = "file",
-        description = "file (the whole file, default) or cpanel-exim-local (Sesame's blocks inside"
-            + " /etc/exim.conf.local, one per @SECTION@ of the template).")
+        completionCandidates = CompletionValues.Kinds.class,
+        description = "${COMPLETION-CANDIDATES}: file is the whole file (default); cpanel-exim-local"
+            + " keeps Sesame's blocks inside /etc/exim.conf.local, one per @SECTION@ of the template.")
     String kind;
   }
 

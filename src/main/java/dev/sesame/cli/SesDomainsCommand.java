@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
  * through SES (/etc/exim_sesame_domains). Not a secret; written 0644, atomically.
  */
 @Command(name = "ses-domains", mixinStandardHelpOptions = true,
-    description = {"List the region's SES identities verified for sending (domains and addresses), one a line,",
-        "as the sender list for templates/cpanel-exim (sesv2 ListEmailIdentities). Without --out, print them."})
+    description = {"List the region's SES identities verified for sending, one a line.",
+        "Domains and addresses from sesv2 ListEmailIdentities with sending enabled and verification SUCCESS:",
+        "the sender list of templates/cpanel-exim (/etc/exim_sesame_domains). Without --out, print them."})
 final class SesDomainsCommand implements Callable<Integer> {
   @Mixin
   AwsOptions aws;
