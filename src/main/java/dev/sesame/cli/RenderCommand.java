@@ -78,6 +78,12 @@ final class RenderCommand implements Callable<Integer> {
 
     @Option(names = "--follow-symlinks", description = "Write through a symlink at the target path.")
     boolean followSymlinks;
+
+    @Option(names = "--kind", paramLabel = "KIND", defaultValue = "file",
+        completionCandidates = CompletionValues.Kinds.class,
+        description = "${COMPLETION-CANDIDATES}: file is the whole file (default); cpanel-exim-local"
+            + " keeps Sesame's blocks inside /etc/exim.conf.local, one per @SECTION@ of the template.")
+    String kind;
   }
 
   @Option(names = "--dry-run", description = "Show what would change, secrets masked; write and run nothing.")
@@ -150,7 +156,9 @@ final class RenderCommand implements Callable<Integer> {
     Path out = one.out != null ? one.out : Path.of("/dev/stdout");
     Target target = new Target(one.entry, InputFiles.existing("--template", one.template), out, format, Optional.ofNullable(one.mode).map(RenderCommand::octal),
         Optional.ofNullable(one.owner), Optional.ofNullable(one.group), Optional.ofNullable(one.check),
-        Optional.ofNullable(one.restart), Optional.ofNullable(one.health), one.followSymlinks);
+        Optional.ofNullable(one.restart), Optional.ofNullable(one.health), one.followSymlinks,
+        Target.Kind.named(one.kind).orElseThrow(() -> new UserError(ExitCode.USAGE,
+            "--kind must be file or cpanel-exim-local")));
     return target;
   }
 

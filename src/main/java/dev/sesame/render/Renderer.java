@@ -322,6 +322,16 @@ public final class Renderer {
       throw new RenderException(RenderException.Reason.IO,
           "cannot read target " + out + ": " + e.getClass().getSimpleName(), e);
     }
+    if (t.kind() == Target.Kind.CPANEL_EXIM_LOCAL) {
+      if (previous.isEmpty()) {
+        throw new RenderException(RenderException.Reason.NOT_FOUND, out + " does not exist; open WHM"
+            + " > Exim Configuration Manager > Advanced Editor and Save once, so that cPanel creates it");
+      }
+      // Latin-1 maps each byte to one char and back: the file's other bytes stay exactly as they are.
+      content = EximLocalBlocks.merge(new String(previous.get(), StandardCharsets.ISO_8859_1),
+          new String(content, StandardCharsets.ISO_8859_1), t.entry(), out.toString())
+          .getBytes(StandardCharsets.ISO_8859_1);
+    }
     AtomicFile.Attributes wanted = wantedAttributes(t, previousAttributes);
     boolean changed = previous.isEmpty() || !Arrays.equals(previous.get(), content)
         || !sameAttributes(wanted, previousAttributes.get());
