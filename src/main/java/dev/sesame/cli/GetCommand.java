@@ -20,15 +20,17 @@ import picocli.CommandLine.Parameters;
 final class GetCommand implements Callable<Integer> {
   enum Output { value, json, env }
 
-  @Parameters(index = "0", paramLabel = "NAME")
+  @Parameters(index = "0", paramLabel = "NAME", description = "Entry name.")
   String name;
 
   @Option(names = "--field", paramLabel = "FIELD", defaultValue = "smtp_password",
+      completionCandidates = CompletionValues.Fields.class,
       description = "smtp_host, smtp_port, smtp_username, smtp_password, region, iam_user, access_key_id, "
           + "secret_access_key or created_at (default: ${DEFAULT-VALUE}).")
   String field;
 
   @Option(names = "--label", paramLabel = "LABEL", defaultValue = "current",
+      completionCandidates = CompletionValues.Labels.class,
       description = "current, pending or previous (default: ${DEFAULT-VALUE}).")
   String label;
 

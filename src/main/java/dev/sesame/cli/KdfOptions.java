@@ -4,7 +4,7 @@ import dev.sesame.crypto.Argon2id;
 import dev.sesame.vault.PassphraseKeySource;
 import picocli.CommandLine.Option;
 
-/** Argon2id cost for new passphrase slots. Defaults follow DESIGN.md: m=64 MiB, t=3, p=1. */
+/** Argon2id cost for new passphrase slots. Defaults follow design.md section 2: m=64 MiB, t=3, p=1. */
 final class KdfOptions {
   @Option(names = "--kdf-memory", paramLabel = "MIB", defaultValue = "64",
       description = "Argon2id memory in MiB for a new passphrase (default: ${DEFAULT-VALUE}, 8..1024).")

@@ -61,13 +61,14 @@ final class Passphrases {
       content = RegularFiles.read(file, "passphrase file", MAX_FILE_BYTES, true,
           RegularFiles.ownerOnly(file, "passphrase file"));
     } catch (NoSuchFileException e) {
-      throw new UserError(ExitCode.ERROR, "passphrase file " + file + " does not exist");
+      throw new UserError(ExitCode.NOT_FOUND, "--passphrase-file: " + file + " does not exist");
     } catch (FileRefusedException e) {
       String hint = e.reason() == FileRefusedException.Reason.NOT_REGULAR
           || e.reason() == FileRefusedException.Reason.TIMED_OUT ? "; to pipe a passphrase, use --passphrase-stdin" : "";
       throw new UserError(ExitCode.ERROR, e.getMessage() + hint);
     } catch (IOException e) {
-      throw new UserError(ExitCode.ERROR, "cannot read passphrase file " + file + ": " + e.getMessage());
+      String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied" : "read error";
+      throw new UserError(ExitCode.ERROR, "--passphrase-file: cannot read " + file + " (" + why + ")");
     }
     int end = 0;
     while (end < content.length && content[end] != '\n') {

@@ -30,7 +30,7 @@ final class RotationContext {
   static Rotator rotator(VaultOptions vault, StoreOptions where, AwsOptions aws, AwsClients clients,
       RotationOptions options) throws Exception {
     Clock clock = Clock.systemUTC();
-    List<Target> targets = options.targetsFile() == null ? List.of() : TargetsFile.read(options.targetsFile());
+    List<Target> targets = options.targetsFile() == null ? List.of() : TargetsFile.read(InputFiles.existing("--targets", options.targetsFile()));
     EntryStorage storage;
     Deployer deployer = Deployer.NONE;
     if (where.inStore()) {

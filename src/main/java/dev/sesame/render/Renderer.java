@@ -27,7 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Renders a set of targets all-or-nothing (DESIGN.md section 5):
+ * Renders a set of targets all-or-nothing (design.md section 5):
  * <ol>
  *   <li>render every target and run its check on a candidate beside it; any failure removes the
  *       candidates and changes nothing;
@@ -382,7 +382,7 @@ public final class Renderer {
     try {
       bytes = RegularFiles.read(template, "template", MAX_TEMPLATE_BYTES);
     } catch (NoSuchFileException e) {
-      throw new RenderException(RenderException.Reason.TEMPLATE,
+      throw new RenderException(RenderException.Reason.NOT_FOUND,
           "template " + template + " does not exist");
     } catch (FileRefusedException e) {
       throw new RenderException(RenderException.Reason.TEMPLATE, e.getMessage(), e);

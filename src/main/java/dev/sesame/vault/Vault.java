@@ -299,6 +299,7 @@ public final class Vault implements AutoCloseable {
   /** Removes NAME, all its versions and its state. */
   public void remove(String name) throws VaultException {
     checkEditable();
+    EntryNames.check(name);
     if (doc.entries.remove(name) == null) {
       throw new VaultException.NotFound("no entry named " + name);
     }
@@ -435,6 +436,8 @@ public final class Vault implements AutoCloseable {
   }
 
   private List<StoredVersion> versions(String name) throws VaultException.NotFound {
+    // A name that could never be stored is refused without being quoted: it may be a mistyped secret.
+    EntryNames.check(name);
     List<StoredVersion> versions = doc.entries.get(name);
     if (versions == null) {
       throw new VaultException.NotFound("no entry named " + name);

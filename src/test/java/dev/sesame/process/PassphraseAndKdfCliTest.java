@@ -81,7 +81,7 @@ class PassphraseAndKdfCliTest {
     latin1.writeBytes("copper violin meadow fr".getBytes(StandardCharsets.UTF_8));
     latin1.write(0xe4); // "ä" in Latin-1: not UTF-8
     latin1.writeBytes("ctal\n".getBytes(StandardCharsets.UTF_8));
-    usage(init(latin1.toByteArray(), "--allow-weak-passphrase"), "the new passphrase is not valid UTF-8");
+    usage(init(latin1.toByteArray(), "--allow-weak-passphrase"), "passphrase on standard input is not valid UTF-8");
   }
 
   @Test
