@@ -57,7 +57,11 @@ final class SesDomainsCommand implements Callable<Integer> {
 
   /** Temp file beside OUT, fsync, rename over OUT: a reader sees the old list or the new one. */
   private static void write(Path target, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".sesame-tmp",
+    Path folder = target.getParent();
+    if (folder == null) {
+      throw new IOException(target + " has no parent folder");
+    }
+    Path tmp = Files.createTempFile(folder, "." + target.getFileName() + ".", ".sesame-tmp",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {

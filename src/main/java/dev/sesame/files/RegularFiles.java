@@ -315,6 +315,8 @@ public final class RegularFiles {
     worker.setDaemon(true);
     worker.start();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
+    Throwable failure;
+    T value;
     synchronized (outcome) {
       try {
         while (!outcome.done) {
@@ -332,10 +334,11 @@ public final class RegularFiles {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while opening " + role + " " + path);
       }
+      failure = outcome.failure;
+      value = outcome.value;
     }
-    Throwable failure = outcome.failure;
     if (failure == null) {
-      return outcome.value;
+      return value;
     }
     if (failure instanceof IOException io) {
       throw io;

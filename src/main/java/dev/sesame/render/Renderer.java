@@ -368,7 +368,7 @@ public final class Renderer {
     }
     Optional<String> problem;
     try {
-      problem = FolderSafety.pathProblem(out.getParent());
+      problem = FolderSafety.pathProblem(AtomicFile.folderOf(out));
     } catch (IOException e) {
       throw new RenderException(RenderException.Reason.IO,
           "cannot check the folders above " + out + ": " + e.getClass().getSimpleName(), e);
