@@ -12,6 +12,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
         InitCommand.class,
         PutCommand.class,
+        ImportCommand.class,
         GetCommand.class,
         ListCommand.class,
         RmCommand.class,
@@ -27,9 +28,11 @@ import picocli.CommandLine.ScopeType;
         picocli.CommandLine.HelpCommand.class,
         DoctorCommand.class,
         PolicyCommand.class,
+        ScanCommand.class,
     },
     footer = {"", "Exit codes:", "  0 ok   1 error   2 usage   3 wrong key or vault authentication failed",
-        "  4 not found   5 locked or conflict   6 check failed   7 AWS error   8 SMTP verification failed"})
+        "  4 not found   5 locked or conflict   6 check failed   7 AWS error   8 SMTP verification failed",
+        "  11 scan found plain-text credentials"})
 public final class SesameCommand {
   @Option(names = "--debug", scope = ScopeType.INHERIT,
       description = "Print stack traces on failure (never secrets).")
