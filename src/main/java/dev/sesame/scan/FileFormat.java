@@ -26,7 +26,8 @@ public enum FileFormat {
 
   /** The format of FILE whose first bytes are HEAD (LENGTH of them). */
   static FileFormat guess(Path file, byte[] head, int length) {
-    String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+    String name = withoutBackupSuffix(
+        file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT));
     String path = file.toString().toLowerCase(Locale.ROOT);
     String firstLine = firstLine(head, length);
     if (name.startsWith("sasl_passwd") || path.contains("/postfix/")) {
@@ -55,6 +56,17 @@ public enum FileFormat {
       return ENV;
     }
     return TEXT;
+  }
+
+  /** exim.conf.bak is an Exim file: editors', package managers' and Sesame's own backup names. */
+  private static String withoutBackupSuffix(String name) {
+    for (String suffix : new String[] {".bak", ".orig", ".old", ".save", ".dpkg-old", ".dpkg-dist", ".rpmsave",
+        ".rpmnew", "~"}) {
+      if (name.endsWith(suffix) && name.length() > suffix.length()) {
+        return name.substring(0, name.length() - suffix.length());
+      }
+    }
+    return name;
   }
 
   private static String firstLine(byte[] head, int length) {
