@@ -23,13 +23,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-    description = {"Seal an SES credential found in a plain-text file (as `sesame scan` finds",
-        "them) into the vault as the new current version of NAME: SMTP host, port,",
-        "username and password, access key id and Region, and the secret access key",
-        "when the file holds one. When FILE holds several, choose one with --line N.",
-        "The file is left as it is: render the templates over it, then revoke the key.",
-        "An imported SMTP password has no secret access key; rotate and revoke find",
-        "the key's IAM user with iam:GetAccessKeyLastUsed unless --iam-user names it.",
+    description = {"Seal an SES credential found in a plain-text file into the vault.",
+        "As `sesame scan` finds them; it becomes the new current version of NAME: SMTP",
+        "host, port, username and password, access key id and Region, and the secret",
+        "access key when the file holds one. When FILE holds several, choose one with",
+        "--line N. The file is left as it is: render the templates over it, then revoke",
+        "the key. An imported SMTP password has no secret access key; rotate and revoke",
+        "find the key's IAM user with iam:GetAccessKeyLastUsed unless --iam-user names it.",
         "See docs/scan.md and docs/runbooks/incident-response.md."})
 final class ImportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "Entry name: letters, digits, '_' and '-'.")

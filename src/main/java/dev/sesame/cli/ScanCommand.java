@@ -20,13 +20,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "scan", mixinStandardHelpOptions = true,
-    description = {"Find plain-text SES credentials in files and folders: an access key id",
-        "(AKIA...) near an SES SMTP password, or an IAM secret access key, in Exim",
-        "configs, PHP, Postfix sasl_passwd, env and systemd EnvironmentFile= files,",
-        "shell scripts. Prints file, line, kind and access key id, never a secret.",
-        "Follows no symlink, opens only regular files, skips binaries, files over",
-        "--max-size, and /proc, /sys. Exit 0 when nothing is found, 11 when something",
-        "is (cron and CI can alert on it). Seal a finding with:",
+    description = {"Find plain-text SES credentials in files and folders.",
+        "A finding is an access key id (AKIA...) near an SES SMTP password, or an IAM",
+        "secret access key, in Exim configs, PHP, Postfix sasl_passwd, env and systemd",
+        "EnvironmentFile= files, shell scripts. Prints file, line, kind and access key",
+        "id, never a secret. Follows no symlink, opens only regular files, skips",
+        "binaries, files over --max-size, and /proc, /sys. Exit 0 when nothing is",
+        "found, 11 when something is (cron and CI can alert on it). Seal a finding with:",
         "  sesame import NAME --from FILE --line N",
         "See docs/scan.md and docs/runbooks/incident-response.md."})
 final class ScanCommand implements Callable<Integer> {

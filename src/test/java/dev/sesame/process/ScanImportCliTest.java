@@ -166,6 +166,6 @@ class ScanImportCliTest {
   void helpListsBothCommandsAndTheExitCode() {
     Result help = sesame.run("--help");
 
-    assertThat(help.out()).contains("scan").contains("import").contains("11 scan found plain-text credentials");
+    assertThat(help.out()).contains("scan").contains("import").contains("11   scan: plain-text credentials found");
   }
 }
