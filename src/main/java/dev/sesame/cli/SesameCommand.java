@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
         DoctorCommand.class,
         PolicyCommand.class,
         ScanCommand.class,
+        SesDomainsCommand.class,
     },
     footer = {"", "Exit codes (the same table is in README.md):",
         "  0    ok",

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * that accepts exactly the Active keys, and a real Exim daemon whose exim.conf starts with the SES
  * credential inline, as blog posts set it up:
  * scan finds it, import seals it, render puts the shipped RHEL templates over the plain-text file
- * (the credential now in a 0640 file), and revoke deactivates the leaked key and issues a new one
+ * (the host only sends, so the send-only exim.conf alternative; the credential now in a 0640
+ * file), and revoke deactivates the leaked key and issues a new one
  * that Exim uses for the very next message, with no restart.
  *
  * <p>Exim runs in a private mount namespace whose /etc/hosts maps the SES host name to a loopback
@@ -149,7 +150,7 @@ class IncidentEndToEndTest {
 
         [[target]]
         entry = "@ENTRY@"
-        template = "@ROOT@/templates/rhel-exim/exim.conf"
+        template = "@ROOT@/templates/rhel-exim/send-only-exim.conf"
         out = "@CONF@"
         format = "exim"
         mode = "0644"
