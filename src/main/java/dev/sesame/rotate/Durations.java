@@ -75,19 +75,4 @@ public final class Durations {
     }
     return age.toSeconds() + "s";
   }
-
-  /** DURATION in the same words, in its largest whole unit: 24h, 90d, 30m, 1s (not "0h"). */
-  public static String format(Duration duration) {
-    long seconds = duration.getSeconds();
-    if (seconds != 0 && seconds % 86_400 == 0) {
-      return seconds / 86_400 + "d";
-    }
-    if (seconds != 0 && seconds % 3_600 == 0) {
-      return seconds / 3_600 + "h";
-    }
-    if (seconds != 0 && seconds % 60 == 0) {
-      return seconds / 60 + "m";
-    }
-    return seconds + "s";
-  }
 }

@@ -431,7 +431,7 @@ public final class Rotator {
       drainThenRetire(name, options);
     } else {
       progress.accept("previous key " + oldKey + " stays active for the grace period ("
-          + Durations.format(options.grace()) + ", until " + dueAt(snapshot(name).state, options.grace())
+          + Durations.age(options.grace()) + ", until " + dueAt(snapshot(name).state, options.grace())
           + "); a later `sesame rotate` run deactivates, then deletes it");
     }
     return Outcome.ROTATED;
@@ -449,7 +449,7 @@ public final class Rotator {
     }
     if (!options.drain().isZero()) {
       progress.accept("previous key " + snap.state.retiringKey().get() + " stays active for "
-          + Durations.format(options.drain()) + " while mail in flight with it drains");
+          + Durations.age(options.drain()) + " while mail in flight with it drains");
       try {
         sleeper.sleep(options.drain());
       } catch (InterruptedException e) {
