@@ -11,6 +11,8 @@ public final class ExitCode {
   public static final int CHECK_FAILED = 6;
   public static final int AWS_ERROR = 7;
   public static final int SMTP_FAILED = 8;
+  /** `scan` found plain-text credentials (so cron and CI can alert on it). */
+  public static final int CREDENTIALS_FOUND = 11;
 
   private ExitCode() {}
 }

@@ -12,6 +12,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
         InitCommand.class,
         PutCommand.class,
+        ImportCommand.class,
         GetCommand.class,
         ListCommand.class,
         RmCommand.class,
@@ -27,6 +28,7 @@ import picocli.CommandLine.ScopeType;
         picocli.CommandLine.HelpCommand.class,
         DoctorCommand.class,
         PolicyCommand.class,
+        ScanCommand.class,
         SesDomainsCommand.class,
     },
     footer = {"", "Exit codes (the same table is in README.md):",
@@ -39,6 +41,7 @@ import picocli.CommandLine.ScopeType;
         "  6    check failed: rendered config rejected, nothing changed",
         "  7    AWS error",
         "  8    SMTP verification failed",
+        "  11   scan: plain-text credentials found",
         "  126  exec: CMD found but cannot be run",
         "  127  exec: CMD not found",
         "Otherwise exec exits with CMD's own exit code."})
