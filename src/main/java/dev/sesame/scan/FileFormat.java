@@ -26,8 +26,9 @@ public enum FileFormat {
 
   /** The format of FILE whose first bytes are HEAD (LENGTH of them). */
   static FileFormat guess(Path file, byte[] head, int length) {
+    Path fileName = file.getFileName();
     String name = withoutBackupSuffix(
-        file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT));
+        fileName == null ? "" : fileName.toString().toLowerCase(Locale.ROOT));
     String path = file.toString().toLowerCase(Locale.ROOT);
     String firstLine = firstLine(head, length);
     if (name.startsWith("sasl_passwd") || path.contains("/postfix/")) {

@@ -1,6 +1,8 @@
 package dev.sesame.scan;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +15,12 @@ import java.util.Map;
  * @param notices the skips a reader must hear about by name (unreadable, timed out), sorted by path
  */
 public record ScanReport(List<Finding> findings, long filesScanned, Map<Skip, Long> skipped, List<Notice> notices) {
+  public ScanReport {
+    findings = List.copyOf(findings);
+    skipped = Collections.unmodifiableMap(new LinkedHashMap<>(skipped)); // keeps the reasons' order
+    notices = List.copyOf(notices);
+  }
+
   /** A file or folder that could not be scanned, and why, in words that hold no file content. */
   public record Notice(Path path, Skip reason, String detail) {}
 
