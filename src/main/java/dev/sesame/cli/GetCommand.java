@@ -100,7 +100,7 @@ final class GetCommand implements Callable<Integer> {
   private int printFields(Map<String, String> fields, String what) throws UserError {
     if (output == Output.env) {
       for (Map.Entry<String, String> variable : EnvNames.of(prefix, fields).entrySet()) {
-        Console.OUT.println(variable.getKey() + "=" + shellWord(variable.getValue()));
+        Console.OUT.println(variable.getKey() + "=" + TerminalText.forStdout(shellWord(variable.getValue())));
       }
       return ExitCode.OK;
     }
@@ -108,7 +108,7 @@ final class GetCommand implements Callable<Integer> {
     if (value == null) {
       throw new UserError(ExitCode.NOT_FOUND, what + " has no field " + field);
     }
-    Console.OUT.println(value);
+    Console.OUT.println(TerminalText.forStdout(value));
     return ExitCode.OK;
   }
 

@@ -41,7 +41,7 @@ final class RotationContext {
       }
     } else {
       List<KeySource> keys = vault.unlockSources();
-      storage = new VaultStorage(vault.vaultPath(), keys, Duration.ofSeconds(vault.lockTimeoutSeconds), clock);
+      storage = new VaultStorage(vault.vaultPath(), keys, vault.lockTimeout(), clock);
       if (!targets.isEmpty()) {
         deployer = new RenderDeployer(vault.vaultPath(), keys, targets, new Renderer(), Console.OUT);
       }
@@ -58,7 +58,7 @@ final class RotationContext {
     if (where.inStore()) {
       return where.storage(where.access(vault, aws), clock);
     }
-    return new VaultStorage(vault.vaultPath(), vault.unlockSources(), Duration.ofSeconds(vault.lockTimeoutSeconds),
+    return new VaultStorage(vault.vaultPath(), vault.unlockSources(), vault.lockTimeout(),
         clock);
   }
 

@@ -3,7 +3,10 @@ package dev.sesame.render;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.sesame.files.FileRefusedException;
+import dev.sesame.files.RegularFiles;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,11 +31,13 @@ public final class TargetsFile {
   public static List<Target> read(Path file) throws RenderException {
     JsonNode root;
     try {
-      root = new TomlMapper().readTree(file.toFile());
+      root = new TomlMapper().readTree(RegularFiles.read(file, "targets file", Renderer.MAX_TEMPLATE_BYTES));
     } catch (JacksonException e) {
       throw malformed(file, where(e) + tomlProblem(e.getOriginalMessage()));
-    } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       throw new RenderException(RenderException.Reason.NOT_FOUND, "targets file " + file + " does not exist", e);
+    } catch (FileRefusedException e) {
+      throw new RenderException(RenderException.Reason.IO, e.getMessage(), e);
     } catch (IOException e) {
       throw new RenderException(RenderException.Reason.IO,
           "cannot read targets file " + file + ": " + e.getClass().getSimpleName(), e);

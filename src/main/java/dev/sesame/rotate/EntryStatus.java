@@ -76,7 +76,9 @@ public record EntryStatus(String name, String iamUser, List<VersionRow> versions
       lines.add("  no rotation in progress");
     }
     rotation.retiringKey().ifPresent(key -> lines.add("  retiring previous key " + key + ": "
-        + rotation.retireDeactivatedAt().map(at -> "deactivated " + at + ", deleted by a later run if unused")
+        + rotation.retireDeactivatedAt().map(at -> "deactivated " + at
+            + rotation.retireUnusedSeenAt().map(seen -> ", no use seen at " + seen).orElse("")
+            + ", deleted after the deletion gap once a second look-up shows no use")
             .orElse("active for its grace period after " + state.get(RotationState.RETIRE_FINISHED_AT))));
     if (!rotation.revokedToDelete().isEmpty()) {
       lines.add("  revoked keys still to delete: " + String.join(", ", rotation.revokedToDelete()));
