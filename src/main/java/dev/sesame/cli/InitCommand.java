@@ -66,8 +66,15 @@ final class InitCommand implements Callable<Integer> {
                   + "or --sm-key-secret SECRET_ID"));
       sources.add(PassphraseKeySource.of(passphrase, kdf.params()));
     }
-    Vault.create(vault.vaultPath(), sources, maxVersions);
-    Console.ERR.println("created vault " + vault.vaultPath() + " (" + describe(sources) + ")");
+    try {
+      Vault.create(vault.vaultPath(), sources, maxVersions);
+      Console.ERR.println("created vault " + vault.vaultPath() + " (" + describe(sources) + ")");
+      for (KeySource source : sources) {
+        AwsKeySources.pinLine(source).ifPresent(Console.ERR::println);
+      }
+    } finally {
+      sources.forEach(KeySource::destroy);
+    }
     return ExitCode.OK;
   }
 

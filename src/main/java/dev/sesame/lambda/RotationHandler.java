@@ -170,8 +170,9 @@ public final class RotationHandler {
     return outcome == Rotator.StepOutcome.DONE ? "done" : "already done";
   }
 
+  /** The store as the function's environment protects it ({@link LambdaSettings#protection}). */
   private SecretsManagerStore store() {
-    return SecretsManagerStore.at(settings.store(), clients);
+    return SecretsManagerStore.at(settings.store(), clients, clock, settings.protection(clients));
   }
 
   /** A rotator over the store for one invocation; audit records go to the log as JSON lines. */
@@ -182,11 +183,14 @@ public final class RotationHandler {
         record -> log.audit(record, rotation));
   }
 
-  /** Openers for sealed values: each KMS or Secrets Manager slot in the region it names. */
+  /**
+   * Openers for sealed values: each KMS or Secrets Manager slot whose key the function's
+   * configuration trusts, in the pinned key's region; any other is refused without an AWS call.
+   */
   private List<KeySource> openers() {
     return List.of(
-        KmsKeySource.forSlots(region -> clientsFor(region).kms()),
-        SecretsManagerKeySource.forSlots(region -> clientsFor(region).secretsManager()));
+        KmsKeySource.forSlots(region -> clientsFor(region).kms(), settings.trusted()),
+        SecretsManagerKeySource.forSlots(region -> clientsFor(region).secretsManager(), settings.trusted()));
   }
 
   private AwsClients clientsFor(String region) {

@@ -141,7 +141,8 @@ public final class StoreStorage implements EntryStorage {
   @Override
   public void savePending(String entry, Credential pending, String token, Map<String, String> state)
       throws VaultException {
-    store.writePending(entry, pending, current(entry, store.describe(entry)), openers, token);
+    // Sealed as this rotator is configured (the store's protection), never like the current value.
+    store.writePending(entry, pending, token);
     pendingVersion.put(entry, token);
     saveState(entry, state);
   }

@@ -134,16 +134,18 @@ final class RotationStand implements AutoCloseable {
   dev.sesame.aws.SecretsManagerStore storeWithCurrentKey(String uri, String kmsAlias) throws VaultException {
     AwsClients clients = aws.clients();
     aws.standIn().kms().createKey(kmsAlias);
-    dev.sesame.aws.SecretsManagerStore store = dev.sesame.aws.SecretsManagerStore.at(uri, clients);
-    store.write(ENTRY, version(Label.CURRENT).credential(),
-        List.of(dev.sesame.aws.KmsKeySource.create(clients, "alias/" + kmsAlias)), false);
+    List<KeySource> sealWith = List.of(dev.sesame.aws.KmsKeySource.create(clients, "alias/" + kmsAlias));
+    dev.sesame.aws.SecretsManagerStore store = dev.sesame.aws.SecretsManagerStore.at(uri, clients,
+        java.time.Clock.systemUTC(), dev.sesame.aws.StoreProtection.sealed(sealWith));
+    store.write(ENTRY, version(Label.CURRENT).credential(), sealWith, false);
     return store;
   }
 
-  /** Key sources that open store values sealed under the stand-in's KMS keys. */
+  /** Key sources that open store values sealed under the stand-in's KMS keys (all of them pinned). */
   List<KeySource> storeOpeners() {
     AwsClients clients = aws.clients();
-    return List.of(dev.sesame.aws.KmsKeySource.forSlots(region -> clients.kms()));
+    return List.of(dev.sesame.aws.KmsKeySource.forSlots(region -> clients.kms(),
+        dev.sesame.aws.TrustedKeys.of(aws.standIn().kms().keyArns())));
   }
 
   // ---- the real CLI in a child JVM ----------------------------------------------------------

@@ -424,6 +424,12 @@ public final class SecretsManagerHandler extends JsonHandler {
     return JSON.createObjectNode();
   }
 
+  /** The ARN of secret NAME (what a host pins), or null when there is none. */
+  public synchronized String arnOf(String name) {
+    Secret secret = secretsByName.get(name);
+    return secret == null ? null : secret.arn;
+  }
+
   /** The tags of NAME, for assertions. */
   public synchronized Map<String, String> tags(String name) {
     Secret secret = secretsByName.get(name);
