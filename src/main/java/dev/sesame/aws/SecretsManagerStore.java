@@ -76,6 +76,8 @@ public final class SecretsManagerStore {
   private final String prefix;
   private final Clock clock;
   private final StoreProtection protection;
+  /** The RotationToken of the Lambda invocation this store object serves, sent with every PutSecretValue. */
+  private final Optional<String> rotationToken;
   /** Versions this object has opened, by entry and version id: their values are immutable. */
   private final Map<String, StoredEntry> opened = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -103,11 +105,22 @@ public final class SecretsManagerStore {
     }
   }
 
-  private SecretsManagerStore(SecretsManagerClient sm, String prefix, Clock clock, StoreProtection protection) {
+  private SecretsManagerStore(SecretsManagerClient sm, String prefix, Clock clock, StoreProtection protection,
+      Optional<String> rotationToken) {
     this.sm = sm;
     this.prefix = prefix;
     this.clock = clock;
     this.protection = protection;
+    this.rotationToken = rotationToken;
+  }
+
+  /**
+   * This store for one invocation of a rotation function: every PutSecretValue carries TOKEN, the
+   * event's RotationToken ("Required for secret rotations using an IAM assumed role or
+   * cross-account rotation", API reference: PutSecretValue).
+   */
+  public SecretsManagerStore withRotationToken(Optional<String> token) {
+    return new SecretsManagerStore(sm, prefix, clock, protection, token);
   }
 
   /** The store at URI ({@code sm://PREFIX}; a prefix not ending in '/' gets one), sealed values only, read-only. */
@@ -120,7 +133,8 @@ public final class SecretsManagerStore {
    * versions' created_at from CLOCK.
    */
   public static SecretsManagerStore at(String uri, AwsClients clients, Clock clock, StoreProtection protection) {
-    return new SecretsManagerStore(clients.secretsManager(), prefixOf(uri), clock, Objects.requireNonNull(protection));
+    return new SecretsManagerStore(clients.secretsManager(), prefixOf(uri), clock, Objects.requireNonNull(protection),
+        Optional.empty());
   }
 
   public StoreProtection protection() {
@@ -359,6 +373,7 @@ public final class SecretsManagerStore {
         }
         AwsCalls.call("secretsmanager:PutSecretValue", () -> sm.putSecretValue(r -> {
           r.secretId(name).clientRequestToken(versionId).secretString(text);
+          rotationToken.ifPresent(r::rotationToken);
           if (pending) {
             r.versionStages("AWSPENDING");
           }

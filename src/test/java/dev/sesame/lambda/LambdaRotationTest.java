@@ -126,6 +126,8 @@ class LambdaRotationTest {
     assertThat(activeKeys()).as("the old key stays active for the grace period").containsExactlyInAnyOrder(firstKey, newKey);
     assertThat(aws.standIn().secretsManager().tags(SECRET)).containsEntry("sesame:retire.key_id", firstKey)
         .noneSatisfy((tag, value) -> assertThat(tag).startsWith("sesame:rotation."));
+    assertThat(aws.standIn().secretsManager().putRotationTokens()).as("the event's RotationToken reaches PutSecretValue")
+        .containsExactly(ROTATION_TOKEN);
   }
 
   @Test
@@ -333,9 +335,12 @@ class LambdaRotationTest {
         new ByteArrayOutputStream());
   }
 
+  /** The RotationToken Secrets Manager adds to each event (one per test here). */
+  private static final String ROTATION_TOKEN = UUID.randomUUID().toString();
+
   private static ByteArrayInputStream event(String step, String secretId, String token) {
     String json = "{\"Step\":\"" + step + "\",\"SecretId\":\"" + secretId + "\",\"ClientRequestToken\":\"" + token
-        + "\",\"RotationToken\":\"" + UUID.randomUUID() + "\"}";
+        + "\",\"RotationToken\":\"" + ROTATION_TOKEN + "\"}";
     return new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -63,6 +63,8 @@ public final class SecretsManagerHandler extends JsonHandler {
   private final Map<String, Secret> secretsByName = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private long clock = 1_700_000_000L;
+  /** The RotationToken of each PutSecretValue, in order (null when absent), for assertions. */
+  private final List<String> putRotationTokens = new ArrayList<>();
 
   private static final class Version {
     final String id;
@@ -223,7 +225,13 @@ public final class SecretsManagerHandler extends JsonHandler {
     return result;
   }
 
+  /** The RotationToken each PutSecretValue carried, in order (null for none). */
+  public synchronized List<String> putRotationTokens() {
+    return new ArrayList<>(putRotationTokens);
+  }
+
   private ObjectNode putValue(ObjectNode request) {
+    putRotationTokens.add(optional(request, "RotationToken"));
     Secret secret = find(required(request, "SecretId"));
     String text = optional(request, "SecretString");
     byte[] binary = binary(request);
