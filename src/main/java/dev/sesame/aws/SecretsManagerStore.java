@@ -147,11 +147,35 @@ public final class SecretsManagerStore {
       throw new IllegalArgumentException("a store is named sm://PREFIX, e.g. sm://sesame/prod/");
     }
     String prefix = uri.substring(SCHEME.length());
+    if (!allowedInNames(prefix)) {
+      throw new IllegalArgumentException("store prefix " + prefix + " may hold only letters, digits and /_+=.@- "
+          + "(Secrets Manager's rule for secret names)");
+    }
     return prefix.endsWith("/") ? prefix : prefix + "/";
   }
 
+  /**
+   * The secret holding ENTRY. IllegalArgumentException (exit 2, before any AWS call) when the name
+   * breaks Secrets Manager's rules (API reference: CreateSecret, Name): at most 512 characters
+   * of letters, digits and /_+=.@-, and not ending in a hyphen and six characters, which partial
+   * ARN matching would take for the ARN's random suffix.
+   */
   public String secretName(String entry) {
-    return prefix + entry;
+    String name = prefix + entry;
+    if (name.length() > 512 || !allowedInNames(name)) {
+      throw new IllegalArgumentException("secret name " + name + " must be at most 512 letters, digits and /_+=.@- "
+          + "(Secrets Manager's rule for secret names)");
+    }
+    if (name.length() > 7 && name.charAt(name.length() - 7) == '-') {
+      throw new IllegalArgumentException("secret name " + name + " ends in a hyphen and six characters, which "
+          + "Secrets Manager would confuse with an ARN's random suffix; choose another entry name");
+    }
+    return name;
+  }
+
+  private static boolean allowedInNames(String text) {
+    return text.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || "/_+=.@-".indexOf(c) >= 0);
   }
 
   /** The Secrets Manager staging label for a Sesame label. */

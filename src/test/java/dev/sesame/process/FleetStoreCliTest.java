@@ -187,6 +187,20 @@ class FleetStoreCliTest {
   }
 
   @Test
+  void aSecretNameSecretsManagerWouldRefuseOrMisreadExits2BeforeAnyAwsCall() {
+    standIn.clearCalls();
+
+    Result suffixLike = sesame.run("get", "mail-backup", "--store", STORE);
+    Result badPrefix = sesame.run("get", "mail", "--store", "sm://sesame prod/");
+
+    assertThat(suffixLike.exitCode()).as(suffixLike.toString()).isEqualTo(2);
+    assertThat(suffixLike.err()).contains("hyphen and six characters");
+    assertThat(badPrefix.exitCode()).as(badPrefix.toString()).isEqualTo(2);
+    assertThat(badPrefix.err()).contains("/_+=.@-");
+    assertThat(standIn.calls()).isEmpty();
+  }
+
+  @Test
   void putToTheStoreMustSaySealedOrPlain() {
     Result put = sesame.runWithStdin("pw\n", "put", "mail", "--host", "h", "--port", "587",
         "--smtp-username", "u", "--smtp-password-stdin", "--store", STORE);
