@@ -239,7 +239,7 @@ public final class SecretsManagerKeySource implements KeySource {
     }
     GetSecretValueResponse value;
     try {
-      value = AwsCalls.call("secretsmanager:GetSecretValue", () -> sm.getSecretValue(r -> r.secretId(secret)));
+      value = AwsCalls.call("secretsmanager:GetSecretValue", () -> sm.getSecretValue(r -> r.secretId(secret).versionStage("AWSCURRENT")));
     } catch (AwsException failure) {
       if (failure.errorCode().filter(REFUSALS::contains).isPresent()) {
         lastRefusal = "slot " + slotId + ": " + failure.getMessage();

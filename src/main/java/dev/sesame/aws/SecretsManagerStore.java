@@ -217,13 +217,14 @@ public final class SecretsManagerStore {
    * with an existing ClientRequestToken and another value is refused), so this store object
    * keeps what it opened; the stages of a repeated read are those of the first.
    */
-  public StoredEntry readVersion(String entry, String versionId, List<KeySource> openers) throws VaultException {
+  public StoredEntry readVersion(String entry, String versionId, String stage, List<KeySource> openers) throws VaultException {
     String key = entry + "\0" + versionId;
     StoredEntry known = opened.get(key);
     if (known != null) {
       return known;
     }
-    StoredEntry read = read(entry, "version " + versionId, openers, r -> r.versionId(versionId));
+    // Both id and stage: a host policy may be narrowed by secretsmanager:VersionStage.
+    StoredEntry read = read(entry, "version " + versionId, openers, r -> r.versionId(versionId).versionStage(stage));
     opened.put(key, read);
     return read;
   }
@@ -235,13 +236,24 @@ public final class SecretsManagerStore {
    * reference: RotateSecret; AWS's SecretsManagerRotationTemplate puts the value exactly when that
    * read fails).
    */
-  public Optional<StoredEntry> readVersionIfValued(String entry, String versionId, List<KeySource> openers)
+  public Optional<StoredEntry> readVersionIfValued(String entry, String versionId, String stage,
+      List<KeySource> openers)
       throws VaultException {
     try {
-      return Optional.of(readVersion(entry, versionId, openers));
+      return Optional.of(readVersion(entry, versionId, stage, openers));
     } catch (VaultException.NotFound placeholder) {
       return Optional.empty();
     }
+  }
+
+  /** The staging label to name when reading a version that carries STAGES: Sesame's own first. */
+  public static String stageToRead(List<String> stages) {
+    for (Label label : Label.values()) {
+      if (stages.contains(stage(label))) {
+        return stage(label);
+      }
+    }
+    return stages.get(0);
   }
 
   private StoredEntry read(String entry, String which, List<KeySource> openers,

@@ -123,7 +123,7 @@ final class StoreAccess {
     String currentId = meta.versionWith(SecretsManagerStore.stage(Label.CURRENT)).orElseThrow(() ->
         new VaultException.NotFound("no AWSCURRENT version of " + entry + " (secret " + store.secretName(entry) + ")"));
     List<LabelledVersion> versions = new ArrayList<>();
-    versions.add(new LabelledVersion(store.readVersion(entry, currentId, openers),
+    versions.add(new LabelledVersion(store.readVersion(entry, currentId, SecretsManagerStore.stage(Label.CURRENT), openers),
         SecretsManagerStore.labels(meta.versionStages().get(currentId))));
     for (Map.Entry<String, List<String>> version : meta.versionStages().entrySet()) {
       Set<Label> labels = SecretsManagerStore.labels(version.getValue());
@@ -131,7 +131,7 @@ final class StoreAccess {
         continue;
       }
       // An AWSPENDING version without a value (RotateSecret's placeholder) is no pending version yet.
-      store.readVersionIfValued(entry, version.getKey(), openers)
+      store.readVersionIfValued(entry, version.getKey(), SecretsManagerStore.stageToRead(version.getValue()), openers)
           .ifPresent(read -> versions.add(new LabelledVersion(read, labels)));
     }
     return new Labelled(versions, meta.tags(), Optional.empty());

@@ -54,6 +54,7 @@ class SecretsManagerKeySourceTest {
           .containsEntry("region", StandInAws.REGION);
     }
     assertThat(aws.standIn().calls()).extracting(c -> c.action()).containsExactly("GetSecretValue");
+    assertThat(aws.standIn().secretsManager().getValueStages()).containsOnly("AWSCURRENT");
   }
 
   @Test

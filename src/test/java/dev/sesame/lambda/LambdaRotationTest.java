@@ -128,6 +128,8 @@ class LambdaRotationTest {
         .noneSatisfy((tag, value) -> assertThat(tag).startsWith("sesame:rotation."));
     assertThat(aws.standIn().secretsManager().putRotationTokens()).as("the event's RotationToken reaches PutSecretValue")
         .containsExactly(ROTATION_TOKEN);
+    assertThat(aws.standIn().secretsManager().getValueStages()).as("every GetSecretValue names its staging label")
+        .doesNotContainNull();
   }
 
   @Test

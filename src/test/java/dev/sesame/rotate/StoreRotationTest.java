@@ -100,6 +100,8 @@ class StoreRotationTest {
     Map<String, Set<String>> before = sm.stages(SECRET);
 
     rotator().rotate(RotationStand.ENTRY, RotationStand.retireNow());
+    assertThat(sm.getValueStages()).as("every GetSecretValue names its staging label").isNotEmpty()
+        .doesNotContainNull();
 
     StoredEntry current = store.read(RotationStand.ENTRY, Label.CURRENT, openers);
     StoredEntry previous = store.read(RotationStand.ENTRY, Label.PREVIOUS, openers);

@@ -65,6 +65,7 @@ public final class SecretsManagerHandler extends JsonHandler {
   private long clock = 1_700_000_000L;
   /** The RotationToken of each PutSecretValue, in order (null when absent), for assertions. */
   private final List<String> putRotationTokens = new ArrayList<>();
+  private final List<String> getValueStages = new ArrayList<>();
 
   private static final class Version {
     final String id;
@@ -185,7 +186,13 @@ public final class SecretsManagerHandler extends JsonHandler {
     return idAnswer(secret, first.id);
   }
 
+  /** The VersionStage each GetSecretValue named, in order (null for none), for assertions. */
+  public synchronized List<String> getValueStages() {
+    return new ArrayList<>(getValueStages);
+  }
+
   private ObjectNode getValue(ObjectNode request) {
+    getValueStages.add(optional(request, "VersionStage"));
     Secret secret = find(required(request, "SecretId"));
     String versionId = optional(request, "VersionId");
     String stage = optional(request, "VersionStage");
