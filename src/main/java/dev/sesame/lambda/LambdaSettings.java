@@ -25,6 +25,8 @@ import java.util.Optional;
  *       while IAM propagates the new key (keep it well under the function's timeout);
  *   <li>{@code SESAME_GRACE} (default 24h): how long the previous key stays active after
  *       finishSecret (cover the hosts' pull interval);
+ *   <li>{@code SESAME_DELETE_AFTER} (default 24h): the safety gap between deactivating the
+ *       previous key and deleting it ({@link dev.sesame.rotate.Rotator#withDeleteAfter});
  *   <li>{@code SESAME_STATE_DIR} (default /tmp/sesame): the entry lock files (a Lambda function
  *       can write only under /tmp);
  *   <li>{@code SESAME_STORE_KMS_KEY} or {@code SESAME_STORE_PLAIN=1} (one is required): the
@@ -37,13 +39,14 @@ import java.util.Optional;
  * Durations are written as for the CLI: 90d, 24h, 30m, 120s.
  */
 record LambdaSettings(String store, ProbeSettings probe, Duration smtpDeadline, Duration grace, Path stateDir,
-    Optional<String> storeKmsKey, TrustedKeys trusted) {
+    Duration deleteAfter, Optional<String> storeKmsKey, TrustedKeys trusted) {
   static final String STORE_KMS_KEY = "SESAME_STORE_KMS_KEY";
   static final String STORE_PLAIN = "SESAME_STORE_PLAIN";
   static final String STORE = "SESAME_STORE";
   static final String SMTP_DEADLINE = "SESAME_SMTP_DEADLINE";
   static final String GRACE = "SESAME_GRACE";
   static final String STATE_DIR = "SESAME_STATE_DIR";
+  static final String DELETE_AFTER = "SESAME_DELETE_AFTER";
 
   /** Reads ENV; IllegalArgumentException names the variable that is missing or malformed. */
   static LambdaSettings fromEnvironment(Map<String, String> env) {
@@ -65,7 +68,7 @@ record LambdaSettings(String store, ProbeSettings probe, Duration smtpDeadline, 
     TrustedKeys trusted = TrustedKeys.load(List.of(), env);
     return new LambdaSettings(store, ProbeSettings.fromEnvironment(env),
         duration(env, SMTP_DEADLINE, "120s"), duration(env, GRACE, "24h"),
-        Path.of(value(env, STATE_DIR, "/tmp/sesame")), Optional.ofNullable(kmsKey),
+        Path.of(value(env, STATE_DIR, "/tmp/sesame")), duration(env, DELETE_AFTER, "24h"), Optional.ofNullable(kmsKey),
         kmsKey == null ? trusted : trusted.plusKmsKey(kmsKey));
   }
 

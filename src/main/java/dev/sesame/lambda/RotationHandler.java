@@ -181,7 +181,7 @@ public final class RotationHandler {
         settings.stateDir(), clock);
     return new Rotator(storage, new AwsKeyLifecycle(clients),
         new SmtpCredentialProver(settings.probe(), settings.smtpDeadline(), log::info), Deployer.NONE, clock, log::info,
-        record -> log.audit(record, rotation));
+        record -> log.audit(record, rotation)).withDeleteAfter(settings.deleteAfter());
   }
 
   /**
