@@ -46,6 +46,7 @@ final class Failures {
       return switch (render.reason()) {
         case CHECK_FAILED -> ExitCode.CHECK_FAILED;
         case NOT_FOUND -> ExitCode.NOT_FOUND;
+        case LOCKED -> ExitCode.CONFLICT;
         default -> ExitCode.ERROR;
       };
     }

@@ -39,13 +39,13 @@ final class RotationContext {
       StoreAccess access = where.access(vault, aws);
       storage = where.storage(access, clock);
       if (!targets.isEmpty()) {
-        deployer = storeDeployer(access, targets);
+        deployer = storeDeployer(access, targets, renderer(vault, where, options));
       }
     } else {
       List<KeySource> keys = vault.unlockSources();
       storage = new VaultStorage(vault.vaultPath(), keys, vault.lockTimeout(), clock);
       if (!targets.isEmpty()) {
-        deployer = new RenderDeployer(vault.vaultPath(), keys, targets, new Renderer(), Console.OUT);
+        deployer = new RenderDeployer(vault.vaultPath(), keys, targets, renderer(vault, where, options), Console.OUT);
       }
     }
     return new Rotator(storage, new AwsKeyLifecycle(clients),
@@ -68,13 +68,17 @@ final class RotationContext {
    * Deploy for a store entry whose rotator host also renders targets itself: the rotated entry
    * takes the candidate's values, every other entry its AWSCURRENT. Hosts that pull need none.
    */
-  private static Deployer storeDeployer(StoreAccess access, List<Target> targets) {
+  private static Renderer renderer(VaultOptions vault, StoreOptions where, RotationOptions options) {
+    return RenderCommand.renderer(where.stateDirectory(), vault.lockTimeoutSeconds, options.allowInsecureFolder);
+  }
+
+  private static Deployer storeDeployer(StoreAccess access, List<Target> targets, Renderer renderer) {
     return (entry, candidate) -> {
       FieldSource others = access.fieldSource();
       FieldSource fields = (name, field) -> name.equals(entry)
           ? Optional.ofNullable(candidate.allFields().get(field)) : others.field(name, field);
       try {
-        RenderDeployer.render(new Renderer(), targets, fields, Console.OUT);
+        RenderDeployer.render(renderer, targets, fields, Console.OUT);
       } catch (StoreAccess.Unreadable e) {
         throw new RotationException(RotationException.Kind.DEPLOY, "deploy: " + e.getMessage(), e);
       }

@@ -14,9 +14,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,9 +43,13 @@ import java.util.Set;
  */
 public final class Renderer {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(30);
   /** Templates and rendered targets are config files; anything this large is a mistake. */
   static final int MAX_TEMPLATE_BYTES = 16 * 1024 * 1024;
   private final Duration commandTimeout;
+  private final Optional<SetJournal> journal;
+  private final Duration lockTimeout;
+  private final boolean allowInsecureFolders;
 
   public Renderer() {
     this(DEFAULT_TIMEOUT);
@@ -50,7 +57,39 @@ public final class Renderer {
 
   /** A renderer whose check/restart/health commands are killed after COMMAND_TIMEOUT. */
   public Renderer(Duration commandTimeout) {
+    this(commandTimeout, Optional.empty(), DEFAULT_LOCK_TIMEOUT, false);
+  }
+
+  private Renderer(Duration commandTimeout, Optional<SetJournal> journal, Duration lockTimeout,
+      boolean allowInsecureFolders) {
     this.commandTimeout = commandTimeout;
+    this.journal = journal;
+    this.lockTimeout = lockTimeout;
+    this.allowInsecureFolders = allowInsecureFolders;
+  }
+
+  /**
+   * This renderer with a set journal and the host's render lock in STATE_DIR (see
+   * {@link SetJournal}): a set killed half-way is completed by the next run, and candidates a
+   * crash left beside a target are removed by the next run that renders it. The CLI always
+   * gives one; without it a crash may leave 0600 candidates and a half-swapped set behind.
+   */
+  public Renderer withStateDir(Path stateDir) {
+    return new Renderer(commandTimeout, Optional.of(new SetJournal(stateDir, Clock.systemUTC())), lockTimeout,
+        allowInsecureFolders);
+  }
+
+  /** How long to wait for another render or rotation holding the render lock (default 30 s). */
+  public Renderer withLockTimeout(Duration timeout) {
+    return new Renderer(commandTimeout, journal, timeout, allowInsecureFolders);
+  }
+
+  /**
+   * Writes into folders that another user could write to or that another user owns, which is
+   * refused by default ({@link FolderSafety}).
+   */
+  public Renderer allowingInsecureFolders() {
+    return new Renderer(commandTimeout, journal, lockTimeout, true);
   }
 
   /** TARGET's template filled from FIELDS, as the file would hold it (for `render --stdout`). */
@@ -97,6 +136,27 @@ public final class Renderer {
    */
   public RenderReport apply(List<Target> targets, FieldSource fields, boolean dryRun,
       PrintStream progress) throws RenderException {
+    if (dryRun) {
+      return dryRun(plan(targets, fields, progress), fields, progress);
+    }
+    if (journal.isEmpty()) {
+      return applyPlans(plan(targets, fields, progress), Optional.empty(), progress);
+    }
+    try (AutoCloseable lock = journal.get().lock(lockTimeout)) {
+      new SetRecovery(journal.get(), this::succeeded, progress).completeInterrupted();
+      List<Plan> plans = plan(targets, fields, progress);
+      sweepLeftovers(plans, progress);
+      return applyPlans(plans, journal, progress);
+    } catch (RenderException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new RenderException(RenderException.Reason.IO,
+          "cannot release the render lock: " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  private List<Plan> plan(List<Target> targets, FieldSource fields, PrintStream progress)
+      throws RenderException {
     List<Plan> plans = new ArrayList<>();
     Set<Path> seen = new HashSet<>();
     for (Target t : targets) {
@@ -105,30 +165,74 @@ public final class Renderer {
         throw new RenderException(RenderException.Reason.TEMPLATE,
             "two targets write the same file " + plan.out);
       }
+      warnIfLoose(plan, fields, progress);
       plans.add(plan);
     }
+    return plans;
+  }
 
-    if (dryRun) {
-      List<RenderReport.Outcome> outcomes = new ArrayList<>();
-      for (Plan p : plans) {
-        if (p.changed) {
-          String preview = renderMasked(p.target, fields);
-          progress.println("would change " + p.out);
-          preview.lines().forEach(line -> progress.println("  | " + line));
-          outcomes.add(new RenderReport.Outcome(p.target, p.out, RenderReport.Status.WOULD_CHANGE,
-              Optional.of(preview)));
-        } else {
-          progress.println("unchanged    " + p.out);
-          outcomes.add(new RenderReport.Outcome(p.target, p.out, RenderReport.Status.UNCHANGED,
-              Optional.empty()));
-        }
+  private RenderReport dryRun(List<Plan> plans, FieldSource fields, PrintStream progress)
+      throws RenderException {
+    List<RenderReport.Outcome> outcomes = new ArrayList<>();
+    for (Plan p : plans) {
+      if (p.changed) {
+        String preview = renderMasked(p.target, fields);
+        progress.println("would change " + p.out);
+        preview.lines().forEach(line -> progress.println("  | " + line));
+        outcomes.add(new RenderReport.Outcome(p.target, p.out, RenderReport.Status.WOULD_CHANGE,
+            Optional.of(preview)));
+      } else {
+        progress.println("unchanged    " + p.out);
+        outcomes.add(new RenderReport.Outcome(p.target, p.out, RenderReport.Status.UNCHANGED,
+            Optional.empty()));
       }
-      return new RenderReport(outcomes, List.of(), List.of(), true);
     }
+    return new RenderReport(outcomes, List.of(), List.of(), true);
+  }
 
+  /**
+   * A target holding a secret should be writable by its owner only: anyone who can write it can
+   * replace the credential (or, in PHP and shell formats, run code where it is read).
+   */
+  private void warnIfLoose(Plan plan, FieldSource fields, PrintStream progress) throws RenderException {
+    Set<PosixFilePermission> perms = plan.wanted.permissions();
+    boolean writable = perms.contains(PosixFilePermission.GROUP_WRITE)
+        || perms.contains(PosixFilePermission.OTHERS_WRITE);
+    boolean worldReadable = perms.contains(PosixFilePermission.OTHERS_READ);
+    if ((writable || worldReadable) && carriesSecret(plan, fields)) {
+      progress.println("warning: " + plan.out + " holds a secret and its mode "
+          + PosixFilePermissions.toString(perms) + " lets "
+          + (writable ? "group or others write it" : "every user read it")
+          + "; use a mode like 0640 or 0600");
+    }
+  }
+
+  private boolean carriesSecret(Plan plan, FieldSource fields) throws RenderException {
+    return !Arrays.equals(plan.content, renderMasked(plan.target, fields).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Removes candidates that a crash left beside the set's targets (their names are Sesame's own). */
+  private static void sweepLeftovers(List<Plan> plans, PrintStream progress) throws RenderException {
+    for (Plan p : plans) {
+      try {
+        for (Path leftover : AtomicFile.leftoversOf(p.out)) {
+          Files.deleteIfExists(leftover);
+          progress.println("removed      " + leftover + " (left by an interrupted run)");
+        }
+      } catch (IOException e) {
+        throw new RenderException(RenderException.Reason.IO, "cannot remove the files an interrupted run left beside "
+            + p.out + ": " + e.getClass().getSimpleName(), e);
+      }
+    }
+  }
+
+  private RenderReport applyPlans(List<Plan> plans, Optional<SetJournal> journal, PrintStream progress)
+      throws RenderException {
+    Optional<SetJournal.Entry> record = Optional.empty();
     try {
       prepareCandidates(plans);
-      swapAll(plans, progress);
+      record = begin(journal, plans);
+      swapAll(plans, journal, record, progress);
     } finally {
       removeCandidates(plans);
     }
@@ -141,7 +245,7 @@ public final class Renderer {
       progress.println("restart      " + cmd);
       restartsRun.add(cmd);
       if (!succeeded(cmd, Optional.empty())) {
-        rollBack(plans, restarts, progress);
+        rollBack(plans, restarts, journal, record, progress);
         throw new RenderException(RenderException.Reason.RESTART_FAILED, "restart command failed: "
             + cmd + "; previous files restored and restarts run again");
       }
@@ -150,11 +254,12 @@ public final class Renderer {
       progress.println("health       " + cmd);
       healthRun.add(cmd);
       if (!succeeded(cmd, Optional.empty())) {
-        rollBack(plans, restarts, progress);
+        rollBack(plans, restarts, journal, record, progress);
         throw new RenderException(RenderException.Reason.HEALTH_FAILED, "health command failed: "
             + cmd + "; previous files restored and restarts run again");
       }
     }
+    finish(journal, record);
 
     List<RenderReport.Outcome> outcomes = new ArrayList<>();
     for (Plan p : plans) {
@@ -165,8 +270,40 @@ public final class Renderer {
     return new RenderReport(outcomes, restartsRun, healthRun, false);
   }
 
+  /** Journals the changed targets just before the first rename (nothing to journal: empty). */
+  private static Optional<SetJournal.Entry> begin(Optional<SetJournal> journal, List<Plan> plans)
+      throws RenderException {
+    List<SetJournal.Item> items = new ArrayList<>();
+    for (Plan p : plans) {
+      if (p.changed) {
+        items.add(new SetJournal.Item(p.out, p.candidate, p.previous.isPresent(), p.wanted.permissions(),
+            p.target.restart(), p.target.health(), false));
+      }
+    }
+    if (journal.isEmpty() || items.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(journal.get().begin(items));
+    } catch (IOException e) {
+      throw new RenderException(RenderException.Reason.IO, "cannot write the set journal in "
+          + journal.get().stateDir() + ": " + e.getClass().getSimpleName() + "; nothing changed", e);
+    }
+  }
+
+  private static void finish(Optional<SetJournal> journal, Optional<SetJournal.Entry> record) {
+    if (journal.isPresent() && record.isPresent()) {
+      try {
+        journal.get().remove(record.get());
+      } catch (IOException e) {
+        // The next run completes the set again: it reruns the restarts, which is harmless.
+      }
+    }
+  }
+
   private Plan plan(Target t, FieldSource fields) throws RenderException {
     Path out = resolveOut(t);
+    checkFolders(out);
     byte[] content = renderToString(t, fields).getBytes(StandardCharsets.UTF_8);
     Optional<byte[]> previous = Optional.empty();
     Optional<AtomicFile.Attributes> previousAttributes = Optional.empty();
@@ -184,6 +321,16 @@ public final class Renderer {
     } catch (IOException e) {
       throw new RenderException(RenderException.Reason.IO,
           "cannot read target " + out + ": " + e.getClass().getSimpleName(), e);
+    }
+    if (t.kind() == Target.Kind.CPANEL_EXIM_LOCAL) {
+      if (previous.isEmpty()) {
+        throw new RenderException(RenderException.Reason.NOT_FOUND, out + " does not exist; open WHM"
+            + " > Exim Configuration Manager > Advanced Editor and Save once, so that cPanel creates it");
+      }
+      // Latin-1 maps each byte to one char and back: the file's other bytes stay exactly as they are.
+      content = EximLocalBlocks.merge(new String(previous.get(), StandardCharsets.ISO_8859_1),
+          new String(content, StandardCharsets.ISO_8859_1), t.entry(), out.toString())
+          .getBytes(StandardCharsets.ISO_8859_1);
     }
     AtomicFile.Attributes wanted = wantedAttributes(t, previousAttributes);
     boolean changed = previous.isEmpty() || !Arrays.equals(previous.get(), content)
@@ -211,6 +358,25 @@ public final class Renderer {
           "folder of target " + out + " does not exist");
     }
     return out;
+  }
+
+  /** Refuses OUT when another user could swap it, unless allowed ({@link FolderSafety}). */
+  private void checkFolders(Path out) throws RenderException {
+    if (allowInsecureFolders) {
+      return;
+    }
+    Optional<String> problem;
+    try {
+      problem = FolderSafety.pathProblem(out.getParent());
+    } catch (IOException e) {
+      throw new RenderException(RenderException.Reason.IO,
+          "cannot check the folders above " + out + ": " + e.getClass().getSimpleName(), e);
+    }
+    if (problem.isPresent()) {
+      throw new RenderException(RenderException.Reason.INSECURE_FOLDER, "refusing to write " + out + ": "
+          + problem.get() + ", so another user could replace or redirect the file; fix the folder, or pass "
+          + "--allow-insecure-folder");
+    }
   }
 
   private static AtomicFile.Attributes wantedAttributes(Target t,
@@ -252,7 +418,7 @@ public final class Renderer {
       }
       try {
         p.candidate = AtomicFile.writeCandidate(p.out, p.content, false);
-        AtomicFile.apply(p.candidate, p.wanted);
+        AtomicFile.applyOwnership(p.candidate, p.wanted);
       } catch (IOException e) {
         throw new RenderException(RenderException.Reason.IO,
             "cannot write a candidate beside " + p.out + ": " + e.getClass().getSimpleName(), e);
@@ -275,7 +441,8 @@ public final class Renderer {
     }
   }
 
-  private void swapAll(List<Plan> plans, PrintStream progress) throws RenderException {
+  private void swapAll(List<Plan> plans, Optional<SetJournal> journal, Optional<SetJournal.Entry> record,
+      PrintStream progress) throws RenderException {
     for (Plan p : plans) {
       if (!p.changed) {
         progress.println("unchanged    " + p.out);
@@ -286,12 +453,14 @@ public final class Renderer {
           AtomicFile.linkBackup(p.out, backupOf(p.out), p.previous.get(),
               p.previousAttributes.get());
         }
+        // The candidate takes its mode only now: until here a leftover is 0600.
+        AtomicFile.setPermissions(p.candidate, p.wanted.permissions());
         AtomicFile.renameInto(p.candidate, p.out);
         p.candidate = null;
         p.swapped = true;
         progress.println("changed      " + p.out);
       } catch (IOException e) {
-        rollBack(plans, List.of(), progress);
+        rollBack(plans, List.of(), journal, record, progress);
         throw new RenderException(RenderException.Reason.SWAP_FAILED,
             "cannot swap " + p.out + ": " + e.getClass().getSimpleName()
                 + "; swapped targets restored", e);
@@ -305,14 +474,33 @@ public final class Renderer {
         AtomicFile.syncFolder(folder);
       }
     } catch (IOException e) {
-      rollBack(plans, List.of(), progress);
+      rollBack(plans, List.of(), journal, record, progress);
       throw new RenderException(RenderException.Reason.SWAP_FAILED,
           "cannot sync " + folders + ": " + e.getClass().getSimpleName() + "; swapped targets restored", e);
     }
   }
 
-  /** Restores every swapped target to its previous content and attributes, then reruns RESTARTS. */
-  private void rollBack(List<Plan> plans, List<String> restarts, PrintStream progress) {
+  /**
+   * Restores every swapped target to its previous content and attributes, removes the
+   * candidates not swapped yet, then reruns RESTARTS. The journal says so first, so that a run
+   * killed while rolling back is rolled back, not completed, by the next one.
+   */
+  private void rollBack(List<Plan> plans, List<String> restarts, Optional<SetJournal> journal,
+      Optional<SetJournal.Entry> record, PrintStream progress) {
+    if (journal.isPresent() && record.isPresent()) {
+      List<SetJournal.Item> items = new ArrayList<>();
+      for (SetJournal.Item item : record.get().items()) {
+        boolean swapped = plans.stream().anyMatch(p -> p.swapped && p.out.equals(item.out()));
+        items.add(new SetJournal.Item(item.out(), item.candidate(), item.existed(), item.permissions(),
+            item.restart(), item.health(), swapped));
+      }
+      try {
+        journal.get().rewrite(record.get().rollingBack(items));
+      } catch (IOException e) {
+        progress.println("cannot mark the set journal as rolling back (" + e.getClass().getSimpleName()
+            + "); rolling back anyway");
+      }
+    }
     for (int i = plans.size() - 1; i >= 0; i--) {
       Plan p = plans.get(i);
       if (!p.swapped) {
@@ -332,12 +520,14 @@ public final class Renderer {
             + "); its previous content is in " + backupOf(p.out));
       }
     }
+    removeCandidates(plans);
     for (String cmd : restarts) {
       progress.println("restart      " + cmd + " (after rollback)");
       if (!succeeded(cmd, Optional.empty())) {
         progress.println("restart after rollback failed: " + cmd);
       }
     }
+    finish(journal, record);
   }
 
   private void removeCandidates(List<Plan> plans) {
@@ -353,7 +543,7 @@ public final class Renderer {
     }
   }
 
-  private boolean succeeded(String command, Optional<Path> candidate) {
+  boolean succeeded(String command, Optional<Path> candidate) {
     try {
       Optional<Integer> status = ServiceCommand.run(command, candidate, commandTimeout);
       return status.isPresent() && status.get() == 0;
