@@ -79,9 +79,16 @@ final class InitCommand implements Callable<Integer> {
       why.add("passphrase, " + (keys.passphraseStdin ? "from --passphrase-stdin"
           : keys.passphraseFile != null ? "from --passphrase-file" : "typed at the prompt"));
     }
-    Vault.create(vault.vaultPath(), sources, maxVersions);
-    Console.ERR.println("created vault " + vault.vaultPath() + " with " + sources.size() + " key slot"
-        + (sources.size() == 1 ? "" : "s") + ", each able to open it: " + String.join("; ", why));
+    try {
+      Vault.create(vault.vaultPath(), sources, maxVersions);
+      Console.ERR.println("created vault " + vault.vaultPath() + " with " + sources.size() + " key slot"
+          + (sources.size() == 1 ? "" : "s") + ", each able to open it: " + String.join("; ", why));
+      for (KeySource source : sources) {
+        AwsKeySources.pinLine(source).ifPresent(Console.ERR::println);
+      }
+    } finally {
+      sources.forEach(KeySource::destroy);
+    }
     return ExitCode.OK;
   }
 

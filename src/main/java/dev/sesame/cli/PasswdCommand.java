@@ -66,6 +66,14 @@ final class PasswdCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<KeySource> unlock = vault.unlockSources();
+    try {
+      return change(unlock);
+    } finally {
+      unlock.forEach(KeySource::destroy);
+    }
+  }
+
+  private Integer change(List<KeySource> unlock) throws Exception {
     if (change.removeSlot != null) {
       vault.update(unlock, v -> {
         v.removeKeySlot(change.removeSlot);
@@ -75,15 +83,20 @@ final class PasswdCommand implements Callable<Integer> {
       return ExitCode.OK;
     }
     KeySource next = newSource();
-    KeySlot added = vault.update(unlock, v -> {
-      KeySlot slot = v.addKeySource(next);
-      if (!add) {
-        v.removeKeySlot(v.openedSlotId());
-      }
-      return slot;
-    });
-    Console.ERR.println((add ? "added" : "replaced the unlocking slot with") + " key slot " + added.id()
-        + " (" + next.describe() + ")" + (add ? "" : "; " + nextSteps()));
+    try {
+      KeySlot added = vault.update(unlock, v -> {
+        KeySlot slot = v.addKeySource(next);
+        if (!add) {
+          v.removeKeySlot(v.openedSlotId());
+        }
+        return slot;
+      });
+      Console.ERR.println((add ? "added" : "replaced the unlocking slot with") + " key slot " + added.id()
+          + " (" + next.describe() + ")" + (add ? "" : "; " + nextSteps()));
+      AwsKeySources.pinLine(next).ifPresent(Console.ERR::println);
+    } finally {
+      next.destroy();
+    }
     return ExitCode.OK;
   }
 

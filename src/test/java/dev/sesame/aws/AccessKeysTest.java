@@ -149,7 +149,8 @@ class AccessKeysTest {
     assertThat(failure.requestId()).isPresent();
     assertThat(failure.getMessage())
         .startsWith("iam:ListAccessKeys failed: service error (ServiceFailure)")
-        .endsWith("[request id " + failure.requestId().get() + "]")
+        .contains("[request id " + failure.requestId().get() + "]")
+        .endsWith("; wait a minute and run it again")
         .doesNotContain("\n", "\r");
     assertThat(standIn.calls("ListAccessKeys")).isEqualTo(StandInAws.FAST_RETRIES.maxAttempts());
   }
