@@ -5,5 +5,6 @@
 # Restart: none
 export SMTP_HOST=${smtp_host}
 export SMTP_PORT=${smtp_port}
+export SMTP_TLS=${smtp_tls}
 export SMTP_USERNAME=${smtp_username}
 export SMTP_PASSWORD=${smtp_password}

@@ -3,6 +3,7 @@ package dev.sesame.cli;
 import dev.sesame.crypto.Wipe;
 import dev.sesame.ses.SesRegions;
 import dev.sesame.ses.SesCredentials;
+import dev.sesame.ses.TlsMode;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryNames;
 import dev.sesame.vault.EntryType;
@@ -88,11 +89,22 @@ final class PutCommand implements Callable<Integer> {
     @Option(names = "--smtp-password-stdin", required = true,
         description = "Read the SMTP password from standard input.")
     boolean passwordStdin;
+
+    @Option(names = "--tls", paramLabel = "MODE",
+        description = "How TLS starts: starttls or implicit (TLS from the first byte). Default: from a "
+            + "well-known port (25, 587, 2587: starttls; 465, 2465: implicit); required on any other port. "
+            + "Plaintext is not offered: the login only ever crosses inside TLS.")
+    String tls;
   }
 
   @Override
   public Integer call() throws Exception {
     EntryNames.check(name);
+    if (form.smtp != null) {
+      // Refuse a port without a TLS mode before anything is unlocked or read from stdin.
+      checkPort(form.smtp.port);
+      tlsMode(form.smtp);
+    }
     if (StoreOptions.given(store)) {
       boolean sealed = storeKmsKey != null && !storeKmsKey.isEmpty();
       if (sealed == storePlain) {
@@ -129,16 +141,33 @@ final class PutCommand implements Callable<Integer> {
 
   private static Credential smtpCredential(SmtpForm smtp) throws UserError {
     checkPort(smtp.port);
+    TlsMode tls = tlsMode(smtp);
     byte[] password = Stdin.SYSTEM.nextLine("SMTP password");
     try {
       return Credential.of(EntryType.SMTP, Map.of(
           Credential.SMTP_HOST, smtp.host,
           Credential.SMTP_PORT, Integer.toString(smtp.port),
           Credential.SMTP_USERNAME, smtp.username,
-          Credential.SMTP_PASSWORD, new String(password, StandardCharsets.UTF_8)));
+          Credential.SMTP_PASSWORD, new String(password, StandardCharsets.UTF_8),
+          Credential.SMTP_TLS, tls.wireName()));
     } finally {
       Wipe.bytes(password);
     }
+  }
+
+  /** --tls when given, else what a well-known port implies; refused on other ports (exit 2), before stdin is read. */
+  private static TlsMode tlsMode(SmtpForm smtp) throws UserError {
+    if (smtp.tls != null) {
+      try {
+        return TlsMode.parse(smtp.tls);
+      } catch (IllegalArgumentException e) {
+        throw new UserError(ExitCode.USAGE, "--tls must be starttls or implicit (plaintext SMTP AUTH is not offered)");
+      }
+    }
+    return TlsMode.ofWellKnownPort(smtp.port).orElseThrow(() -> new UserError(ExitCode.USAGE,
+        "port " + smtp.port + " is not a well-known SMTP submission port, so its TLS mode cannot be guessed: add "
+            + "--tls starttls (the relay answers in clear, then upgrades) or --tls implicit (TLS from the first byte), "
+            + "as the relay's documentation says"));
   }
 
   private static void checkPort(int port) throws UserError {

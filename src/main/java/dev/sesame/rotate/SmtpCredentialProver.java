@@ -7,7 +7,9 @@ import dev.sesame.ses.ProbeResult;
 import dev.sesame.ses.ProbeSettings;
 import dev.sesame.ses.SmtpEndpoint;
 import dev.sesame.ses.SmtpProbe;
+import dev.sesame.ses.TlsMode;
 import dev.sesame.vault.Credential;
+import dev.sesame.vault.EntryType;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -30,8 +32,11 @@ public final class SmtpCredentialProver implements CredentialProver {
 
   @Override
   public void prove(Credential candidate) throws RotationException {
-    SmtpEndpoint endpoint = settings.endpointFor(candidate.field(Credential.SMTP_HOST).orElseThrow(),
-        Integer.parseInt(candidate.field(Credential.SMTP_PORT).orElseThrow()));
+    int port = Integer.parseInt(candidate.field(Credential.SMTP_PORT).orElseThrow());
+    TlsMode tls = TlsMode.ofEntry(candidate.field(Credential.SMTP_TLS), port, candidate.type() == EntryType.SES)
+        .orElseThrow(() -> new RotationException(Kind.INVALID, "the entry's relay on port " + port
+            + " has no stored TLS mode; store it again with: sesame put NAME ... --tls starttls|implicit"));
+    SmtpEndpoint endpoint = settings.endpointFor(candidate.field(Credential.SMTP_HOST).orElseThrow(), port, tls);
     ProbeOptions options;
     try {
       options = settings.applyTo(ProbeOptions.defaults().withDeadline(deadline));

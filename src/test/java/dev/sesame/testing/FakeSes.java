@@ -40,15 +40,20 @@ public final class FakeSes implements AutoCloseable {
   private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
   private final List<String> failedLogins = new CopyOnWriteArrayList<>();
 
-  private FakeSes(TestCertificate cert, String username, String password) throws Exception {
+  private FakeSes(TestCertificate cert, String username, String password, int port, boolean implicitTls)
+      throws Exception {
     this.credential = new AtomicReference<>(new String[] {username, password});
-    this.server = SMTPServer.port(0)
+    SMTPServer.Builder builder = SMTPServer.port(port)
         .bindAddress(InetAddress.getByName(ADDRESS))
         .hostName("fake-ses.test")
-        .enableTLS()
-        .requireTLS()
-        .requireAuth()
-        .startTlsSocketFactory(cert.serverContext(), false)
+        .requireAuth();
+    if (implicitTls) {
+      // TLS from the first byte: a client that starts in clear (STARTTLS) fails at its EHLO.
+      builder.serverSocketFactory(cert.serverContext());
+    } else {
+      builder.enableTLS().requireTLS().startTlsSocketFactory(cert.serverContext(), false);
+    }
+    this.server = builder
         .authenticationHandlerFactory(new Auth())
         .messageHandlerFactory(ctx -> new org.subethamail.smtp.MessageHandler() {
           final List<String> rcpts = new ArrayList<>();
@@ -79,7 +84,13 @@ public final class FakeSes implements AutoCloseable {
 
   public static FakeSes start(TestCertificate cert, String username, String password)
       throws Exception {
-    return new FakeSes(cert, username, password);
+    return new FakeSes(cert, username, password, 0, false);
+  }
+
+  /** A relay on PORT (0: any free one) speaking STARTTLS, or TLS from the first byte when IMPLICIT_TLS. */
+  public static FakeSes start(TestCertificate cert, String username, String password, int port,
+      boolean implicitTls) throws Exception {
+    return new FakeSes(cert, username, password, port, implicitTls);
   }
 
   public int port() {
