@@ -29,7 +29,9 @@ import picocli.CommandLine.ScopeType;
         PolicyCommand.class,
     },
     footer = {"", "Exit codes:", "  0 ok   1 error   2 usage   3 wrong key or vault authentication failed",
-        "  4 not found   5 locked or conflict   6 check failed   7 AWS error   8 SMTP verification failed"})
+        "  4 not found   5 locked or conflict   6 check failed   7 AWS error   8 SMTP verification failed",
+        "  9 changes pending (render --dry-run --exit-code)",
+        "  10 restart or health check failed, previous files restored"})
 public final class SesameCommand {
   @Option(names = "--debug", scope = ScopeType.INHERIT,
       description = "Print stack traces on failure (never secrets).")

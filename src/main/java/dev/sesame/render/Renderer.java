@@ -91,8 +91,11 @@ public final class Renderer {
    * carries each would-be change with secrets masked. PROGRESS gets one line per step, never a
    * secret.
    */
-  public RenderReport apply(List<Target> targets, FieldSource fields, boolean dryRun,
+  public RenderReport apply(List<Target> targets, FieldSource values, boolean dryRun,
       PrintStream progress) throws RenderException {
+    // Every secret of the entries rendered, so a failing command's output can be shown masked.
+    SecretMask mask = new SecretMask();
+    FieldSource fields = mask.recording(values);
     List<Plan> plans = new ArrayList<>();
     Set<Path> seen = new HashSet<>();
     for (Target t : targets) {
@@ -123,7 +126,7 @@ public final class Renderer {
     }
 
     try {
-      prepareCandidates(plans);
+      prepareCandidates(plans, mask);
       swapAll(plans, progress);
     } finally {
       removeCandidates(plans);
@@ -136,19 +139,19 @@ public final class Renderer {
     for (String cmd : restarts) {
       progress.println("restart      " + cmd);
       restartsRun.add(cmd);
-      if (!succeeded(cmd, Optional.empty())) {
-        rollBack(plans, restarts, progress);
-        throw new RenderException(RenderException.Reason.RESTART_FAILED, "restart command failed: "
-            + cmd + "; previous files restored and restarts run again");
+      ServiceCommand.Outcome outcome = runCommand(cmd, Optional.empty());
+      if (!outcome.succeeded()) {
+        throw rolledBack(plans, restarts, progress, RenderException.Reason.RESTART_FAILED,
+            "restart command " + failed(outcome) + ": " + cmd, mask.apply(outcome.lastLines()), mask);
       }
     }
     for (String cmd : healths) {
       progress.println("health       " + cmd);
       healthRun.add(cmd);
-      if (!succeeded(cmd, Optional.empty())) {
-        rollBack(plans, restarts, progress);
-        throw new RenderException(RenderException.Reason.HEALTH_FAILED, "health command failed: "
-            + cmd + "; previous files restored and restarts run again");
+      ServiceCommand.Outcome outcome = runCommand(cmd, Optional.empty());
+      if (!outcome.succeeded()) {
+        throw rolledBack(plans, restarts, progress, RenderException.Reason.HEALTH_FAILED,
+            "health command " + failed(outcome) + ": " + cmd, mask.apply(outcome.lastLines()), mask);
       }
     }
 
@@ -159,6 +162,24 @@ public final class Renderer {
           Optional.empty()));
     }
     return new RenderReport(outcomes, restartsRun, healthRun, false);
+  }
+
+  /** Rolls PLANS back and returns the failure to raise: REASON when every file was put back. */
+  private RenderException rolledBack(List<Plan> plans, List<String> restarts, PrintStream progress,
+      RenderException.Reason reason, String what, List<String> output, SecretMask mask) {
+    if (rollBack(plans, restarts, progress, mask)) {
+      return new RenderException(reason, what + "; previous files restored and restarts run again", output);
+    }
+    return new RenderException(RenderException.Reason.ROLLBACK_INCOMPLETE, what
+        + "; NOT every previous file could be restored (see the lines above; each has a .bak)", output);
+  }
+
+  private static String failed(ServiceCommand.Outcome outcome) {
+    return "failed (" + ended(outcome) + ")";
+  }
+
+  private static String ended(ServiceCommand.Outcome outcome) {
+    return outcome.status().map(status -> "exit " + status).orElse("timed out");
   }
 
   private Plan plan(Target t, FieldSource fields) throws RenderException {
@@ -239,7 +260,7 @@ public final class Renderer {
         && (wanted.group().isEmpty() || wanted.group().equals(current.group()));
   }
 
-  private void prepareCandidates(List<Plan> plans) throws RenderException {
+  private void prepareCandidates(List<Plan> plans, SecretMask mask) throws RenderException {
     for (Plan p : plans) {
       if (!p.changed) {
         continue;
@@ -253,9 +274,11 @@ public final class Renderer {
       }
       if (p.target.check().isPresent()) {
         String cmd = p.target.check().get();
-        if (!succeeded(cmd, Optional.of(p.candidate))) {
+        ServiceCommand.Outcome outcome = runCommand(cmd, Optional.of(p.candidate));
+        if (!outcome.succeeded()) {
           throw new RenderException(RenderException.Reason.CHECK_FAILED,
-              "check rejected the candidate for " + p.out + ": " + cmd + "; nothing changed");
+              "check rejected the candidate for " + p.out + " (" + ended(outcome) + "): " + cmd
+                  + "; nothing changed", mask.apply(outcome.lastLines()));
         }
       }
     }
@@ -285,7 +308,7 @@ public final class Renderer {
         p.swapped = true;
         progress.println("changed      " + p.out);
       } catch (IOException e) {
-        rollBack(plans, List.of(), progress);
+        rollBack(plans, List.of(), progress, new SecretMask());
         throw new RenderException(RenderException.Reason.SWAP_FAILED,
             "cannot swap " + p.out + ": " + e.getClass().getSimpleName()
                 + "; swapped targets restored", e);
@@ -299,14 +322,18 @@ public final class Renderer {
         AtomicFile.syncFolder(folder);
       }
     } catch (IOException e) {
-      rollBack(plans, List.of(), progress);
+      rollBack(plans, List.of(), progress, new SecretMask());
       throw new RenderException(RenderException.Reason.SWAP_FAILED,
           "cannot sync " + folders + ": " + e.getClass().getSimpleName() + "; swapped targets restored", e);
     }
   }
 
-  /** Restores every swapped target to its previous content and attributes, then reruns RESTARTS. */
-  private void rollBack(List<Plan> plans, List<String> restarts, PrintStream progress) {
+  /**
+   * Restores every swapped target to its previous content and attributes, then reruns RESTARTS;
+   * returns whether every file was put back. A restart failing again is reported with its output.
+   */
+  private boolean rollBack(List<Plan> plans, List<String> restarts, PrintStream progress, SecretMask mask) {
+    boolean allRestored = true;
     for (int i = plans.size() - 1; i >= 0; i--) {
       Plan p = plans.get(i);
       if (!p.swapped) {
@@ -322,16 +349,20 @@ public final class Renderer {
         p.swapped = false;
         progress.println("restored     " + p.out);
       } catch (IOException e) {
+        allRestored = false;
         progress.println("NOT RESTORED " + p.out + " (" + e.getClass().getSimpleName()
             + "); its previous content is in " + backupOf(p.out));
       }
     }
     for (String cmd : restarts) {
       progress.println("restart      " + cmd + " (after rollback)");
-      if (!succeeded(cmd, Optional.empty())) {
-        progress.println("restart after rollback failed: " + cmd);
+      ServiceCommand.Outcome outcome = runCommand(cmd, Optional.empty());
+      if (!outcome.succeeded()) {
+        progress.println("restart after rollback " + failed(outcome) + ": " + cmd);
+        mask.apply(outcome.lastLines()).forEach(line -> progress.println("  | " + line));
       }
     }
+    return allRestored;
   }
 
   private void removeCandidates(List<Plan> plans) {
@@ -347,12 +378,11 @@ public final class Renderer {
     }
   }
 
-  private boolean succeeded(String command, Optional<Path> candidate) {
+  private ServiceCommand.Outcome runCommand(String command, Optional<Path> candidate) {
     try {
-      Optional<Integer> status = ServiceCommand.run(command, candidate, commandTimeout);
-      return status.isPresent() && status.get() == 0;
+      return ServiceCommand.run(command, candidate, commandTimeout);
     } catch (IOException e) {
-      return false;
+      return new ServiceCommand.Outcome(Optional.of(-1), List.of("cannot run /bin/sh: " + e.getClass().getSimpleName()));
     }
   }
 

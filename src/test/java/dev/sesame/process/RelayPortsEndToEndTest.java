@@ -30,6 +30,7 @@ class RelayPortsEndToEndTest {
   private static final String USER = "mailer";
   private static final String PASSWORD = TrickyPasswords.ALL;
   private static final Path POSTFIX = Path.of("/opt/sesame-test/postfix/usr/sbin");
+  private static final Path POSTFIX_LIBS = Path.of("/opt/sesame-test/postfix/usr/lib/postfix");
 
   @TempDir
   Path tmp;
@@ -93,6 +94,7 @@ class RelayPortsEndToEndTest {
       String baseMainCf = "compatibility_level = 3.6\nmail_owner = daemon\nsetgid_group = mail\n"
           + "default_database_type = hash\n";
       Files.writeString(postfixConf.resolve("main.cf"), baseMainCf);
+      Files.writeString(postfixConf.resolve("master.cf"), "");
       Path targets = dir.resolve("targets.toml");
       Files.writeString(targets, targetsFile(dir, postfixConf, exim));
       SesameProcess.Result render = sesame.run("render", "--targets", targets.toString());
@@ -135,7 +137,9 @@ class RelayPortsEndToEndTest {
   }
 
   private static String targetsFile(Path dir, Path postfixConf, String exim) {
-    String postmapCheck = "d=$(mktemp -d) && cp {} \\\"$d/sasl_passwd\\\" && " + POSTFIX.resolve("postmap")
+    // Check commands get a minimal environment, so the unpacked postmap is told where its libraries are.
+    String postmapCheck = "d=$(mktemp -d) && cp {} \\\"$d/sasl_passwd\\\" && LD_LIBRARY_PATH=" + POSTFIX_LIBS + " "
+        + POSTFIX.resolve("postmap")
         + " -c " + postfixConf + " \\\"$d/sasl_passwd\\\"; s=$?; rm -rf \\\"$d\\\"; exit $s";
     return """
         [[target]]
@@ -196,7 +200,9 @@ class RelayPortsEndToEndTest {
   private static String postfix(String tool, String... args) throws Exception {
     List<String> argv = new ArrayList<>(List.of(POSTFIX.resolve(tool).toString()));
     argv.addAll(List.of(args));
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+    builder.environment().put("LD_LIBRARY_PATH", POSTFIX_LIBS.toString());
+    Process p = builder.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("%s: %s", tool, out).isZero();
