@@ -81,7 +81,7 @@ final class Failures {
     return ExitCode.ERROR;
   }
 
-  private static String messageOf(Exception failure) {
+  static String messageOf(Exception failure) {
     if (failure instanceof UserError || failure instanceof VaultException || failure instanceof AwsException
         || failure instanceof RenderException
         || failure instanceof RotationException || failure instanceof IllegalArgumentException) {

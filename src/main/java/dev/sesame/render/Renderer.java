@@ -111,11 +111,9 @@ public final class Renderer {
       List<RenderReport.Outcome> outcomes = new ArrayList<>();
       for (Plan p : plans) {
         if (p.changed) {
-          String preview = renderMasked(p.target, fields);
           progress.println("would change " + p.out);
-          preview.lines().forEach(line -> progress.println("  | " + line));
           outcomes.add(new RenderReport.Outcome(p.target, p.out, RenderReport.Status.WOULD_CHANGE,
-              Optional.of(preview)));
+              Optional.of(diff(p, fields, mask))));
         } else {
           progress.println("unchanged    " + p.out);
           outcomes.add(new RenderReport.Outcome(p.target, p.out, RenderReport.Status.UNCHANGED,
@@ -142,7 +140,7 @@ public final class Renderer {
       ServiceCommand.Outcome outcome = runCommand(cmd, Optional.empty());
       if (!outcome.succeeded()) {
         throw rolledBack(plans, restarts, progress, RenderException.Reason.RESTART_FAILED,
-            "restart command " + failed(outcome) + ": " + cmd, mask.apply(outcome.lastLines()), mask);
+            "restart command " + failed(outcome) + ": " + cmd, mask.apply(outcome.lastLines()));
       }
     }
     for (String cmd : healths) {
@@ -151,7 +149,7 @@ public final class Renderer {
       ServiceCommand.Outcome outcome = runCommand(cmd, Optional.empty());
       if (!outcome.succeeded()) {
         throw rolledBack(plans, restarts, progress, RenderException.Reason.HEALTH_FAILED,
-            "health command " + failed(outcome) + ": " + cmd, mask.apply(outcome.lastLines()), mask);
+            "health command " + failed(outcome) + ": " + cmd, mask.apply(outcome.lastLines()));
       }
     }
 
@@ -164,10 +162,53 @@ public final class Renderer {
     return new RenderReport(outcomes, restartsRun, healthRun, false);
   }
 
+  /**
+   * What a dry run shows for a changed target: git-style "old mode"/"new mode" (and owner, group)
+   * lines when those change, then the unified diff of the content, secrets masked.
+   */
+  private String diff(Plan p, FieldSource fields, SecretMask mask) throws RenderException {
+    StringBuilder out = new StringBuilder();
+    AtomicFile.Attributes wanted = p.wanted;
+    if (p.previousAttributes.isPresent()) {
+      AtomicFile.Attributes now = p.previousAttributes.get();
+      attribute(out, "mode", octal(now.permissions()), octal(wanted.permissions()));
+      wanted.owner().ifPresent(owner -> attribute(out, "owner", now.owner().map(Object::toString).orElse("?"),
+          owner.getName()));
+      wanted.group().ifPresent(group -> attribute(out, "group", now.group().map(Object::toString).orElse("?"),
+          group.getName()));
+    } else {
+      out.append("new file mode ").append(octal(wanted.permissions())).append('\n');
+    }
+    String oldText = p.previous.map(bytes -> new String(bytes, StandardCharsets.UTF_8)).orElse("");
+    String newReal = new String(p.content, StandardCharsets.UTF_8);
+    String newMasked = renderMasked(p.target, fields);
+    String oldName = p.previous.isPresent() ? p.out.toString() : "/dev/null";
+    for (String line : MaskedDiff.unified(oldName, p.out.toString(), oldText, newReal, newMasked, mask)) {
+      out.append(line).append('\n');
+    }
+    return out.toString();
+  }
+
+  /** PERMISSIONS as a four-digit octal mode, e.g. 0640. */
+  private static String octal(Set<java.nio.file.attribute.PosixFilePermission> permissions) {
+    int mode = 0;
+    for (java.nio.file.attribute.PosixFilePermission p : permissions) {
+      mode |= 1 << (8 - p.ordinal()); // OWNER_READ is ordinal 0 (0400) ... OTHERS_EXECUTE ordinal 8 (0001)
+    }
+    return String.format("%04o", mode);
+  }
+
+  private static void attribute(StringBuilder out, String what, String now, String wanted) {
+    if (!now.equals(wanted)) {
+      out.append("old ").append(what).append(' ').append(now).append('\n');
+      out.append("new ").append(what).append(' ').append(wanted).append('\n');
+    }
+  }
+
   /** Rolls PLANS back and returns the failure to raise: REASON when every file was put back. */
   private RenderException rolledBack(List<Plan> plans, List<String> restarts, PrintStream progress,
-      RenderException.Reason reason, String what, List<String> output, SecretMask mask) {
-    if (rollBack(plans, restarts, progress, mask)) {
+      RenderException.Reason reason, String what, List<String> output) {
+    if (rollBack(plans, restarts, progress)) {
       return new RenderException(reason, what + "; previous files restored and restarts run again", output);
     }
     return new RenderException(RenderException.Reason.ROLLBACK_INCOMPLETE, what
@@ -308,7 +349,7 @@ public final class Renderer {
         p.swapped = true;
         progress.println("changed      " + p.out);
       } catch (IOException e) {
-        rollBack(plans, List.of(), progress, new SecretMask());
+        rollBack(plans, List.of(), progress);
         throw new RenderException(RenderException.Reason.SWAP_FAILED,
             "cannot swap " + p.out + ": " + e.getClass().getSimpleName()
                 + "; swapped targets restored", e);
@@ -322,7 +363,7 @@ public final class Renderer {
         AtomicFile.syncFolder(folder);
       }
     } catch (IOException e) {
-      rollBack(plans, List.of(), progress, new SecretMask());
+      rollBack(plans, List.of(), progress);
       throw new RenderException(RenderException.Reason.SWAP_FAILED,
           "cannot sync " + folders + ": " + e.getClass().getSimpleName() + "; swapped targets restored", e);
     }
@@ -330,9 +371,9 @@ public final class Renderer {
 
   /**
    * Restores every swapped target to its previous content and attributes, then reruns RESTARTS;
-   * returns whether every file was put back. A restart failing again is reported with its output.
+   * returns whether every file was put back.
    */
-  private boolean rollBack(List<Plan> plans, List<String> restarts, PrintStream progress, SecretMask mask) {
+  private boolean rollBack(List<Plan> plans, List<String> restarts, PrintStream progress) {
     boolean allRestored = true;
     for (int i = plans.size() - 1; i >= 0; i--) {
       Plan p = plans.get(i);
@@ -358,8 +399,9 @@ public final class Renderer {
       progress.println("restart      " + cmd + " (after rollback)");
       ServiceCommand.Outcome outcome = runCommand(cmd, Optional.empty());
       if (!outcome.succeeded()) {
-        progress.println("restart after rollback " + failed(outcome) + ": " + cmd);
-        mask.apply(outcome.lastLines()).forEach(line -> progress.println("  | " + line));
+        // Its output is not shown: the restored files hold earlier secrets that the mask does not know.
+        progress.println("restart after rollback " + failed(outcome) + ": " + cmd
+            + " (output not shown: the restored files may hold earlier secrets)");
       }
     }
     return allRestored;
