@@ -27,8 +27,19 @@ import java.util.Optional;
 final class RotationContext {
   private RotationContext() {}
 
+  /** A rotator whose progress lines go to stdout (the text output of `rotate` and `revoke`). */
   static Rotator rotator(VaultOptions vault, StoreOptions where, AwsOptions aws, AwsClients clients,
       RotationOptions options) throws Exception {
+    return rotator(vault, where, aws, clients, options, Console.OUT, entry -> { });
+  }
+
+  /**
+   * A rotator whose progress lines go to PROGRESS; the SMTP proof's line per refused attempt always
+   * goes to stderr. STORAGE_SEEN is given the entry storage, so a caller can read the result back.
+   */
+  static Rotator rotator(VaultOptions vault, StoreOptions where, AwsOptions aws, AwsClients clients,
+      RotationOptions options, java.io.PrintStream progress, java.util.function.Consumer<EntryStorage> storageSeen)
+      throws Exception {
     Clock clock = Clock.systemUTC();
     List<Target> targets = options.targetsFile() == null ? List.of() : TargetsFile.read(options.targetsFile());
     EntryStorage storage;
@@ -37,19 +48,20 @@ final class RotationContext {
       StoreAccess access = where.access(vault, aws);
       storage = where.storage(access, clock);
       if (!targets.isEmpty()) {
-        deployer = storeDeployer(access, targets);
+        deployer = storeDeployer(access, targets, progress);
       }
     } else {
       List<KeySource> keys = vault.unlockSources();
       storage = new VaultStorage(vault.vaultPath(), keys, Duration.ofSeconds(vault.lockTimeoutSeconds), clock);
       if (!targets.isEmpty()) {
-        deployer = new RenderDeployer(vault.vaultPath(), keys, targets, new Renderer(), Console.OUT);
+        deployer = new RenderDeployer(vault.vaultPath(), keys, targets, new Renderer(), progress);
       }
     }
+    storageSeen.accept(storage);
     return new Rotator(storage, new AwsKeyLifecycle(clients),
         new SmtpCredentialProver(ProbeSettings.fromEnvironment(System.getenv()), options.smtpDeadline,
-            Console.OUT::println),
-        deployer, clock, Console.OUT::println);
+            progress::println, Console.ERR::println),
+        deployer, clock, progress::println);
   }
 
   /** The storage `status` reads: the store with --store, else the vault (unlocked now). */
@@ -66,13 +78,13 @@ final class RotationContext {
    * Deploy for a store entry whose rotator host also renders targets itself: the rotated entry
    * takes the candidate's values, every other entry its AWSCURRENT. Hosts that pull need none.
    */
-  private static Deployer storeDeployer(StoreAccess access, List<Target> targets) {
+  private static Deployer storeDeployer(StoreAccess access, List<Target> targets, java.io.PrintStream progress) {
     return (entry, candidate) -> {
       FieldSource others = access.fieldSource();
       FieldSource fields = (name, field) -> name.equals(entry)
           ? Optional.ofNullable(candidate.allFields().get(field)) : others.field(name, field);
       try {
-        RenderDeployer.render(new Renderer(), targets, fields, Console.OUT);
+        RenderDeployer.render(new Renderer(), targets, fields, progress);
       } catch (StoreAccess.Unreadable e) {
         throw new RotationException(RotationException.Kind.DEPLOY, "deploy: " + e.getMessage(), e);
       }

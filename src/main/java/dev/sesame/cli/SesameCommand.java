@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
         RotateCommand.class,
         RevokeCommand.class,
         StatusCommand.class,
+        MetricsCommand.class,
         AuditCommand.class,
         picocli.CommandLine.HelpCommand.class,
         DoctorCommand.class,
