@@ -6,7 +6,6 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /** Turns whatever the SDK threw into one classified {@link AwsException}. */
@@ -65,14 +64,39 @@ final class AwsFailures {
           failure);
     }
     if (failure instanceof ApiCallTimeoutException || failure instanceof ApiCallAttemptTimeoutException) {
-      return new AwsException(operation, Kind.UNREACHABLE, null, null, "timed out", failure);
+      return new AwsException(operation, Kind.UNREACHABLE, null, null, "no answer in time", failure);
     }
-    if (failure instanceof SdkClientException client && isMissingConfiguration(client)) {
-      return new AwsException(
-          operation, Kind.NOT_CONFIGURED, null, null, firstLine(client.getMessage()), failure);
+    // The SDK's own messages name its provider chains and classes ("DefaultAwsRegionProviderChain@6b1274d2"):
+    // they are replaced by the cause in the user's terms, and the original stays in --debug's stack trace.
+    String message = String.valueOf(failure.getMessage());
+    if (message.startsWith("Unable to load credentials")) {
+      return new AwsException(operation, Kind.NOT_CONFIGURED, null, null, "no AWS credentials found",
+          AwsException.FIX_NO_CREDENTIALS, failure);
     }
-    return new AwsException(
-        operation, Kind.UNREACHABLE, null, null, firstLine(failure.getMessage()), failure);
+    if (message.startsWith("Unable to load region")) {
+      return new AwsException(operation, Kind.NOT_CONFIGURED, null, null, "no AWS Region set",
+          AwsException.FIX_NO_REGION, failure);
+    }
+    return new AwsException(operation, Kind.UNREACHABLE, null, null, unreachable(failure), failure);
+  }
+
+  /** Why no answer came, from the network failure under the SDK's wrapper, without class names. */
+  private static String unreachable(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.UnknownHostException) {
+        return "cannot resolve the endpoint's host name";
+      }
+      if (cause instanceof java.net.ConnectException) {
+        return "the endpoint refused the connection";
+      }
+      if (cause instanceof java.net.SocketTimeoutException) {
+        return "no answer in time";
+      }
+      if (cause instanceof javax.net.ssl.SSLException) {
+        return "the TLS handshake with the endpoint failed";
+      }
+    }
+    return "cannot reach the endpoint";
   }
 
   static Kind classify(String code, int status) {
@@ -109,20 +133,6 @@ final class AwsFailures {
       return Kind.ACCESS_DENIED;
     }
     return Kind.REJECTED;
-  }
-
-  private static boolean isMissingConfiguration(SdkClientException failure) {
-    String message = String.valueOf(failure.getMessage());
-    return message.startsWith("Unable to load credentials")
-        || message.startsWith("Unable to load region");
-  }
-
-  private static String firstLine(String text) {
-    if (text == null) {
-      return null;
-    }
-    int end = text.indexOf('\n');
-    return end < 0 ? text : text.substring(0, end);
   }
 
   private static String emptyToNull(String text) {

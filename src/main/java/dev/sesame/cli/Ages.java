@@ -1,26 +1,14 @@
 package dev.sesame.cli;
 
+import dev.sesame.rotate.Durations;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Human ages for listings: "45s", "3h", "12d". */
+/** Human ages for listings, in the unit that fits: "45s", "11h", "12d". */
 final class Ages {
   private Ages() {}
 
   static String since(Instant then, Instant now) {
-    Duration age = Duration.between(then, now);
-    if (age.isNegative()) {
-      return "0s";
-    }
-    if (age.toDays() > 0) {
-      return age.toDays() + "d";
-    }
-    if (age.toHours() > 0) {
-      return age.toHours() + "h";
-    }
-    if (age.toMinutes() > 0) {
-      return age.toMinutes() + "m";
-    }
-    return age.toSeconds() + "s";
+    return Durations.age(Duration.between(then, now));
   }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The one class of the CLI that builds AWS key sources. Everything else sees only
  * {@link KeySource}, so the SDK's classes load only when a vault with an AWS slot is opened
- * without a local key, or when init/passwd are asked for an AWS source (DESIGN.md section 8:
+ * without a local key, or when init/passwd are asked for an AWS source (design.md section 8:
  * keep the SDK off the key-file `get` path).
  */
 final class AwsKeySources {

@@ -38,8 +38,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-    description = {"Check the sending posture: vault and key files, key ages, rotations left behind, the IAM user's",
-        "keys and policies, SES account and identity, SPF/DMARC/DKIM in DNS, and the SMTP endpoint's TLS.",
+    description = {"Check the sending posture and say how to fix each finding.",
+        "Checks vault and key files, key ages, rotations left behind, the IAM user's keys and policies,",
+        "SES account and identity, SPF/DMARC/DKIM in DNS, and the SMTP endpoint's TLS.",
         "Every finding says how to fix it; checks that lack what they need SKIP. Exit 0 when nothing FAILs,",
         "1 otherwise (docs/doctor.md)."})
 final class DoctorCommand implements Callable<Integer> {
@@ -82,14 +83,27 @@ final class DoctorCommand implements Callable<Integer> {
       description = "Grace period of a previous key (default: ${DEFAULT-VALUE}).")
   Duration grace;
 
+  @Option(names = "--delete-after", paramLabel = "AGE", defaultValue = "24h", converter = DurationConverter.class,
+      description = "The rotation's deletion gap, as for `sesame rotate` (default: ${DEFAULT-VALUE}).")
+  Duration deleteAfter;
+
   @Option(names = "--from-address", paramLabel = "ADDR", description = "Compare the IAM policy with `sesame policy --from-address ADDR`.")
   String fromAddress;
 
   @Option(names = "--from-domain", paramLabel = "DOMAIN", description = "Compare the IAM policy with `sesame policy --from-domain DOMAIN`.")
   String fromDomain;
 
+  @Option(names = "--envelope-domain", paramLabel = "DOMAIN", description = "Expected extra From domain of the IAM policy, as for `sesame policy` (repeat).")
+  List<String> envelopeDomains = new ArrayList<>();
+
   @Option(names = "--source-ip", paramLabel = "CIDR", description = "Expected aws:SourceIp of the IAM policy (repeat).")
   List<String> sourceIps = new ArrayList<>();
+
+  @Option(names = "--source-vpce", paramLabel = "VPCE_ID", description = "Expected aws:SourceVpce of the IAM policy (repeat).")
+  List<String> sourceVpces = new ArrayList<>();
+
+  @Option(names = "--source-vpc-ip", paramLabel = "CIDR", description = "Expected aws:VpcSourceIp of the IAM policy (repeat).")
+  List<String> sourceVpcIps = new ArrayList<>();
 
   @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
   Output output;
@@ -109,7 +123,7 @@ final class DoctorCommand implements Callable<Integer> {
         : fromDomain != null ? fromDomain
         : fromAddress != null && fromAddress.contains("@") ? fromAddress.substring(fromAddress.lastIndexOf('@') + 1)
         : null;
-    DoctorContext.Builder context = DoctorContext.builder().maxKeyAge(maxKeyAge).grace(grace)
+    DoctorContext.Builder context = DoctorContext.builder().maxKeyAge(maxKeyAge).grace(grace).deleteAfter(deleteAfter)
         .dkimTokens(dkimTokens).spfSenders(spfIncludes).entryName(name).domain(fromDomainOf);
     if (resolver != null) {
       SmtpEndpoint r = parse("--resolver", resolver);
@@ -128,10 +142,11 @@ final class DoctorCommand implements Callable<Integer> {
       probe.endpointOverride().ifPresent(context::smtp);
     }
     try {
+      LeastPrivilegePolicy.Sources sources = new LeastPrivilegePolicy.Sources(sourceIps, sourceVpces, sourceVpcIps);
       if (fromAddress != null) {
-        context.expectedPolicy(LeastPrivilegePolicy.forAddress(fromAddress, sourceIps));
+        context.expectedPolicy(LeastPrivilegePolicy.forAddress(fromAddress, envelopeDomains, sources));
       } else if (fromDomain != null) {
-        context.expectedPolicy(LeastPrivilegePolicy.forDomain(fromDomain, sourceIps));
+        context.expectedPolicy(LeastPrivilegePolicy.forDomain(fromDomain, envelopeDomains, sources));
       }
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCode.USAGE, e.getMessage());

@@ -8,7 +8,7 @@ import picocli.CommandLine.ParseResult;
 /**
  * picocli's side of error reporting: execution failures go to {@link Failures}, the one place
  * where failures become exit codes and a single line on stderr; usage mistakes print picocli's
- * message and a pointer to --help.
+ * message that never repeats a typed word ({@link UsageErrors}) and a pointer to --help.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
   @Override
@@ -18,7 +18,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
   static int usage(ParameterException failure, String[] args) {
     CommandLine command = failure.getCommandLine();
-    Console.ERR.println("sesame: " + Failures.oneLine(failure.getMessage()));
+    Console.ERR.println("sesame: " + Failures.oneLine(UsageErrors.describe(failure, args)));
     Console.ERR.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
     return ExitCode.USAGE;
   }

@@ -1,6 +1,6 @@
 package dev.sesame.cli;
 
-/** The exit codes of DESIGN.md section 6. Scripts depend on these numbers: never renumber. */
+/** The exit codes of design.md section 6. Scripts depend on these numbers: never renumber. */
 public final class ExitCode {
   public static final int OK = 0;
   public static final int ERROR = 1;

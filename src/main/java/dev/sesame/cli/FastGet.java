@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * A picocli-free path for the plainest `get` calls, which pipelines make most often. picocli is
  * compiled for Java 5, so the class-data archive cannot hold it, and building its model costs
- * more than the rest of `get` together (DESIGN.md section 8). This parser accepts only
+ * more than the rest of `get` together (design.md section 8). This parser accepts only
  * `get NAME [--field F] [--label L] [--output value|json|env] [--prefix P] [--vault V] [--key-file K]`
  * (also in --opt=value form) and fills the same {@link GetCommand} picocli would; anything else, including help,
  * passphrase options, --debug, the store ($SESAME_STORE or --store) and every mistake, goes to picocli for its

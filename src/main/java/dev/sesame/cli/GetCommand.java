@@ -20,15 +20,17 @@ import picocli.CommandLine.Parameters;
 final class GetCommand implements Callable<Integer> {
   enum Output { value, json, env }
 
-  @Parameters(index = "0", paramLabel = "NAME")
+  @Parameters(index = "0", paramLabel = "NAME", description = "Entry name.")
   String name;
 
   @Option(names = "--field", paramLabel = "FIELD", defaultValue = "smtp_password",
+      completionCandidates = CompletionValues.Fields.class,
       description = "smtp_host, smtp_port, smtp_username, smtp_password, region, iam_user, access_key_id, "
           + "secret_access_key or created_at (default: ${DEFAULT-VALUE}).")
   String field;
 
   @Option(names = "--label", paramLabel = "LABEL", defaultValue = "current",
+      completionCandidates = CompletionValues.Labels.class,
       description = "current, pending or previous (default: ${DEFAULT-VALUE}).")
   String label;
 
@@ -98,7 +100,7 @@ final class GetCommand implements Callable<Integer> {
   private int printFields(Map<String, String> fields, String what) throws UserError {
     if (output == Output.env) {
       for (Map.Entry<String, String> variable : EnvNames.of(prefix, fields).entrySet()) {
-        Console.OUT.println(variable.getKey() + "=" + shellWord(variable.getValue()));
+        Console.OUT.println(variable.getKey() + "=" + TerminalText.forStdout(shellWord(variable.getValue())));
       }
       return ExitCode.OK;
     }
@@ -106,7 +108,7 @@ final class GetCommand implements Callable<Integer> {
     if (value == null) {
       throw new UserError(ExitCode.NOT_FOUND, what + " has no field " + field);
     }
-    Console.OUT.println(value);
+    Console.OUT.println(TerminalText.forStdout(value));
     return ExitCode.OK;
   }
 

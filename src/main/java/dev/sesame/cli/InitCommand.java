@@ -26,6 +26,9 @@ final class InitCommand implements Callable<Integer> {
   @Mixin
   KdfOptions kdf;
 
+  @Mixin
+  NewPassphraseOptions newPassphrase;
+
   @Option(names = "--kms-key", paramLabel = "KEYID",
       description = "AWS KMS key id, key ARN or alias (alias/NAME) that wraps the data key.")
   String kmsKey;
@@ -64,7 +67,7 @@ final class InitCommand implements Callable<Integer> {
           .orElseThrow(() -> new UserError(ExitCode.USAGE,
               "no key given: use --key-file FILE, --passphrase-stdin, --passphrase-file FILE, --kms-key KEYID "
                   + "or --sm-key-secret SECRET_ID"));
-      sources.add(PassphraseKeySource.of(passphrase, kdf.params()));
+      sources.add(PassphraseKeySource.of(newPassphrase.checked(passphrase), kdf.params()));
     }
     Vault.create(vault.vaultPath(), sources, maxVersions);
     Console.ERR.println("created vault " + vault.vaultPath() + " (" + describe(sources) + ")");

@@ -1,17 +1,22 @@
 package dev.sesame.cli;
 
 import dev.sesame.crypto.Wipe;
+import dev.sesame.files.FileRefusedException;
+import dev.sesame.files.RegularFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 
 /** Reads passphrases from stdin, a file, or a no-echo terminal prompt; never from arguments. */
 final class Passphrases {
+  /** As a line on standard input (Stdin). */
+  private static final int MAX_FILE_BYTES = 64 * 1024;
+
   private Passphrases() {}
 
   /**
@@ -53,9 +58,17 @@ final class Passphrases {
   private static byte[] firstLine(Path file) throws UserError {
     byte[] content;
     try {
-      content = Files.readAllBytes(file);
+      content = RegularFiles.read(file, "passphrase file", MAX_FILE_BYTES, true,
+          RegularFiles.ownerOnly(file, "passphrase file"));
+    } catch (NoSuchFileException e) {
+      throw new UserError(ExitCode.NOT_FOUND, "--passphrase-file: " + file + " does not exist");
+    } catch (FileRefusedException e) {
+      String hint = e.reason() == FileRefusedException.Reason.NOT_REGULAR
+          || e.reason() == FileRefusedException.Reason.TIMED_OUT ? "; to pipe a passphrase, use --passphrase-stdin" : "";
+      throw new UserError(ExitCode.ERROR, e.getMessage() + hint);
     } catch (IOException e) {
-      throw new UserError(ExitCode.ERROR, "cannot read passphrase file " + file + ": " + e.getMessage());
+      String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied" : "read error";
+      throw new UserError(ExitCode.ERROR, "--passphrase-file: cannot read " + file + " (" + why + ")");
     }
     int end = 0;
     while (end < content.length && content[end] != '\n') {

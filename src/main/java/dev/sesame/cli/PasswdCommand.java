@@ -58,6 +58,9 @@ final class PasswdCommand implements Callable<Integer> {
   KdfOptions kdf;
 
   @Mixin
+  NewPassphraseOptions newPassphrase;
+
+  @Mixin
   AwsOptions aws;
 
   @Override
@@ -97,6 +100,6 @@ final class PasswdCommand implements Callable<Integer> {
     byte[] passphrase = Passphrases.read(Stdin.SYSTEM, change.newPassphraseStdin, change.newPassphraseFile,
         "New passphrase: ", true)
         .orElseThrow(() -> new UserError(ExitCode.USAGE, "no terminal to prompt for the new passphrase"));
-    return PassphraseKeySource.of(passphrase, kdf.params());
+    return PassphraseKeySource.of(newPassphrase.checked(passphrase), kdf.params());
   }
 }

@@ -1,6 +1,6 @@
 package dev.sesame.cli;
 
-import dev.sesame.crypto.Wipe;
+import dev.sesame.ses.CredentialRules;
 import dev.sesame.ses.SesRegions;
 import dev.sesame.ses.SesCredentials;
 import dev.sesame.ses.TlsMode;
@@ -8,7 +8,6 @@ import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryNames;
 import dev.sesame.vault.EntryType;
 import dev.sesame.vault.KeySource;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -56,15 +55,21 @@ final class PutCommand implements Callable<Integer> {
   }
 
   static final class SesForm {
-    @Option(names = "--region", required = true, description = "SES region, e.g. eu-west-1.")
+    @Option(names = "--region", required = true, paramLabel = "REGION",
+        description = "AWS Region whose SES SMTP endpoint sends the mail, e.g. eu-west-1 (the password is"
+            + " derived for it). Must be a known SES SMTP Region unless --allow-unknown-region.")
     String region;
 
+    @Option(names = "--allow-unknown-region",
+        description = "Accept a Region that is not in Sesame's list of SES SMTP Regions (one AWS opened since).")
+    boolean allowUnknownRegion;
+
     @Option(names = "--access-key-id", required = true, paramLabel = "ID",
-        description = "IAM access key id (becomes the SMTP username).")
+        description = "IAM access key id, AKIA and 16 characters (becomes the SMTP username).")
     String accessKeyId;
 
     @Option(names = "--secret-stdin", required = true,
-        description = "Read the secret access key from standard input.")
+        description = "Read the secret access key (40 characters) from standard input.")
     boolean secretStdin;
 
     @Option(names = "--iam-user", paramLabel = "USER", defaultValue = "",
@@ -100,12 +105,8 @@ final class PutCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EntryNames.check(name);
-    if (form.smtp != null) {
-      // Refuse a port without a TLS mode before anything is unlocked or read from stdin.
-      checkPort(form.smtp.port);
-      tlsMode(form.smtp);
-    }
     if (StoreOptions.given(store)) {
+      checkOptions();
       boolean sealed = storeKmsKey != null && !storeKmsKey.isEmpty();
       if (sealed == storePlain) {
         throw new UserError(ExitCode.USAGE, "with --store, give --store-kms-key KEYID (sealed) or --store-plain");
@@ -117,6 +118,7 @@ final class PutCommand implements Callable<Integer> {
           + (sealed ? "sealed" : "plain") + ")");
       return ExitCode.OK;
     }
+    checkOptions();
     List<KeySource> sources = vault.unlockSources();
     Credential credential = form.ses != null ? sesCredential(form.ses) : smtpCredential(form.smtp);
     int version = vault.update(sources, v -> v.put(name, credential));
@@ -124,35 +126,65 @@ final class PutCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private static Credential sesCredential(SesForm ses) throws UserError {
-    checkPort(ses.smtpPort);
-    if (!SesRegions.isKnown(ses.region)) {
-      Console.ERR.println("sesame: warning: region " + ses.region
-          + " is not in the known SES SMTP regions; check the name (the password is region-specific)");
-    }
-    byte[] secret = Stdin.SYSTEM.nextLine("secret access key");
+  /** Everything the command line says, checked before the vault is unlocked or stdin is read. */
+  private void checkOptions() throws UserError {
     try {
-      return SesCredentials.fromAccessKey(ses.region, ses.iamUser, ses.accessKeyId,
-          new String(secret, StandardCharsets.UTF_8), ses.smtpPort);
-    } finally {
-      Wipe.bytes(secret);
+      if (form.ses != null) {
+        checkPort(form.ses.smtpPort);
+        checkRegion(form.ses.region, form.ses.allowUnknownRegion);
+        CredentialRules.checkAccessKeyId(form.ses.accessKeyId);
+        CredentialRules.checkNoControlCharacters("--iam-user", form.ses.iamUser);
+      } else {
+        checkPort(form.smtp.port);
+        tlsMode(form.smtp); // a port without a TLS mode is refused here, before anything is read
+        CredentialRules.checkNoControlCharacters("--host", form.smtp.host);
+        CredentialRules.checkNoControlCharacters("--smtp-username", form.smtp.username);
+      }
+    } catch (IllegalArgumentException refused) {
+      throw new UserError(ExitCode.USAGE, refused.getMessage());
     }
   }
 
-  private static Credential smtpCredential(SmtpForm smtp) throws UserError {
-    checkPort(smtp.port);
-    TlsMode tls = tlsMode(smtp);
-    byte[] password = Stdin.SYSTEM.nextLine("SMTP password");
-    try {
-      return Credential.of(EntryType.SMTP, Map.of(
-          Credential.SMTP_HOST, smtp.host,
-          Credential.SMTP_PORT, Integer.toString(smtp.port),
-          Credential.SMTP_USERNAME, smtp.username,
-          Credential.SMTP_PASSWORD, new String(password, StandardCharsets.UTF_8),
-          Credential.SMTP_TLS, tls.wireName()));
-    } finally {
-      Wipe.bytes(password);
+  /** A typo such as eu-west1 would store a password derived for no Region: refused, never stored. */
+  private static void checkRegion(String region, boolean allowUnknown) throws UserError {
+    if (!SesRegions.isWellFormed(region)) {
+      throw new UserError(ExitCode.USAGE, "--region must be lower-case letters, digits and hyphens, like eu-west-1");
     }
+    if (SesRegions.isKnown(region) || allowUnknown) {
+      return;
+    }
+    String unhyphenated = region.replace("-", "");
+    String suggestion = SesRegions.known().stream().filter(known -> known.replace("-", "").equals(unhyphenated))
+        .findFirst().map(known -> " (did you mean " + known + "?)").orElse("");
+    throw new UserError(ExitCode.USAGE, "--region is not a known SES SMTP Region" + suggestion
+        + "; the password is derived per Region, so a wrong one never authenticates."
+        + " For a Region opened since this release, add --allow-unknown-region");
+  }
+
+  private static Credential sesCredential(SesForm ses) throws UserError {
+    String secret = Stdin.SYSTEM.nextText("secret access key");
+    try {
+      CredentialRules.checkSecretAccessKey(secret);
+    } catch (IllegalArgumentException refused) {
+      throw new UserError(ExitCode.USAGE, refused.getMessage());
+    }
+    return SesCredentials.fromAccessKey(ses.region, ses.iamUser, ses.accessKeyId, secret, ses.smtpPort);
+  }
+
+  private static Credential smtpCredential(SmtpForm smtp) throws UserError {
+    TlsMode tls = tlsMode(smtp);
+    String password = Stdin.SYSTEM.nextText("SMTP password");
+    try {
+      CredentialRules.checkNoControlCharacters("the SMTP password on standard input", password);
+    } catch (IllegalArgumentException refused) {
+      throw new UserError(ExitCode.USAGE, refused.getMessage());
+    }
+    return Credential.of(EntryType.SMTP, Map.of(
+        Credential.SMTP_HOST, smtp.host,
+        Credential.SMTP_PORT, Integer.toString(smtp.port),
+        Credential.SMTP_USERNAME, smtp.username,
+        Credential.SMTP_PASSWORD, password,
+        Credential.SMTP_TLS, tls.wireName()));
   }
 
   /** --tls when given, else what a well-known port implies; refused on other ports (exit 2), before stdin is read. */

@@ -37,14 +37,16 @@ final class RenderCommand implements Callable<Integer> {
   }
 
   static final class One {
-    @Option(names = "--entry", required = true, paramLabel = "NAME", description = "Entry for ${field} placeholders.")
+    @Option(names = "--entry", required = true, paramLabel = "NAME", description = "Entry for the template's $${field} placeholders ($${NAME.field} names any other entry).")
     String entry;
 
-    @Option(names = "--template", required = true, paramLabel = "FILE")
+    @Option(names = "--template", required = true, paramLabel = "FILE",
+        description = "Template file (templates/ holds one per mail server; docs/rendering.md).")
     Path template;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT",
-        description = "php, shell, env, json, exim-passwd, postfix, exim or raw.")
+        completionCandidates = CompletionValues.Formats.class,
+        description = "How values are escaped: ${COMPLETION-CANDIDATES}.")
     String format;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Target file (not with --stdout).")
@@ -53,13 +55,15 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--stdout", description = "Print the rendered text instead of writing a file (pipelines).")
     boolean stdout;
 
-    @Option(names = "--mode", paramLabel = "OCTAL", description = "e.g. 0640 (default: kept, or 0600 for a new file).")
+    @Option(names = "--mode", paramLabel = "OCTAL", description = "Four octal digits, like 0640 (default: the existing file's mode, or 0600 for a new file).")
     String mode;
 
-    @Option(names = "--owner", paramLabel = "USER")
+    @Option(names = "--owner", paramLabel = "USER",
+        description = "Owner of the written file (default: the existing file's owner, or the caller).")
     String owner;
 
-    @Option(names = "--group", paramLabel = "GROUP")
+    @Option(names = "--group", paramLabel = "GROUP",
+        description = "Group of the written file, e.g. Debian-exim (default: the existing file's group).")
     String group;
 
     @Option(names = "--check", paramLabel = "CMD", description = "Validate the candidate, e.g. 'exim -bV -C {}'.")
@@ -112,7 +116,9 @@ final class RenderCommand implements Callable<Integer> {
   }
 
   private int renderAll() throws Exception {
-    List<Target> targets = what.targetsFile != null ? TargetsFile.read(what.targetsFile) : List.of(single(what.one));
+    List<Target> targets = what.targetsFile != null
+        ? TargetsFile.read(InputFiles.existing("--targets", what.targetsFile))
+        : List.of(single(what.one));
     if (StoreOptions.given(store)) {
       try {
         return render(targets, StoreAccess.open(store, vault.keys).fieldSource());
@@ -174,15 +180,15 @@ final class RenderCommand implements Callable<Integer> {
     }
     Format format = Format.parse(one.format);
     Path out = one.out != null ? one.out : Path.of("/dev/stdout");
-    Target target = new Target(one.entry, one.template, out, format, Optional.ofNullable(one.mode).map(RenderCommand::octal),
+    Target target = new Target(one.entry, InputFiles.existing("--template", one.template), out, format, Optional.ofNullable(one.mode).map(RenderCommand::octal),
         Optional.ofNullable(one.owner), Optional.ofNullable(one.group), Optional.ofNullable(one.check),
         Optional.ofNullable(one.restart), Optional.ofNullable(one.health), one.followSymlinks);
     return target;
   }
 
   private static int octal(String mode) {
-    if (!mode.matches("0?[0-7]{3}")) {
-      throw new IllegalArgumentException("--mode must be octal like 0640");
+    if (!mode.matches("0[0-7]{3}")) {
+      throw new IllegalArgumentException("--mode must be four octal digits, like 0640");
     }
     return Integer.parseInt(mode, 8);
   }

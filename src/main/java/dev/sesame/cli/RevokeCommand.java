@@ -11,12 +11,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "revoke", mixinStandardHelpOptions = true,
-    description = {"Incident response for a leaked credential: deactivate EVERY access key of the entry's IAM",
-        "user first (the leak stops now), then create, test, deploy and finish a new key, and delete",
+    description = {"Incident response for a leaked credential: revoke every key and issue a new one.",
+        "Deactivates EVERY access key of the entry's IAM user first (the leak stops now), then creates,",
+        "tests, deploys and finishes a new key, and deletes",
         "the revoked ones. Prints each revoked key's last use and where to look next.",
         "See docs/runbooks/incident-response.md."})
 final class RevokeCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "NAME")
+  @Parameters(index = "0", paramLabel = "NAME", description = "Entry whose keys are revoked.")
   String name;
 
   @Mixin

@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "rm", mixinStandardHelpOptions = true,
     description = "Remove an entry and all its versions from the vault.")
 final class RmCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "NAME")
+  @Parameters(index = "0", paramLabel = "NAME", description = "Entry to remove.")
   String name;
 
   @Mixin

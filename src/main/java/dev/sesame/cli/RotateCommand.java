@@ -14,10 +14,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "rotate", mixinStandardHelpOptions = true,
     description = {"Rotate an SES entry's IAM access key: create, SMTP test, deploy, finish, retire.",
         "Each step is recorded in the vault first, so a killed run resumes where it stopped.",
-        "The previous key stays active for --grace; later runs deactivate it, then delete it if unused.",
+        "The previous key stays active for --grace; later runs deactivate it, then, after --delete-after,",
+        "delete it if IAM shows no use after the rotation.",
         "Safe to run daily with --if-older-than 90d (docs/runbooks/scheduled-rotation.md)."})
 final class RotateCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "NAME")
+  @Parameters(index = "0", paramLabel = "NAME", description = "Entry to rotate.")
   String name;
 
   @Option(names = "--if-older-than", paramLabel = "AGE", converter = DurationConverter.class,
@@ -30,6 +31,11 @@ final class RotateCommand implements Callable<Integer> {
   @Option(names = "--grace", paramLabel = "AGE", defaultValue = "24h", converter = DurationConverter.class,
       description = "How long the previous key stays active (default: ${DEFAULT-VALUE}).")
   Duration grace;
+
+  @Option(names = "--delete-after", paramLabel = "AGE", defaultValue = "24h", converter = DurationConverter.class,
+      description = "Least time between deactivating the previous key and deleting it; deletion also waits for two "
+          + "spaced last-use look-ups that show no use (default: ${DEFAULT-VALUE}).")
+  Duration deleteAfter;
 
   @Option(names = "--abort", description = "Abandon a stopped rotation: delete the pending key, restore targets.")
   boolean abort;
@@ -56,7 +62,7 @@ final class RotateCommand implements Callable<Integer> {
       Rotator.Outcome outcome;
       try (AwsClients clients = AwsClients.create(aws.settings())) {
         Rotator rotator = RotationContext.rotator(vault, where, aws, clients, rotation, output.progress(Console.OUT),
-            seen -> storage[0] = seen);
+            seen -> storage[0] = seen).withDeleteAfter(deleteAfter);
         if (abort) {
           outcome = rotator.abort(name);
         } else {

@@ -41,7 +41,7 @@ final class RotationContext {
       RotationOptions options, java.io.PrintStream progress, java.util.function.Consumer<EntryStorage> storageSeen)
       throws Exception {
     Clock clock = Clock.systemUTC();
-    List<Target> targets = options.targetsFile() == null ? List.of() : TargetsFile.read(options.targetsFile());
+    List<Target> targets = options.targetsFile() == null ? List.of() : TargetsFile.read(InputFiles.existing("--targets", options.targetsFile()));
     EntryStorage storage;
     Deployer deployer = Deployer.NONE;
     if (where.inStore()) {
@@ -52,7 +52,7 @@ final class RotationContext {
       }
     } else {
       List<KeySource> keys = vault.unlockSources();
-      storage = new VaultStorage(vault.vaultPath(), keys, Duration.ofSeconds(vault.lockTimeoutSeconds), clock);
+      storage = new VaultStorage(vault.vaultPath(), keys, vault.lockTimeout(), clock);
       if (!targets.isEmpty()) {
         deployer = new RenderDeployer(vault.vaultPath(), keys, targets, new Renderer(), progress);
       }
@@ -70,7 +70,7 @@ final class RotationContext {
     if (where.inStore()) {
       return where.storage(where.access(vault, aws), clock);
     }
-    return new VaultStorage(vault.vaultPath(), vault.unlockSources(), Duration.ofSeconds(vault.lockTimeoutSeconds),
+    return new VaultStorage(vault.vaultPath(), vault.unlockSources(), vault.lockTimeout(),
         clock);
   }
 

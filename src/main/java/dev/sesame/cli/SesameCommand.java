@@ -29,10 +29,21 @@ import picocli.CommandLine.ScopeType;
         DoctorCommand.class,
         PolicyCommand.class,
     },
-    footer = {"", "Exit codes:", "  0 ok   1 error   2 usage   3 wrong key or vault authentication failed",
-        "  4 not found   5 locked or conflict   6 check failed   7 AWS error   8 SMTP verification failed",
-        "  9 changes pending (render --dry-run --exit-code)",
-        "  10 restart or health check failed, previous files restored"})
+    footer = {"", "Exit codes (the same table is in README.md):",
+        "  0    ok",
+        "  1    error",
+        "  2    usage: a wrong option or argument, or input refused (nothing stored)",
+        "  3    wrong key, or vault authentication failed",
+        "  4    not found: vault, entry, label, field, or a file named by an option",
+        "  5    locked by another writer, or conflict (e.g. a pending rotation)",
+        "  6    check failed: rendered config rejected, nothing changed",
+        "  7    AWS error",
+        "  8    SMTP verification failed",
+        "  9    changes pending (render --dry-run --exit-code)",
+        "  10   restart or health check failed; previous files restored and restarted",
+        "  126  exec: CMD found but cannot be run",
+        "  127  exec: CMD not found",
+        "Otherwise exec exits with CMD's own exit code."})
 public final class SesameCommand {
   @Option(names = "--debug", scope = ScopeType.INHERIT,
       description = "Print stack traces on failure (never secrets).")

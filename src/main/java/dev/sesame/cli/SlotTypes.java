@@ -3,8 +3,10 @@ package dev.sesame.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.sesame.files.RegularFiles;
+import dev.sesame.vault.Vault;
+import dev.sesame.vault.VaultPaths;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,7 +27,8 @@ final class SlotTypes {
 
   static Set<String> of(Path vault) {
     Set<String> types = new TreeSet<>();
-    try (JsonParser json = new JsonFactory().createParser(Files.readAllBytes(vault))) {
+    try (JsonParser json = new JsonFactory().createParser(
+        RegularFiles.readNoFollow(VaultPaths.real(vault), "vault", Vault.MAX_FILE_BYTES))) {
       if (json.nextToken() != JsonToken.START_OBJECT) {
         return types;
       }

@@ -9,16 +9,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "smtp-password", mixinStandardHelpOptions = true,
-    description = {"Read an IAM secret access key on standard input and print its SES SMTP password",
-        "for REGION. Needs no vault. The password is region-specific."})
+    description = {"Print the SES SMTP password of a secret access key read on standard input.",
+        "Needs no vault. The password is derived for --region and works only there."})
 final class SmtpPasswordCommand implements Callable<Integer> {
-  @Option(names = "--region", required = true, description = "SES region, e.g. eu-west-1.")
+  @Option(names = "--region", required = true, paramLabel = "REGION", description = "SES Region the password is for, e.g. eu-west-1.")
   String region;
 
   @Override
   public Integer call() throws Exception {
     if (!SesRegions.isKnown(region)) {
-      Console.ERR.println("sesame: warning: region " + region + " is not in the known SES SMTP regions");
+      Console.ERR.println("sesame: warning: --region is not a known SES SMTP Region; check it (the password is"
+          + " derived per Region)");
     }
     byte[] secret = Stdin.SYSTEM.nextLine("secret access key");
     try {

@@ -14,11 +14,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Show an entry's versions and labels, key ages, each IAM key's state and last use,",
-        "and any rotation step or retirement in progress. Never prints a secret.",
+    description = {"Show an entry's versions, key ages, IAM key states and any rotation in progress.",
+        "Also each IAM key's last use, and a retirement in progress. Never prints a secret.",
         "--offline shows the local facts only (versions, labels, ages, pending step) without calling AWS."})
 final class StatusCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "NAME")
+  @Parameters(index = "0", paramLabel = "NAME", description = "Entry to show.")
   String name;
 
   @Option(names = "--offline", description = "Local facts only (vault file), no AWS call: versions, labels, ages, "

@@ -16,8 +16,12 @@ final class VaultOptions {
   Path vault;
 
   @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "30",
-      description = "How long to wait for another writer (default: ${DEFAULT-VALUE}).")
+      description = "How long to wait for another writer, 0.." + MAX_LOCK_TIMEOUT_SECONDS
+          + " (default: ${DEFAULT-VALUE}).")
   int lockTimeoutSeconds;
+
+  /** A day: a writer that waits longer than that is stuck, not queued. */
+  static final int MAX_LOCK_TIMEOUT_SECONDS = 86_400;
 
   @Mixin
   KeyOptions keys;
@@ -34,6 +38,7 @@ final class VaultOptions {
   }
 
   Vault open() throws UserError, VaultException {
+    lockTimeout();
     return Vault.open(vaultPath(), unlockSources());
   }
 
@@ -43,6 +48,15 @@ final class VaultOptions {
 
   /** For commands that read more from stdin after the unlock passphrase (which comes first). */
   <T> T update(List<KeySource> sources, Vault.Edit<T> edit) throws UserError, VaultException {
-    return Vault.update(vaultPath(), sources, Duration.ofSeconds(lockTimeoutSeconds), edit);
+    return Vault.update(vaultPath(), sources, lockTimeout(), edit);
+  }
+
+  /** --lock-timeout, refused as a usage error when negative or beyond a day. */
+  Duration lockTimeout() throws UserError {
+    if (lockTimeoutSeconds < 0 || lockTimeoutSeconds > MAX_LOCK_TIMEOUT_SECONDS) {
+      throw new UserError(ExitCode.USAGE, "--lock-timeout must be 0.." + MAX_LOCK_TIMEOUT_SECONDS
+          + " seconds (0: fail at once if another writer holds the lock)");
+    }
+    return Duration.ofSeconds(lockTimeoutSeconds);
   }
 }

@@ -40,7 +40,7 @@ public final class Argon2id {
     }
   }
 
-  /** m = 64 MiB, t = 3, p = 1: the floor DESIGN.md sets for passphrase key sources. */
+  /** m = 64 MiB, t = 3, p = 1: the floor design.md section 2 sets for passphrase key sources. */
   public static final Params DEFAULT = new Params(65536, 3, 1);
 
   private Argon2id() {}

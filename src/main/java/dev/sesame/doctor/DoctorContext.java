@@ -18,6 +18,8 @@ import java.util.Optional;
 public final class DoctorContext {
   public static final Duration DEFAULT_MAX_KEY_AGE = Duration.ofDays(90);
   public static final Duration DEFAULT_GRACE = Duration.ofHours(24);
+  /** As `sesame rotate --delete-after`: least time between deactivating and deleting a previous key. */
+  public static final Duration DEFAULT_DELETE_AFTER = Duration.ofHours(24);
   public static final Duration DEFAULT_CERT_WARNING = Duration.ofDays(14);
 
   private final Builder b;
@@ -128,6 +130,10 @@ public final class DoctorContext {
     return b.grace;
   }
 
+  public Duration deleteAfter() {
+    return b.deleteAfter;
+  }
+
   public Duration certWarning() {
     return b.certWarning;
   }
@@ -164,6 +170,7 @@ public final class DoctorContext {
     private Duration smtpTimeout = Duration.ofSeconds(10);
     private Duration maxKeyAge = DEFAULT_MAX_KEY_AGE;
     private Duration grace = DEFAULT_GRACE;
+    private Duration deleteAfter = DEFAULT_DELETE_AFTER;
     private Duration certWarning = DEFAULT_CERT_WARNING;
     private AwsPosture aws;
     private String awsProblem = "no AWS access configured";
@@ -260,6 +267,11 @@ public final class DoctorContext {
 
     public Builder grace(Duration grace) {
       this.grace = grace;
+      return this;
+    }
+
+    public Builder deleteAfter(Duration deleteAfter) {
+      this.deleteAfter = deleteAfter;
       return this;
     }
 

@@ -67,7 +67,7 @@ public final class IamChecks implements Check {
     try {
       keys = context.aws().get().keys(user);
     } catch (AwsException e) {
-      out.add(Finding.skip(KEYS, subject, e.getMessage(), "allow the doctor's caller iam:ListAccessKeys on " + user));
+      out.add(Finding.skip(KEYS, subject, e.reason(), e.fix("allow the doctor's caller iam:ListAccessKeys on " + user)));
       return;
     }
     int before = out.size();
@@ -120,22 +120,17 @@ public final class IamChecks implements Check {
     try {
       documents = context.aws().get().policies(user);
     } catch (AwsException e) {
-      out.add(Finding.skip(POLICY, subject, e.getMessage(),
-          "allow the doctor's caller iam:ListUserPolicies, iam:GetUserPolicy, iam:ListAttachedUserPolicies,"
-              + " iam:GetPolicy, iam:GetPolicyVersion"));
+      out.add(Finding.skip(POLICY, subject, e.reason(),
+          e.fix("allow the doctor's caller iam:ListUserPolicies, iam:GetUserPolicy, iam:ListAttachedUserPolicies,"
+              + " iam:GetPolicy, iam:GetPolicyVersion")));
       return;
     }
     String suggested = "attach only the policy of: sesame policy "
-        + context.expectedPolicy().map(p -> p.fromPattern().startsWith("*@")
-            ? "--from-domain " + p.fromPattern().substring(2) : "--from-address " + p.fromPattern())
-        .orElse(context.domain().map(d -> "--from-domain " + d).orElse("--from-domain DOMAIN"))
-        + " --source-ip CIDR";
+        + context.expectedPolicy().map(LeastPrivilegePolicy::options)
+        .orElse(context.domain().map(d -> "--from-domain " + d).orElse("--from-domain DOMAIN")
+            + " (--source-ip CIDR for public egress | --source-vpce VPCE_ID for the SES SMTP VPC endpoint)");
     Set<String> excess = new LinkedHashSet<>();
-    Set<String> fromPatterns = new LinkedHashSet<>();
-    Set<String> sourceIps = new LinkedHashSet<>();
-    boolean sends = false;
-    boolean unconditionedFrom = false;
-    boolean unconditionedIp = false;
+    SendGrants grants = new SendGrants();
     ObjectMapper mapper = new ObjectMapper();
     for (PolicyDocument doc : documents) {
       JsonNode root;
@@ -167,14 +162,7 @@ public final class IamChecks implements Check {
           }
         }
         if (grantsSend) {
-          sends = true;
-          JsonNode condition = statement.path("Condition");
-          List<String> from = conditionValues(condition, "ses:fromaddress");
-          List<String> ips = conditionValues(condition, "aws:sourceip");
-          fromPatterns.addAll(from);
-          sourceIps.addAll(ips);
-          unconditionedFrom |= from.isEmpty();
-          unconditionedIp |= ips.isEmpty();
+          grants.add(statement);
         }
       }
     }
@@ -184,31 +172,18 @@ public final class IamChecks implements Check {
           "detach or narrow those statements; " + suggested));
       return;
     }
-    if (!sends) {
-      out.add(Finding.fail(POLICY, subject, names + " of the user allow ses:SendRawEmail: SMTP sending will fail"
+    if (!grants.sends) {
+      out.add(Finding.fail(POLICY, subject, names + " of the user allow ses:SendRawEmail"
+          + (grants.offResource ? " on a resource SES sending uses" : "") + ": SMTP sending will fail"
           + " (policies through IAM groups are not read)", suggested));
       return;
     }
-    List<String> gaps = new ArrayList<>();
-    if (unconditionedFrom) {
-      gaps.add("no ses:FromAddress condition (any From address may be sent)");
-    }
-    if (unconditionedIp) {
-      gaps.add("no aws:SourceIp condition (a leaked key works from anywhere)");
-    }
-    if (context.expectedPolicy().isPresent()) {
-      LeastPrivilegePolicy expected = context.expectedPolicy().get();
-      if (!unconditionedFrom && !fromPatterns.equals(Set.of(expected.fromPattern()))) {
-        gaps.add("ses:FromAddress is " + fromPatterns + ", expected " + expected.fromPattern());
-      }
-      if (!expected.sourceCidrs().isEmpty() && !unconditionedIp && !sourceIps.equals(Set.copyOf(expected.sourceCidrs()))) {
-        gaps.add("aws:SourceIp is " + sourceIps + ", expected " + expected.sourceCidrs());
-      }
-    }
+    List<String> gaps = new ArrayList<>(grants.gaps());
+    context.expectedPolicy().ifPresent(expected -> gaps.addAll(grants.differences(expected)));
     if (!gaps.isEmpty()) {
       out.add(Finding.warn(POLICY, subject, "only ses:SendRawEmail, but " + String.join("; ", gaps), suggested));
     } else {
-      out.add(Finding.pass(POLICY, subject, "only ses:SendRawEmail, for " + fromPatterns + " from " + sourceIps));
+      out.add(Finding.pass(POLICY, subject, "only ses:SendRawEmail, " + grants.describe()));
     }
   }
 
@@ -218,18 +193,7 @@ public final class IamChecks implements Check {
     return action.toLowerCase(Locale.ROOT).matches(regex);
   }
 
-  /** Values of condition key KEY under any operator (StringEquals, StringLike, IpAddress, ...). */
-  private static List<String> conditionValues(JsonNode condition, String key) {
-    List<String> values = new ArrayList<>();
-    condition.fields().forEachRemaining(operator -> operator.getValue().fields().forEachRemaining(entry -> {
-      if (entry.getKey().toLowerCase(Locale.ROOT).equals(key)) {
-        values.addAll(strings(entry.getValue()));
-      }
-    }));
-    return values;
-  }
-
-  private static List<JsonNode> asList(JsonNode node) {
+  static List<JsonNode> asList(JsonNode node) {
     List<JsonNode> out = new ArrayList<>();
     if (node.isArray()) {
       node.forEach(out::add);
@@ -239,7 +203,7 @@ public final class IamChecks implements Check {
     return out;
   }
 
-  private static List<String> strings(JsonNode node) {
+  static List<String> strings(JsonNode node) {
     List<String> out = new ArrayList<>();
     if (node.isArray()) {
       node.forEach(n -> out.add(n.asText()));

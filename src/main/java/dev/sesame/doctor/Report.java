@@ -17,7 +17,7 @@ public record Report(List<Finding> findings) {
     return findings.stream().anyMatch(f -> f.status() == Status.FAIL);
   }
 
-  /** 0 when nothing FAILs, 1 otherwise (DESIGN.md section 6). */
+  /** 0 when nothing FAILs, 1 otherwise (design.md section 6). */
   public int exitCode() {
     return anyFail() ? 1 : 0;
   }

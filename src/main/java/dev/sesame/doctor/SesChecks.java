@@ -56,7 +56,7 @@ public final class SesChecks implements Check {
       found = context.aws().get().identity(domain);
     } catch (AwsException e) {
       for (String id : List.of(IDENTITY, DKIM, MAIL_FROM)) {
-        out.add(Finding.skip(id, subject, e.getMessage(), "allow the doctor's caller ses:GetEmailIdentity"));
+        out.add(Finding.skip(id, subject, e.reason(), e.fix("allow the doctor's caller ses:GetEmailIdentity")));
       }
       return out;
     }
@@ -111,7 +111,7 @@ public final class SesChecks implements Check {
     try {
       account = context.aws().get().account();
     } catch (AwsException e) {
-      out.add(Finding.skip(ACCOUNT, subject, e.getMessage(), "allow the doctor's caller ses:GetAccount"));
+      out.add(Finding.skip(ACCOUNT, subject, e.reason(), e.fix("allow the doctor's caller ses:GetAccount")));
       return;
     }
     if (!account.sendingEnabled() || "SHUTDOWN".equals(account.enforcementStatus())) {

@@ -5,6 +5,7 @@ import static dev.sesame.doctor.Status.PASS;
 import static dev.sesame.doctor.Status.SKIP;
 import static dev.sesame.doctor.Status.WARN;
 
+import dev.sesame.vault.PassphraseKeySource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ public final class VaultChecks implements Check {
   static final String KDF = "vault.kdf";
   static final String KEY_AGE = "key.age";
   static final String PENDING = "rotation.pending";
-  // The floor of DESIGN.md section 2 (and OWASP's Argon2id minimum is below it).
+  // The floor of design.md section 2 (and OWASP's Argon2id minimum is below it).
   static final int MIN_MEMORY_KIB = 64 * 1024;
   static final int MIN_ITERATIONS = 3;
   // The rotation's bookkeeping keys in the entry state (dev.sesame.rotate.RotationState).
@@ -77,7 +78,7 @@ public final class VaultChecks implements Check {
     }
     for (VaultIndex.Entry entry : entries) {
       keyAge(entry, now, context.maxKeyAge(), "", out);
-      pending(entry, now, context.grace(), "", out);
+      pending(entry, now, context.grace(), context.deleteAfter(), "", out);
     }
     return out;
   }
@@ -110,7 +111,7 @@ public final class VaultChecks implements Check {
       out.add(Finding.skip(PENDING, "entry " + entry.get().name(), context.storeBookkeepingProblem().get(),
           "allow secretsmanager:DescribeSecret on the store's secrets (metadata only: labels and tags, no value)"));
     } else {
-      pending(entry.get(), context.clock().instant(), context.grace(), option, out);
+      pending(entry.get(), context.clock().instant(), context.grace(), context.deleteAfter(), option, out);
     }
     return out;
   }
@@ -157,7 +158,13 @@ public final class VaultChecks implements Check {
       int t = intParam(slot, "t");
       String kdf = slot.params().getOrDefault("kdf", "?");
       String costs = kdf + " m=" + m + " KiB t=" + t + " p=" + slot.params().getOrDefault("p", "?");
-      if (!"argon2id".equals(kdf) || m < MIN_MEMORY_KIB || t < MIN_ITERATIONS) {
+      int p = intParam(slot, "p");
+      if (m > PassphraseKeySource.MAX_MEMORY_KIB || t > PassphraseKeySource.MAX_ITERATIONS
+          || p > PassphraseKeySource.MAX_PARALLELISM) {
+        out.add(Finding.fail(KDF, subject, costs + " is above what sesame opens (m 1 GiB, t 16, p 8):"
+            + " the slot was edited, and is refused as tampering",
+            "restore the vault from a backup, or remove the slot: sesame passwd --remove " + slot.id()));
+      } else if (!"argon2id".equals(kdf) || m < MIN_MEMORY_KIB || t < MIN_ITERATIONS) {
         out.add(Finding.fail(KDF, subject, costs + " is below the floor argon2id m=65536 KiB t=3",
             "re-wrap the passphrase at full cost: sesame passwd (default m=64 MiB, t=3, p=1)"));
       } else {
@@ -198,8 +205,8 @@ public final class VaultChecks implements Check {
     }
   }
 
-  private static void pending(VaultIndex.Entry entry, Instant now, Duration grace, String option,
-      List<Finding> out) {
+  private static void pending(VaultIndex.Entry entry, Instant now, Duration grace, Duration deleteAfter,
+      String option, List<Finding> out) {
     String subject = "entry " + entry.name();
     String rotate = "sesame rotate " + entry.name() + option;
     Map<String, String> state = entry.state();
@@ -215,9 +222,16 @@ public final class VaultChecks implements Check {
     if (state.containsKey(RETIRE_KEY)) {
       String key = state.get(RETIRE_KEY);
       if (state.containsKey(RETIRE_DEACTIVATED_AT)) {
-        out.add(Finding.warn(PENDING, subject, "previous key " + key + " was deactivated at "
-            + state.get(RETIRE_DEACTIVATED_AT) + " and still awaits deletion",
-            rotate + " deletes it"));
+        // Deletion waits the gap and two spaced clean look-ups; a daily timer needs up to a day more.
+        Instant deactivated = parse(state.get(RETIRE_DEACTIVATED_AT)).orElse(Instant.EPOCH);
+        Instant overdue = deactivated.plus(deleteAfter.multipliedBy(2)).plus(Duration.ofDays(1));
+        if (overdue.isBefore(now)) {
+          out.add(Finding.warn(PENDING, subject, "previous key " + key + " was deactivated at "
+                  + state.get(RETIRE_DEACTIVATED_AT) + " and still awaits deletion (the deletion gap is "
+                  + deleteAfter.toHours() + "h)",
+              rotate + " deletes it once IAM shows no use after the rotation; if it reports the key in use, see "
+                  + "docs/runbooks/previous-key-in-use.md"));
+        }
       } else {
         Instant finished = parse(state.get(RETIRE_FINISHED_AT)).orElse(Instant.EPOCH);
         if (finished.plus(grace).isBefore(now)) {

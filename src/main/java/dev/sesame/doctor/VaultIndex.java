@@ -2,8 +2,10 @@ package dev.sesame.doctor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sesame.files.RegularFiles;
+import dev.sesame.vault.Vault;
+import dev.sesame.vault.VaultPaths;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +34,8 @@ public record VaultIndex(List<Slot> slots, List<Entry> entries) {
   }
 
   public static VaultIndex read(Path vault) throws IOException {
-    JsonNode root = new ObjectMapper().readTree(Files.readAllBytes(vault));
+    JsonNode root = new ObjectMapper().readTree(
+        RegularFiles.readNoFollow(VaultPaths.real(vault), "vault", Vault.MAX_FILE_BYTES));
     if (root == null || !"sesame-vault/1".equals(root.path("format").asText())) {
       throw new IOException(vault + " is not a sesame-vault/1 file");
     }

@@ -18,16 +18,20 @@ import java.util.Map;
  *       while IAM propagates the new key (keep it well under the function's timeout);
  *   <li>{@code SESAME_GRACE} (default 24h): how long the previous key stays active after
  *       finishSecret (cover the hosts' pull interval);
+ *   <li>{@code SESAME_DELETE_AFTER} (default 24h): the safety gap between deactivating the
+ *       previous key and deleting it ({@link dev.sesame.rotate.Rotator#withDeleteAfter});
  *   <li>{@code SESAME_STATE_DIR} (default /tmp/sesame): the entry lock files (a Lambda function
  *       can write only under /tmp).
  * </ul>
  * Durations are written as for the CLI: 90d, 24h, 30m, 120s.
  */
-record LambdaSettings(String store, ProbeSettings probe, Duration smtpDeadline, Duration grace, Path stateDir) {
+record LambdaSettings(String store, ProbeSettings probe, Duration smtpDeadline, Duration grace, Path stateDir,
+    Duration deleteAfter) {
   static final String STORE = "SESAME_STORE";
   static final String SMTP_DEADLINE = "SESAME_SMTP_DEADLINE";
   static final String GRACE = "SESAME_GRACE";
   static final String STATE_DIR = "SESAME_STATE_DIR";
+  static final String DELETE_AFTER = "SESAME_DELETE_AFTER";
 
   /** Reads ENV; IllegalArgumentException names the variable that is missing or malformed. */
   static LambdaSettings fromEnvironment(Map<String, String> env) {
@@ -42,7 +46,7 @@ record LambdaSettings(String store, ProbeSettings probe, Duration smtpDeadline, 
     }
     return new LambdaSettings(store, ProbeSettings.fromEnvironment(env),
         duration(env, SMTP_DEADLINE, "120s"), duration(env, GRACE, "24h"),
-        Path.of(value(env, STATE_DIR, "/tmp/sesame")));
+        Path.of(value(env, STATE_DIR, "/tmp/sesame")), duration(env, DELETE_AFTER, "24h"));
   }
 
   private static Duration duration(Map<String, String> env, String name, String fallback) {

@@ -179,7 +179,7 @@ public final class RotationHandler {
     StoreStorage storage = new StoreStorage(store(), settings.store(), openers(), settings.stateDir(), clock);
     return new Rotator(storage, new AwsKeyLifecycle(clients),
         new SmtpCredentialProver(settings.probe(), settings.smtpDeadline(), log::info), Deployer.NONE, clock, log::info,
-        record -> log.audit(record, rotation));
+        record -> log.audit(record, rotation)).withDeleteAfter(settings.deleteAfter());
   }
 
   /** Openers for sealed values: each KMS or Secrets Manager slot in the region it names. */

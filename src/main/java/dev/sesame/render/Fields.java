@@ -4,7 +4,7 @@ import dev.sesame.vault.Credential;
 import java.util.List;
 import java.util.Set;
 
-/** The field names a template may use (DESIGN.md section 5) and which of them are secret. */
+/** The field names a template may use (design.md section 5) and which of them are secret. */
 public final class Fields {
   public static final String SMTP_HOST = Credential.SMTP_HOST;
   public static final String SMTP_PORT = Credential.SMTP_PORT;
@@ -30,7 +30,7 @@ public final class Fields {
   /** The fields computed from an entry's TLS mode. */
   public static final List<String> TLS_DERIVED = List.of(SMTP_SECURE, SMTP_TLS_WRAPPERMODE, SMTP_PROTOCOL);
 
-  /** Stored fields, in the order DESIGN.md lists them. */
+  /** Stored fields, in the order design.md section 3 lists them. */
   public static final List<String> STORED = Credential.ALL_FIELDS;
 
   private static final Set<String> SECRET = Credential.SECRET_FIELDS;

@@ -41,7 +41,7 @@ public enum Format {
         return f;
       }
     }
-    throw new IllegalArgumentException("unknown format '" + name + "'; expected one of "
+    throw new IllegalArgumentException("unknown format: expected one of "
         + Arrays.stream(values()).map(Format::cliName).collect(Collectors.joining(", ")));
   }
 

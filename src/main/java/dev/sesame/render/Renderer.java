@@ -1,5 +1,7 @@
 package dev.sesame.render;
 
+import dev.sesame.files.FileRefusedException;
+import dev.sesame.files.RegularFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -25,7 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Renders a set of targets all-or-nothing (DESIGN.md section 5):
+ * Renders a set of targets all-or-nothing (design.md section 5):
  * <ol>
  *   <li>render every target and run its check on a candidate beside it; any failure removes the
  *       candidates and changes nothing;
@@ -38,6 +40,8 @@ import java.util.Set;
  */
 public final class Renderer {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+  /** Templates and rendered targets are config files; anything this large is a mistake. */
+  static final int MAX_TEMPLATE_BYTES = 16 * 1024 * 1024;
   private final Duration commandTimeout;
 
   public Renderer() {
@@ -234,9 +238,11 @@ public final class Renderer {
           throw new RenderException(RenderException.Reason.IO,
               "target " + out + " exists and is not a regular file");
         }
-        previous = Optional.of(Files.readAllBytes(out));
+        previous = Optional.of(RegularFiles.readNoFollow(out, "target", MAX_TEMPLATE_BYTES));
         previousAttributes = Optional.of(AtomicFile.Attributes.of(out));
       }
+    } catch (FileRefusedException e) {
+      throw new RenderException(RenderException.Reason.IO, e.getMessage(), e);
     } catch (IOException e) {
       throw new RenderException(RenderException.Reason.IO,
           "cannot read target " + out + ": " + e.getClass().getSimpleName(), e);
@@ -446,10 +452,12 @@ public final class Renderer {
   private static String readTemplate(Path template) throws RenderException {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(template);
+      bytes = RegularFiles.read(template, "template", MAX_TEMPLATE_BYTES);
     } catch (NoSuchFileException e) {
-      throw new RenderException(RenderException.Reason.TEMPLATE,
+      throw new RenderException(RenderException.Reason.NOT_FOUND,
           "template " + template + " does not exist");
+    } catch (FileRefusedException e) {
+      throw new RenderException(RenderException.Reason.TEMPLATE, e.getMessage(), e);
     } catch (IOException e) {
       throw new RenderException(RenderException.Reason.TEMPLATE,
           "cannot read template " + template + ": " + e.getClass().getSimpleName(), e);

@@ -3,7 +3,10 @@ package dev.sesame.render;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.sesame.files.FileRefusedException;
+import dev.sesame.files.RegularFiles;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,9 +31,13 @@ public final class TargetsFile {
   public static List<Target> read(Path file) throws RenderException {
     JsonNode root;
     try {
-      root = new TomlMapper().readTree(file.toFile());
+      root = new TomlMapper().readTree(RegularFiles.read(file, "targets file", Renderer.MAX_TEMPLATE_BYTES));
     } catch (JacksonException e) {
-      throw malformed(file, "not valid TOML (" + e.getOriginalMessage() + ")");
+      throw malformed(file, where(e) + tomlProblem(e.getOriginalMessage()));
+    } catch (NoSuchFileException e) {
+      throw new RenderException(RenderException.Reason.NOT_FOUND, "targets file " + file + " does not exist", e);
+    } catch (FileRefusedException e) {
+      throw new RenderException(RenderException.Reason.IO, e.getMessage(), e);
     } catch (IOException e) {
       throw new RenderException(RenderException.Reason.IO,
           "cannot read targets file " + file + ": " + e.getClass().getSimpleName(), e);
@@ -72,11 +79,11 @@ public final class TargetsFile {
       JsonNode modeNode = t.get("mode");
       if (modeNode != null && !modeNode.isTextual()) {
         // A bare 640 would be read as decimal: only a quoted octal string is unambiguous.
-        throw malformed(file, where + ": mode must be an octal string such as \"0640\"");
+        throw malformed(file, where + ": write " + MODE_SPELLING);
       }
       Optional<Integer> mode = optional(file, t, where, "mode").map(TargetsFile::parseMode);
       if (mode.isPresent() && mode.get() < 0) {
-        throw malformed(file, where + ": mode must be an octal string such as \"0640\"");
+        throw malformed(file, where + ": write " + MODE_SPELLING);
       }
       JsonNode follow = t.get("follow_symlinks");
       if (follow != null && !follow.isBoolean()) {
@@ -96,9 +103,33 @@ public final class TargetsFile {
     return targets;
   }
 
-  /** Octal permission bits from "0640" / "640"; -1 when not octal. */
+  /** The spelling of a mode that targets files accept, for messages. */
+  static final String MODE_SPELLING = "mode = \"0640\" (a quoted octal string of four digits)";
+
+  /** "line 3, column 8: " from the TOML parser's location, when it has one. */
+  private static String where(JacksonException e) {
+    var location = e.getLocation();
+    if (location == null || location.getLineNr() < 1) {
+      return "";
+    }
+    return "line " + location.getLineNr() + ", column " + location.getColumnNr() + ": ";
+  }
+
+  /**
+   * The parser's reason, except for an unquoted mode: TOML reads 0640 as a malformed integer and
+   * suggests 0o640, which is an integer too, and refused below; say the one spelling that works.
+   */
+  private static String tomlProblem(String parserMessage) {
+    String reason = parserMessage == null ? "" : parserMessage.split("\\R", 2)[0];
+    if (reason.startsWith("Zero-prefixed ints")) {
+      return "not valid TOML (a number with a leading zero); write " + MODE_SPELLING;
+    }
+    return "not valid TOML (" + reason + ")";
+  }
+
+  /** Octal permission bits from "0640"; -1 for any other spelling. */
   private static int parseMode(String text) {
-    if (!text.matches("0?[0-7]{3}")) {
+    if (!text.matches("0[0-7]{3}")) {
       return -1;
     }
     return Integer.parseInt(text, 8);

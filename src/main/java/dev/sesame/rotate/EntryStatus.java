@@ -120,7 +120,9 @@ public record EntryStatus(String name, String iamUser, List<VersionRow> versions
       lines.add("  no rotation in progress");
     }
     rotation.retiringKey().ifPresent(key -> lines.add("  retiring previous key " + key + ": "
-        + rotation.retireDeactivatedAt().map(at -> "deactivated " + at + ", deleted by a later run if unused")
+        + rotation.retireDeactivatedAt().map(at -> "deactivated " + at
+            + rotation.retireUnusedSeenAt().map(seen -> ", no use seen at " + seen).orElse("")
+            + ", deleted after the deletion gap once a second look-up shows no use")
             .orElse("active for its grace period after " + state.get(RotationState.RETIRE_FINISHED_AT))));
     if (!rotation.revokedToDelete().isEmpty()) {
       lines.add("  revoked keys still to delete: " + String.join(", ", rotation.revokedToDelete()));
@@ -148,7 +150,6 @@ public record EntryStatus(String name, String iamUser, List<VersionRow> versions
   }
 
   private static String age(Instant then, Instant now) {
-    long days = java.time.Duration.between(then, now).toDays();
-    return days > 0 ? days + "d" : java.time.Duration.between(then, now).toHours() + "h";
+    return Durations.age(java.time.Duration.between(then, now));
   }
 }

@@ -22,6 +22,8 @@ record RotationState(Map<String, String> values) {
   static final String RETIRE_KEY = "retire.key_id";
   static final String RETIRE_FINISHED_AT = "retire.finished_at";
   static final String RETIRE_DEACTIVATED_AT = "retire.deactivated_at";
+  /** The first retirement look-up that showed no use of the deactivated key after its rotation finished. */
+  static final String RETIRE_UNUSED_SEEN_AT = "retire.unused_seen_at";
   /**
    * The run that finished asked for --retire-now: if it stopped before retiring, the next
    * `rotate --retire-now` only completes that retirement instead of rotating once more.
@@ -88,6 +90,10 @@ record RotationState(Map<String, String> values) {
 
   boolean retireNowRequested() {
     return "true".equals(values.get(RETIRE_NOW));
+  }
+
+  Optional<Instant> retireUnusedSeenAt() {
+    return Optional.ofNullable(values.get(RETIRE_UNUSED_SEEN_AT)).map(Instant::parse);
   }
 
   Optional<Instant> retireDeactivatedAt() {

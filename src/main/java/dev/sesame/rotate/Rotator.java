@@ -25,7 +25,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * The rotation protocol of DESIGN.md section 4: create -> test -> deploy -> finish -> retire, and
+ * The rotation protocol of design.md section 4: create -> test -> deploy -> finish -> retire, and
  * the incident variant (revoke first, then reissue). Every step is written to the entry's
  * {@link EntryStorage} (the vault, or the Secrets Manager store) before the next begins, so a
  * killed run resumes where it stopped; the entry lock keeps two runs apart.
@@ -60,6 +60,11 @@ public final class Rotator {
   private final Clock clock;
   private final Consumer<String> progress;
   private final AuditSink audit;
+  /** The safety gap between deactivating a previous key and deleting it (see {@link #withDeleteAfter}). */
+  private final Duration deleteAfter;
+
+  /** The default safety gap: a whole day between deactivation and deletion. */
+  public static final Duration DEFAULT_DELETE_AFTER = Duration.ofHours(24);
 
   /** A rotator for entries of the vault file VAULT. */
   public Rotator(Path vault, List<KeySource> keys, Duration lockTimeout, KeyLifecycle iam,
@@ -75,6 +80,15 @@ public final class Rotator {
   /** As above, with audit records going to AUDIT instead of the storage's audit log (null: that log). */
   public Rotator(EntryStorage storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
       Consumer<String> progress, AuditSink audit) {
+    this(storage, iam, prover, deployer, clock, progress, audit, DEFAULT_DELETE_AFTER);
+  }
+
+  private Rotator(EntryStorage storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
+      Consumer<String> progress, AuditSink audit, Duration deleteAfter) {
+    if (deleteAfter.isNegative()) {
+      throw new IllegalArgumentException("the gap between deactivating and deleting a key cannot be negative");
+    }
+    this.deleteAfter = deleteAfter;
     this.audit = audit != null ? audit : record -> storage.auditLog().append(record);
     this.storage = storage;
     this.iam = iam;
@@ -82,6 +96,17 @@ public final class Rotator {
     this.deployer = deployer;
     this.clock = clock;
     this.progress = progress;
+  }
+
+  /**
+   * This rotator with another safety gap between deactivating a previous key and deleting it.
+   * IAM documents what GetAccessKeyLastUsed holds, not how soon a use shows up in it, so a key is
+   * deleted only when two look-ups, at least half the gap apart and the second one at least the
+   * whole gap after the deactivation, both show no use after its rotation finished.
+   * `--retire-now` (an explicit request) and the deletion of revoked keys skip the gap.
+   */
+  public Rotator withDeleteAfter(Duration gap) {
+    return new Rotator(storage, iam, prover, deployer, clock, progress, audit, gap);
   }
 
   /** Scheduled rotation (or its resumption), with due retirements done first. */
@@ -107,8 +132,8 @@ public final class Rotator {
       if (options.ifOlderThan().isPresent()) {
         Duration age = Duration.between(snap.current.info().createdAt(), clock.instant());
         if (age.compareTo(options.ifOlderThan().get()) < 0) {
-          progress.accept(name + ": current key is " + age.toDays() + " days old, younger than "
-              + options.ifOlderThan().get().toDays() + " days; nothing to rotate");
+          progress.accept(name + ": current key is " + Durations.age(age) + " old, younger than "
+              + Durations.age(options.ifOlderThan().get()) + "; nothing to rotate");
           return Outcome.NOT_DUE;
         }
       }
@@ -222,7 +247,7 @@ public final class Rotator {
 
   /**
    * Secrets Manager's setSecret: Sesame's deploy step. A store entry has nothing to deploy here:
-   * hosts pull AWSCURRENT, so they take the new key after finishSecret (DESIGN.md section 4 puts
+   * hosts pull AWSCURRENT, so they take the new key after finishSecret (design.md section 4 puts
    * deploy after the SMTP test, which Secrets Manager runs after this step).
    */
   public StepOutcome setSecret(String name, String token) throws RotationException, VaultException {
@@ -319,10 +344,17 @@ public final class Rotator {
     if (clock.instant().isBefore(due)) {
       throw new RotationException(Kind.CONFLICT, "the previous key " + retiring.get() + " of " + name
           + " stays active until " + due + " (grace period), and a new key would be a third (IAM allows two per user); "
-          + "rotate less often than the grace period, or retire it early with: sesame rotate " + name
-          + storage.commandOption() + " --retire-now");
+          + "rotate less often than the grace period plus the deletion gap, or retire it early with: sesame rotate "
+          + name + storage.commandOption() + " --retire-now");
     }
-    retireToMakeRoom(name, snap);
+    // Past the grace period: the same careful retirement as a scheduled run, never a quick delete.
+    Optional<String> why = retireIfDue(name, snap, grace);
+    if (why.isPresent()) {
+      throw new RotationException(Kind.CONFLICT, "the previous key " + retiring.get() + " of " + name + " "
+          + why.get() + ", and a new key would be a third (IAM allows two per user); rotate less often than the grace"
+          + " period plus the deletion gap and let the retirement schedule run, or retire it early with: sesame rotate "
+          + name + storage.commandOption() + " --retire-now");
+    }
   }
 
   /**
@@ -508,15 +540,20 @@ public final class Rotator {
     writeState(name, snap.state.withoutRetirement());
   }
 
-  /** A later run's maintenance: deactivate after the grace period, delete on the run after. */
-  private void retireIfDue(String name, Snapshot snap, Duration grace) throws RotationException, VaultException {
+  /**
+   * A later run's maintenance: deactivate after the grace period; delete once the deletion gap
+   * has passed and two spaced look-ups of the key's last use agree it was not used after its
+   * rotation finished. Returns why the previous key is still there, if it is.
+   */
+  private Optional<String> retireIfDue(String name, Snapshot snap, Duration grace)
+      throws RotationException, VaultException {
     if (!snap.state.revokedToDelete().isEmpty()) {
       deleteRevoked(name, snap);
-      return;
+      return Optional.empty();
     }
     Optional<String> retiring = snap.state.retiringKey();
     if (retiring.isEmpty()) {
-      return;
+      return Optional.empty();
     }
     String user = iamUser(snap);
     String keyId = retiring.get();
@@ -526,16 +563,61 @@ public final class Rotator {
       Instant due = finishedAt.plus(grace);
       if (clock.instant().isBefore(due)) {
         progress.accept("previous key " + keyId + " stays active until " + due + " (grace period)");
-        return;
+        return Optional.of("stays active until " + due + " (grace period)");
       }
       if (!deactivate(name, user, keyId)) {
-        return;
+        return Optional.empty();
       }
-      writeState(name, snap.state.with(RotationState.RETIRE_DEACTIVATED_AT, clock.instant().toString()));
-      progress.accept("deactivated previous key " + keyId + "; a later run deletes it if nothing used it");
-      return;
+      Instant now = clock.instant();
+      writeState(name, snap.state.with(RotationState.RETIRE_DEACTIVATED_AT, now.toString()));
+      progress.accept("deactivated previous key " + keyId + "; deleted no sooner than " + now.plus(deleteAfter)
+          + " if two spaced look-ups show no use after the rotation finished");
+      return Optional.of("was deactivated just now and is deleted no sooner than " + now.plus(deleteAfter));
     }
-    deleteIfUnused(name, snap, user, keyId, finishedAt);
+    return deleteWhenSafe(name, snap, user, keyId, finishedAt, deactivatedAt.get());
+  }
+
+  /**
+   * IAM's GetAccessKeyLastUsed says when a key was last used, not how soon a use appears there
+   * (IAM API Reference, GetAccessKeyLastUsed): the first look-up that shows no use after the
+   * rotation finished is only recorded; deletion waits for a second one at least half the gap
+   * later and at least the whole gap after the deactivation.
+   */
+  private Optional<String> deleteWhenSafe(String name, Snapshot snap, String user, String keyId, Instant finishedAt,
+      Instant deactivatedAt) throws RotationException, VaultException {
+    Optional<KeyUse> use = iam.lastUsed(user, keyId);
+    if (use.isPresent() && use.get().when().isAfter(finishedAt)) {
+      return keep(name, keyId, use.get());
+    }
+    Instant now = clock.instant();
+    Optional<Instant> firstClean = snap.state.retireUnusedSeenAt();
+    Instant earliest = deactivatedAt.plus(deleteAfter);
+    if (firstClean.isEmpty()) {
+      writeState(name, snap.state.with(RotationState.RETIRE_UNUSED_SEEN_AT, now.toString()));
+      Instant next = later(earliest, now.plus(deleteAfter.dividedBy(2)));
+      progress.accept("previous key " + keyId + " (inactive) shows no use after the rotation finished; deleted on a run"
+          + " from " + next + " if IAM still shows none then");
+      return Optional.of("is inactive and deleted no sooner than " + next + " (deletion gap)");
+    }
+    Instant next = later(earliest, firstClean.get().plus(deleteAfter.dividedBy(2)));
+    if (now.isBefore(next)) {
+      progress.accept("previous key " + keyId + " stays inactive until " + next + " (deletion gap)");
+      return Optional.of("is inactive and deleted no sooner than " + next + " (deletion gap)");
+    }
+    delete(name, snap, user, keyId, use);
+    return Optional.empty();
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
+  private Optional<String> keep(String name, String keyId, KeyUse use) throws VaultException {
+    record(name, "retire", keyId, "kept", "used after the rotation finished");
+    progress.accept("previous key " + keyId + " was used after the rotation finished (" + use.describe()
+        + "); kept, inactive. Find what still sends with it (docs/runbooks/previous-key-in-use.md)");
+    return Optional.of("was used after the last rotation finished, so it is kept (inactive); find what still sends "
+        + "with it (docs/runbooks/previous-key-in-use.md)");
   }
 
   /** `--retire-now`: deactivate and delete the previous key at once (unless it is still in use). */
@@ -566,15 +648,19 @@ public final class Rotator {
     return true;
   }
 
+  /** `--retire-now`: one look-up, then delete unless used after the rotation finished. */
   private void deleteIfUnused(String name, Snapshot snap, String user, String keyId, Instant finishedAt)
       throws RotationException, VaultException {
     Optional<KeyUse> use = iam.lastUsed(user, keyId);
     if (use.isPresent() && use.get().when().isAfter(finishedAt)) {
-      record(name, "retire", keyId, "kept", "used after the rotation finished");
-      progress.accept("previous key " + keyId + " was used after the rotation finished (" + use.get().describe()
-          + "); kept, inactive. Find what still sends with it (docs/runbooks/previous-key-in-use.md)");
+      keep(name, keyId, use.get());
       return;
     }
+    delete(name, snap, user, keyId, use);
+  }
+
+  private void delete(String name, Snapshot snap, String user, String keyId, Optional<KeyUse> use)
+      throws RotationException, VaultException {
     try {
       iam.delete(user, keyId);
     } catch (RotationException e) {

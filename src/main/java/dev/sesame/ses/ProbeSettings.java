@@ -9,7 +9,7 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
- * The probe's settings from the environment, read in this one place (DESIGN.md section 6):
+ * The probe's settings from the environment, read in this one place (design.md section 6):
  * SESAME_SMTP_ENDPOINT=host:port replaces an entry's own endpoint, SESAME_SMTP_CA_FILE names a PEM
  * file of CA certificates trusted in addition to the JVM's.
  */

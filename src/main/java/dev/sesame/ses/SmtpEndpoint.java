@@ -35,7 +35,7 @@ public record SmtpEndpoint(String host, int port, TlsMode tlsMode) {
     return new SmtpEndpoint(host, port, mode);
   }
 
-  /** The SES SMTP endpoint of REGION on port 587 (STARTTLS), as DESIGN.md section 3 names it. */
+  /** The SES SMTP endpoint of REGION on port 587 (STARTTLS), as design.md section 3 names it. */
   public static SmtpEndpoint forRegion(String region) {
     return new SmtpEndpoint("email-smtp." + region + ".amazonaws.com", 587);
   }

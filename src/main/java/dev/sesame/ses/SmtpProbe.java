@@ -33,7 +33,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * Proves an SMTP credential the way a mail server will use it: EHLO, STARTTLS (required) or
  * implicit TLS, AUTH, QUIT, through Jakarta Mail / Angus Mail. No message is sent. A refused login
  * is retried with bounded exponential backoff, because a new IAM key is refused with 535 for a
- * few seconds while it propagates (DESIGN.md section 4, step "test"). Failures come back as a
+ * few seconds while it propagates (design.md section 4, step "test"). Failures come back as a
  * {@link ProbeFailure} whose {@link Diagnosis} says what to fix. Neither the username nor the
  * password appears in any message, result or log; Angus debug output stays off.
  */

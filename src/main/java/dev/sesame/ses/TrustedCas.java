@@ -1,5 +1,7 @@
 package dev.sesame.ses;
 
+import dev.sesame.files.RegularFiles;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,12 +24,14 @@ import javax.net.ssl.X509TrustManager;
  * X509ExtendedTrustManager, so the endpoint identification Angus asks for still happens).
  */
 public final class TrustedCas {
+  private static final int MAX_PEM_BYTES = 16 * 1024 * 1024;
+
   private TrustedCas() {}
 
   /** Every certificate in a PEM file (several may follow each other); at least one. */
   public static List<X509Certificate> readPem(Path pem) throws IOException, GeneralSecurityException {
     List<X509Certificate> out = new ArrayList<>();
-    try (InputStream in = Files.newInputStream(pem)) {
+    try (InputStream in = new ByteArrayInputStream(RegularFiles.read(pem, "CA file", MAX_PEM_BYTES))) {
       for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         out.add((X509Certificate) c);
       }

@@ -3,8 +3,8 @@ package dev.sesame.vault;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sesame.crypto.Sha256;
+import dev.sesame.files.RegularFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -47,7 +47,7 @@ public final class AuditChain {
   public static Report verify(Path file, Optional<String> expectedHead) throws VaultException {
     byte[] content;
     try {
-      content = Files.readAllBytes(file);
+      content = RegularFiles.readNoFollow(file, "audit log", AuditLog.MAX_LOG_BYTES);
     } catch (NoSuchFileException e) {
       throw new VaultException.NotFound("no audit log at " + file);
     } catch (IOException e) {

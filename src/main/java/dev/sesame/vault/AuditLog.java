@@ -3,11 +3,11 @@ package dev.sesame.vault;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sesame.crypto.Sha256;
 import java.io.ByteArrayOutputStream;
+import dev.sesame.files.RegularFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,6 +24,9 @@ import java.util.Set;
  * cut to their last four characters by {@link #keyHint}.
  */
 public final class AuditLog {
+  /** Years of daily rotations fit in a few megabytes; anything near this is not our log. */
+  static final int MAX_LOG_BYTES = 512 * 1024 * 1024;
+
   private final Path file;
   private final Clock clock;
 
@@ -31,7 +34,8 @@ public final class AuditLog {
   public record Entry(String actor, String entry, String step, String keyHint, String result, String detail) {}
 
   public AuditLog(Path vault, Clock clock) {
-    this.file = vault.resolveSibling(vault.getFileName() + ".audit");
+    Path real = VaultPaths.real(vault);
+    this.file = real.resolveSibling(real.getFileName() + ".audit");
     this.clock = clock;
   }
 
@@ -52,7 +56,7 @@ public final class AuditLog {
     Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
     try (VaultLock lock = VaultLock.acquireFile(lockFile, Duration.ofSeconds(30), "audit log " + file + " is busy")) {
       byte[] line = line(record, HexFormat.of().formatHex(Sha256.hash(lastLine())));
-      try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE,
+      try (FileChannel channel = RegularFiles.openForWriting(file, "audit log", Set.of(StandardOpenOption.CREATE,
           StandardOpenOption.APPEND, StandardOpenOption.WRITE), VaultFiles.OWNER_ONLY)) {
         ByteBuffer buffer = ByteBuffer.wrap(line);
         while (buffer.hasRemaining()) {
@@ -67,11 +71,13 @@ public final class AuditLog {
 
   /** The lines of the log, without their newlines. */
   public List<String> lines() throws IOException {
+    byte[] content;
     try {
-      return Files.readAllLines(file, StandardCharsets.UTF_8);
+      content = RegularFiles.readNoFollow(file, "audit log", MAX_LOG_BYTES);
     } catch (NoSuchFileException e) {
       return List.of();
     }
+    return new String(content, StandardCharsets.UTF_8).lines().toList();
   }
 
   private byte[] lastLine() throws IOException {

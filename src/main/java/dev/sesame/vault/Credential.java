@@ -30,7 +30,7 @@ public final class Credential {
   /** Not sealed: comes from the version's index record. */
   public static final String CREATED_AT = "created_at";
 
-  /** Every field a version has, in DESIGN.md's order (the names templates and `get --field` use). */
+  /** Every field a version has, in design.md's order (the names templates and `get --field` use). */
   public static final List<String> ALL_FIELDS = List.of(SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD,
       REGION, IAM_USER, ACCESS_KEY_ID, SECRET_ACCESS_KEY, SMTP_TLS, CREATED_AT);
 

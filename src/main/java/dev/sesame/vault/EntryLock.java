@@ -19,7 +19,8 @@ public final class EntryLock implements AutoCloseable {
   /** Takes the lock without waiting; Conflict if another process holds it. */
   public static EntryLock tryAcquire(Path vault, String entry) throws VaultException {
     EntryNames.check(entry);
-    Path file = vault.resolveSibling(vault.getFileName() + "." + entry + ".lock");
+    Path real = VaultPaths.real(vault);
+    Path file = real.resolveSibling(real.getFileName() + "." + entry + ".lock");
     return new EntryLock(VaultLock.acquireFile(file, Duration.ZERO,
         "another sesame process is working on " + entry + " (rotation in progress); try again later"));
   }

@@ -25,8 +25,8 @@ public final class EntryNames {
   /** For names given by the user. */
   public static String check(String name) {
     if (!isValid(name)) {
-      throw new IllegalArgumentException("invalid entry name '" + name
-          + "': use letters, digits, '_' and '-' (at most 64, starting with a letter or digit)");
+      // The name is not echoed: a mistyped command line may have put a secret in its place.
+      throw new IllegalArgumentException("invalid entry name: use letters, digits, '_' and '-' (at most 64, starting with a letter or digit)");
     }
     return name;
   }

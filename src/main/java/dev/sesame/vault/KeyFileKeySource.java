@@ -3,6 +3,8 @@ package dev.sesame.vault;
 import dev.sesame.crypto.Hkdf;
 import dev.sesame.crypto.Randomness;
 import dev.sesame.crypto.Wipe;
+import dev.sesame.files.FileRefusedException;
+import dev.sesame.files.RegularFiles;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +14,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -36,17 +37,11 @@ public final class KeyFileKeySource implements KeySource {
     this.keyMaterial = keyMaterial;
   }
 
-  /** Reads a key file, refusing one that group or other may read or write. */
+  /** Reads a key file, refusing one that group or other may read or write, or that is not a regular file. */
   public static KeyFileKeySource load(Path path) throws VaultException {
     try {
-      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
-      for (PosixFilePermission permission : permissions) {
-        if (permission.name().startsWith("GROUP") || permission.name().startsWith("OTHERS")) {
-          throw new VaultException("key file " + path + " is accessible to group or others (mode "
-              + PosixFilePermissions.toString(permissions) + "); run: chmod 600 " + path);
-        }
-      }
-      byte[] material = Files.readAllBytes(path);
+      byte[] material = RegularFiles.read(path, "key file", KEY_BYTES, true,
+          RegularFiles.ownerOnly(path, "key file"));
       if (material.length != KEY_BYTES) {
         Wipe.bytes(material);
         throw new VaultException("key file " + path + " must hold exactly " + KEY_BYTES + " bytes");
@@ -54,6 +49,11 @@ public final class KeyFileKeySource implements KeySource {
       return new KeyFileKeySource(path, material);
     } catch (NoSuchFileException e) {
       throw new VaultException.NotFound("key file " + path + " does not exist");
+    } catch (FileRefusedException e) {
+      if (e.reason() == FileRefusedException.Reason.TOO_LARGE) {
+        throw new VaultException("key file " + path + " must hold exactly " + KEY_BYTES + " bytes");
+      }
+      throw new VaultException(e.getMessage(), e);
     } catch (IOException e) {
       throw new VaultException("cannot read key file " + path + ": " + e.getMessage(), e);
     }
@@ -68,7 +68,7 @@ public final class KeyFileKeySource implements KeySource {
       return load(path);
     }
     byte[] material = Randomness.bytes(KEY_BYTES);
-    try (SeekableByteChannel channel = Files.newByteChannel(path,
+    try (SeekableByteChannel channel = RegularFiles.openForWriting(path, "key file",
         Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.DSYNC),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
       channel.write(ByteBuffer.wrap(material));

@@ -22,6 +22,7 @@ public enum Label {
         return label;
       }
     }
-    throw new IllegalArgumentException("unknown label '" + text + "' (expected current, pending or previous)");
+    // The text is not echoed: a mistyped command line may have put a secret here.
+    throw new IllegalArgumentException("unknown label: expected current, pending or previous");
   }
 }

@@ -26,10 +26,12 @@ import java.util.Set;
  * An opened vault (docs/vault-format.md): the data key is unwrapped, the index MAC verified, and
  * versions are unsealed on demand. Changes happen only inside {@link #update}, which holds the
  * writer lock, re-reads the file so concurrent writers never lose each other's updates, and
- * saves atomically.
+ * saves atomically. A vault path that is a symbolic link is resolved first ({@link VaultPaths}).
  */
 public final class Vault implements AutoCloseable {
   public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(30);
+  /** The largest vault file read; anything larger is refused unread. */
+  public static final int MAX_FILE_BYTES = VaultFiles.MAX_VAULT_BYTES;
   private static final byte[] MAC_INFO = bytes("sesame-vault/1 index mac");
   private static final byte[] ENTRY_INFO = bytes("sesame-vault/1 entry aead");
 
@@ -62,7 +64,8 @@ public final class Vault implements AutoCloseable {
   }
 
   /** Creates a new, empty vault whose data key is wrapped by each of SOURCES. */
-  public static void create(Path path, List<KeySource> sources, int maxVersions) throws VaultException {
+  public static void create(Path given, List<KeySource> sources, int maxVersions) throws VaultException {
+    Path path = VaultPaths.real(given);
     if (sources.isEmpty()) {
       throw new IllegalArgumentException("a vault needs at least one key source");
     }
@@ -88,7 +91,7 @@ public final class Vault implements AutoCloseable {
 
   /** Opens a vault for reading. Throws WrongKey when no offered source opens it. */
   public static Vault open(Path path, List<KeySource> offered) throws VaultException {
-    return open(path, offered, Clock.systemUTC(), false);
+    return open(VaultPaths.real(path), offered, Clock.systemUTC(), false);
   }
 
   /**
@@ -100,8 +103,9 @@ public final class Vault implements AutoCloseable {
     return update(path, offered, lockTimeout, Clock.systemUTC(), edit);
   }
 
-  static <T> T update(Path path, List<KeySource> offered, Duration lockTimeout, Clock clock, Edit<T> edit)
+  static <T> T update(Path given, List<KeySource> offered, Duration lockTimeout, Clock clock, Edit<T> edit)
       throws VaultException {
+    Path path = VaultPaths.real(given);
     try (VaultLock lock = VaultLock.acquire(path, lockTimeout)) {
       VaultFiles.sweepStaleTempFiles(path);
       try (Vault vault = open(path, offered, clock, true)) {
@@ -285,6 +289,7 @@ public final class Vault implements AutoCloseable {
   /** Removes NAME, all its versions and its state. */
   public void remove(String name) throws VaultException {
     checkEditable();
+    EntryNames.check(name);
     if (doc.entries.remove(name) == null) {
       throw new VaultException.NotFound("no entry named " + name);
     }
@@ -421,6 +426,8 @@ public final class Vault implements AutoCloseable {
   }
 
   private List<StoredVersion> versions(String name) throws VaultException.NotFound {
+    // A name that could never be stored is refused without being quoted: it may be a mistyped secret.
+    EntryNames.check(name);
     List<StoredVersion> versions = doc.entries.get(name);
     if (versions == null) {
       throw new VaultException.NotFound("no entry named " + name);

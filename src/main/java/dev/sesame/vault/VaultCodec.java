@@ -23,8 +23,9 @@ import java.util.TreeMap;
 /**
  * Reads and writes the vault file (docs/vault-format.md) with Jackson's streaming API, which
  * starts much faster than databind. Reading is strict: unknown, missing or duplicate fields,
- * wrong types and non-canonical values are refused, so a byte changed anywhere either breaks
- * parsing, breaks the MAC, or touched only insignificant whitespace.
+ * wrong types and non-canonical values are refused, and the file must be exactly what the
+ * writer would write for the same content, whitespace aside, so a byte changed anywhere either
+ * breaks parsing, breaks the MAC, or touched only insignificant whitespace.
  */
 final class VaultCodec {
   static final JsonFactory JSON = JsonFactory.builder()
@@ -34,11 +35,18 @@ final class VaultCodec {
   private VaultCodec() {}
 
   static byte[] write(VaultDocument doc) {
+    return write(doc, true);
+  }
+
+  /** PRETTY: indented as the file is written; otherwise without any whitespace (for comparison). */
+  private static byte[] write(VaultDocument doc, boolean pretty) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.setPrettyPrinter(new DefaultPrettyPrinter()
-          .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-          .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+      if (pretty) {
+        json.setPrettyPrinter(new DefaultPrettyPrinter()
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+      }
       json.writeStartObject();
       json.writeStringField("format", VaultDocument.FORMAT);
       json.writeStringField("vault_id", doc.vaultId);
@@ -89,7 +97,9 @@ final class VaultCodec {
       json.writeEndArray();
       json.writeStringField("mac", Codec.base64(doc.mac));
       json.writeEndObject();
-      json.writeRaw('\n');
+      if (pretty) {
+        json.writeRaw('\n');
+      }
     } catch (IOException e) {
       throw new IllegalStateException("writing JSON to memory failed", e);
     }
@@ -97,15 +107,51 @@ final class VaultCodec {
   }
 
   static VaultDocument read(byte[] bytes) throws VaultException.Corrupt {
+    VaultDocument doc;
     try (JsonParser json = JSON.createParser(bytes)) {
-      VaultDocument doc = readDocument(json);
+      doc = readDocument(json);
       if (json.nextToken() != null) {
         throw corrupt("content after the end of the vault object");
       }
-      return doc;
     } catch (IOException e) {
       throw new VaultException.Corrupt("vault file is damaged or not a vault (invalid JSON)", e);
     }
+    if (!sameBarringWhitespace(bytes, write(doc, false))) {
+      throw corrupt("not in canonical form (fields out of order, escaped characters, a byte-order mark"
+          + " or another encoding)");
+    }
+    return doc;
+  }
+
+  /**
+   * True when INPUT is CANONICAL (written without whitespace) once JSON's insignificant whitespace
+   * (space, tab, CR, LF outside strings) is dropped. This is what makes the reader canonical:
+   * the parser above accepts what JSON allows (fields in any order, a UTF-8 byte-order mark,
+   * UTF-16, "\u0041" for "A"), and this comparison with the one spelling the writer produces
+   * refuses all of it, whatever the parser let through.
+   */
+  static boolean sameBarringWhitespace(byte[] input, byte[] canonical) {
+    int at = 0;
+    boolean inString = false;
+    for (int i = 0; i < input.length; i++) {
+      byte b = input[i];
+      if (!inString && (b == ' ' || b == '\t' || b == '\n' || b == '\r')) {
+        continue;
+      }
+      if (at >= canonical.length || canonical[at++] != b) {
+        return false;
+      }
+      if (b == '"') {
+        inString = !inString;
+      } else if (b == '\\' && inString) {
+        // The escaped byte is compared as it is, and never ends the string.
+        i++;
+        if (i >= input.length || at >= canonical.length || canonical[at++] != input[i]) {
+          return false;
+        }
+      }
+    }
+    return at == canonical.length;
   }
 
   private static VaultDocument readDocument(JsonParser json) throws IOException, VaultException.Corrupt {

@@ -1,5 +1,7 @@
 package dev.sesame.vault;
 
+import dev.sesame.files.FileRefusedException;
+import dev.sesame.files.RegularFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,11 +28,20 @@ final class VaultFiles {
 
   private VaultFiles() {}
 
+  /** Far above any real vault (a thousand entries of five versions is about 3 MB). */
+  static final int MAX_VAULT_BYTES = 64 * 1024 * 1024;
+
+  /** Reads the vault at its real path (see {@link VaultPaths}); a symbolic link there now is refused. */
   static byte[] read(Path vault) throws VaultException {
     try {
-      return Files.readAllBytes(vault);
+      return RegularFiles.readNoFollow(vault, "vault", MAX_VAULT_BYTES);
     } catch (NoSuchFileException e) {
       throw new VaultException.NotFound("vault " + vault + " does not exist (create it with: sesame init)");
+    } catch (FileRefusedException e) {
+      if (e.reason() == FileRefusedException.Reason.TOO_LARGE) {
+        throw new VaultException.Corrupt("vault file is damaged or not a vault: " + e.getMessage());
+      }
+      throw new VaultException(e.getMessage(), e);
     } catch (IOException e) {
       throw new VaultException("cannot read vault " + vault + ": " + e.getMessage(), e);
     }

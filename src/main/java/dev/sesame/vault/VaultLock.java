@@ -1,5 +1,7 @@
 package dev.sesame.vault;
 
+import dev.sesame.files.FileRefusedException;
+import dev.sesame.files.RegularFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -54,7 +56,7 @@ final class VaultLock implements AutoCloseable {
     }
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(lockFile, java.util.Set.of(StandardOpenOption.CREATE,
+      channel = RegularFiles.openForWriting(lockFile, "lock file", java.util.Set.of(StandardOpenOption.CREATE,
           StandardOpenOption.WRITE), VaultFiles.OWNER_ONLY);
       while (true) {
         FileLock fileLock = channel.tryLock();
@@ -66,6 +68,9 @@ final class VaultLock implements AutoCloseable {
         }
         Thread.sleep(POLL_MILLIS);
       }
+    } catch (FileRefusedException e) {
+      release(threadLock, channel);
+      throw new VaultException(e.getMessage(), e);
     } catch (IOException e) {
       release(threadLock, channel);
       throw new VaultException("cannot lock " + lockFile + ": " + e.getMessage(), e);

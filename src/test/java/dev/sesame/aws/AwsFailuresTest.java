@@ -34,7 +34,7 @@ class AwsFailuresTest {
   }
 
   @Test
-  void missingCredentialsAreNotConfiguredAndOneLine() {
+  void missingCredentialsAreNotConfiguredAndNamedWithoutTheSdksChain() {
     AwsException e =
         AwsFailures.translate(
             "iam:ListAccessKeys",
@@ -43,9 +43,8 @@ class AwsFailuresTest {
 
     assertThat(e.kind()).isEqualTo(Kind.NOT_CONFIGURED);
     assertThat(e.getMessage())
-        .isEqualTo(
-            "iam:ListAccessKeys failed: not configured: Unable to load credentials from any of the"
-                + " providers in the chain");
+        .isEqualTo("iam:ListAccessKeys failed: no AWS credentials found; " + AwsException.FIX_NO_CREDENTIALS);
+    assertThat(e.reason()).isEqualTo("iam:ListAccessKeys failed: no AWS credentials found");
     assertThat(e.errorCode()).isEmpty();
     assertThat(e.requestId()).isEmpty();
   }

@@ -114,8 +114,63 @@ class AwsChecksTest {
         + "\"Action\":\"ses:SendRawEmail\",\"Resource\":\"*\"}}");
     Finding policy = run(new IamChecks(), b -> { }).get("iam.policy");
     assertThat(policy.status()).isEqualTo(Status.WARN);
-    assertThat(policy.reason()).contains("no ses:FromAddress condition").contains("no aws:SourceIp condition");
+    assertThat(policy.reason()).contains("no ses:FromAddress condition").contains("no source condition")
+        .contains("aws:SourceVpce");
     assertThat(policy.fix()).contains("sesame policy --from-domain example.test");
+  }
+
+  @Test
+  void aNegatedFromConditionIsNoRestriction() {
+    iam.policies().clear();
+    iam.policies().putInline(USER, "send", "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+        + "\"Action\":\"ses:SendRawEmail\",\"Resource\":\"*\",\"Condition\":{"
+        + "\"StringNotLike\":{\"ses:FromAddress\":\"*@evil.test\"},\"IpAddress\":{\"aws:SourceIp\":\"198.51.100.0/24\"}}}}");
+    Finding policy = run(new IamChecks(), b -> { }).get("iam.policy");
+    assertThat(policy.status()).isEqualTo(Status.WARN);
+    assertThat(policy.reason()).contains("no ses:FromAddress condition").contains("negated");
+  }
+
+  @Test
+  void sendingOnlyOnAnotherServicesResourceFails() {
+    iam.policies().clear();
+    iam.policies().putInline(USER, "send", "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+        + "\"Action\":\"ses:SendRawEmail\",\"Resource\":\"arn:aws:s3:::bucket/*\"}}");
+    Finding policy = run(new IamChecks(), b -> { }).get("iam.policy");
+    assertThat(policy.status()).isEqualTo(Status.FAIL);
+    assertThat(policy.reason()).contains("SMTP sending will fail");
+  }
+
+  @Test
+  void anIdentityResourceCountsAsAFromRestriction() {
+    iam.policies().clear();
+    iam.policies().putInline(USER, "send", "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+        + "\"Action\":\"ses:SendRawEmail\",\"Resource\":\"arn:aws:ses:eu-west-1:111122223333:identity/example.test\","
+        + "\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"vpce-0123456789abcdef0\"}}}}");
+    Finding policy = run(new IamChecks(), b -> { }).get("iam.policy");
+    assertThat(policy.status()).as(policy.reason()).isEqualTo(Status.PASS);
+    assertThat(policy.reason()).contains("identities [example.test]").contains("aws:SourceVpce [vpce-0123456789abcdef0]");
+  }
+
+  @Test
+  void theVpcEndpointPolicyOfSesamePolicyPassesWhenExpected() {
+    LeastPrivilegePolicy expected = LeastPrivilegePolicy.forDomain(DOMAIN, List.of(),
+        new LeastPrivilegePolicy.Sources(List.of("198.51.100.7/32"), List.of("vpce-0123456789abcdef0"), List.of("10.1.0.0/16")));
+    iam.policies().clear();
+    iam.policies().putInline(USER, "send", expected.json());
+    Finding policy = run(new IamChecks(), b -> b.expectedPolicy(expected)).get("iam.policy");
+    assertThat(policy.status()).as(policy.reason()).isEqualTo(Status.PASS);
+    assertThat(policy.reason()).contains("aws:VpcSourceIp [10.1.0.0/16]");
+  }
+
+  @Test
+  void aPrivateRangeInSourceIpWarnsWithTheVpcAlternative() {
+    iam.policies().clear();
+    iam.policies().putInline(USER, "send", "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+        + "\"Action\":\"ses:SendRawEmail\",\"Resource\":\"*\",\"Condition\":{"
+        + "\"StringLike\":{\"ses:FromAddress\":\"*@example.test\"},\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/16\"}}}}");
+    Finding policy = run(new IamChecks(), b -> { }).get("iam.policy");
+    assertThat(policy.status()).isEqualTo(Status.WARN);
+    assertThat(policy.reason()).contains("10.0.0.0/8").contains("aws:VpcSourceIp");
   }
 
   @Test
@@ -123,7 +178,7 @@ class AwsChecksTest {
     Finding policy = run(new IamChecks(), b -> b.expectedPolicy(
         LeastPrivilegePolicy.forAddress("billing@example.test", List.of()))).get("iam.policy");
     assertThat(policy.status()).isEqualTo(Status.WARN);
-    assertThat(policy.reason()).contains("expected billing@example.test");
+    assertThat(policy.reason()).contains("expected [billing@example.test]");
   }
 
   @Test

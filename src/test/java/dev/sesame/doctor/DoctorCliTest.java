@@ -59,7 +59,7 @@ class DoctorCliTest {
     aws.standIn().iam().createUser(USER);
     aws.standIn().iam().addAccessKey(USER, KEY_ID, "secret");
     aws.standIn().iam().policies().putInline(USER, "send",
-        LeastPrivilegePolicy.forDomain("good.test", List.of("127.0.0.0/8")).json());
+        LeastPrivilegePolicy.forDomain("good.test", List.of("198.51.100.0/24")).json());
     dns = Dnsmasq.start(dir, List.of("local=/test/", "local=/amazonses.com/",
         "txt-record=amazonses.com,\"v=spf1 ip4:199.255.192.0/22 -all\"",
         "txt-record=good.test,\"v=spf1 include:amazonses.com -all\"",
@@ -135,7 +135,7 @@ class DoctorCliTest {
   void aGoodPostureReportsEveryCheckInJsonAndExitsZero() throws Exception {
     Result r = sesame("doctor", "mail", "--vault", vault.toString(), "--key-file", keyFile.toString(),
         "--domain", "good.test", "--resolver", dns.hostPort(), "--from-domain", "good.test",
-        "--source-ip", "127.0.0.0/8", "--output", "json");
+        "--source-ip", "198.51.100.0/24", "--output", "json");
     assertThat(r.stderr()).isEmpty();
     JsonNode findings = new ObjectMapper().readTree(r.stdout()).get("findings");
     Set<String> checks = new HashSet<>();
@@ -181,6 +181,44 @@ class DoctorCliTest {
     assertThat(new ObjectMapper().readTree(domain.stdout()).get("Statement").get(0).get("Condition")
         .get("StringLike").get("ses:FromAddress").asText()).isEqualTo("*@good.test");
     assertThat(domain.stdout()).doesNotContain("aws:SourceIp");
+  }
+
+  @Test
+  void policyRefusesAPrivateSourceIpAndSaysWhyAndWhatToUseInstead() throws Exception {
+    Result r = sesame("policy", "--from-domain", "good.test", "--source-ip", "10.20.0.0/16");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.stdout()).isEmpty();
+    assertThat(r.stderr().strip().lines()).hasSize(1);
+    assertThat(r.stderr()).contains("private range 10.0.0.0/8").contains("only ever holds public addresses")
+        .contains("--source-vpce");
+  }
+
+  @Test
+  void policyForTheVpcEndpointUsesSourceVpceAndVpcSourceIp() throws Exception {
+    Result r = sesame("policy", "--from-domain", "good.test", "--source-vpce", "vpce-0123456789abcdef0",
+        "--source-vpc-ip", "10.20.0.0/16");
+    assertThat(r.exit()).isZero();
+    JsonNode condition = new ObjectMapper().readTree(r.stdout()).get("Statement").get(0).get("Condition");
+    assertThat(condition.get("StringEquals").get("aws:SourceVpce").asText()).isEqualTo("vpce-0123456789abcdef0");
+    assertThat(condition.get("IpAddress").get("aws:VpcSourceIp").asText()).isEqualTo("10.20.0.0/16");
+    assertThat(r.stdout()).doesNotContain("aws:SourceIp");
+  }
+
+  @Test
+  void policyPrintsTheFleetRolesWithTheGivenNames() throws Exception {
+    Result r = sesame("policy", "--role", "rotation-function", "--store", "sm://team/mail", "--region", "eu-west-1",
+        "--account", "111122223333", "--kms-key", "1234abcd-12ab-34cd-56ef-1234567890ab");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).contains("arn:aws:secretsmanager:eu-west-1:111122223333:secret:team/mail/*")
+        .contains("arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+        .contains("log-group:/aws/lambda/sesame-rotation:*").doesNotContain("GenerateDataKey")
+        .doesNotContain("CreateLogGroup");
+    Result trust = sesame("policy", "--role", "retire-scheduler-trust", "--account", "111122223333");
+    assertThat(trust.stdout()).contains("scheduler.amazonaws.com").contains("\"aws:SourceAccount\" : \"111122223333\"")
+        .contains("schedule-group/default");
+    Result unknown = sesame("policy", "--role", "admin");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.stderr()).contains("unknown --role");
   }
 
   @Test

@@ -8,7 +8,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DoctorRepertoireTest {
-  /** The ids DESIGN.md section 6 fixes; the doctor may add more, never drop one. */
+  /** The ids design.md section 6 fixes; the doctor may add more, never drop one. */
   private static final List<String> DESIGN_IDS = List.of("vault.files", "vault.kdf", "key.age", "rotation.pending",
       "iam.keys", "iam.policy", "ses.account", "ses.identity", "ses.dkim", "dns.spf", "dns.dmarc", "dns.dkim",
       "smtp.starttls", "smtp.auth", "smtp.cert", "smtp.tls", "smtp.dhe");

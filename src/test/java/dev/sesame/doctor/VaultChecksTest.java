@@ -131,6 +131,25 @@ class VaultChecksTest {
   }
 
   @Test
+  void aDeactivatedKeyWarnsOnlyOnceItOutlivesTheDeletionGapAndTheTwoLookUps() throws Exception {
+    Instant deactivated = daysLater(10).instant();
+    Vault.update(vault, keys, Duration.ofSeconds(5), v -> {
+      v.setEntryState("mail", Map.of("retire.key_id", "AKIAOLDKEY0000000001",
+          "retire.finished_at", deactivated.minus(Duration.ofDays(1)).toString(),
+          "retire.deactivated_at", deactivated.toString()));
+      return null;
+    });
+    Clock twoDaysOn = Clock.fixed(deactivated.plus(Duration.ofDays(2)), ZoneOffset.UTC);
+    assertThat(run("rotation.pending", b -> b.clock(twoDaysOn)).get(0).status()).isEqualTo(Status.PASS);
+    Clock fourDaysOn = Clock.fixed(deactivated.plus(Duration.ofDays(4)), ZoneOffset.UTC);
+    Finding late = run("rotation.pending", b -> b.clock(fourDaysOn)).get(0);
+    assertThat(late.status()).isEqualTo(Status.WARN);
+    assertThat(late.reason()).contains("still awaits deletion").contains("deletion gap is 24h");
+    assertThat(run("rotation.pending", b -> b.clock(fourDaysOn).deleteAfter(Duration.ofDays(3))).get(0).status())
+        .isEqualTo(Status.PASS);
+  }
+
+  @Test
   void aStoreEntryIsJudgedLikeTheSameVaultEntryAndItsVaultChecksSkip() throws Exception {
     Vault.update(vault, keys, Duration.ofSeconds(5), v -> {
       v.setEntryState("mail", Map.of("rotation.step", "created", "rotation.started_at", "2026-01-01T00:00:00Z"));

@@ -228,6 +228,14 @@ class LambdaRotationTest {
 
     clock.advance(Duration.ofHours(1));
     retireDue();
+    assertThat(iam.keysOf(USER)).as("first look-up without use: only recorded").hasSize(2);
+
+    clock.advance(Duration.ofHours(12));
+    retireDue();
+    assertThat(iam.keysOf(USER)).as("within the deletion gap (SESAME_DELETE_AFTER, 24h)").hasSize(2);
+
+    clock.advance(Duration.ofHours(12));
+    retireDue();
     assertThat(iam.keysOf(USER)).extracting(IamState.Key::accessKeyId).containsExactly(newKey);
     assertThat(works(current())).isTrue();
   }
@@ -244,6 +252,14 @@ class LambdaRotationTest {
     assertThat(activeKeys()).containsExactlyInAnyOrder(firstKey, secondKey);
 
     clock.advance(Duration.ofHours(24));
+    assertThatThrownBy(() -> invoke("createSecret", token)).isInstanceOf(RotationHandler.RotationFailed.class)
+        .hasMessageContaining("deleted no sooner than");
+    assertThat(activeKeys()).as("past the grace period the previous key is deactivated, not deleted")
+        .containsExactly(secondKey);
+
+    clock.advance(Duration.ofHours(1));
+    retireDue();
+    clock.advance(Duration.ofHours(23));
     runRotation(token);
 
     String thirdKey = current().field(Credential.ACCESS_KEY_ID).orElseThrow();

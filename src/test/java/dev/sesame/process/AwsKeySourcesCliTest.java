@@ -116,13 +116,13 @@ class AwsKeySourcesCliTest {
     String keyId = kms.createKey("sesame-hosts");
     ok(sesame.run("init", "--vault", vault.toString(), "--kms-key", "alias/sesame-hosts"));
     ok(putRelay());
-    ok(sesame.runWithStdin("recovery words\n", concat("passwd", "--add", "--new-passphrase-stdin",
+    ok(sesame.runWithStdin("offline recovery words for the fleet\n", concat("passwd", "--add", "--new-passphrase-stdin",
         "--vault", vault.toString())));
 
     ok(sesame.run("get", "relay", "--vault", vault.toString()));
     kms.denyDecrypt(keyId, true);
     standIn.clearCalls();
-    Result viaPassphrase = sesame.runWithStdin("recovery words\n", "get", "relay", "--vault", vault.toString(),
+    Result viaPassphrase = sesame.runWithStdin("offline recovery words for the fleet\n", "get", "relay", "--vault", vault.toString(),
         "--passphrase-stdin");
 
     ok(viaPassphrase);

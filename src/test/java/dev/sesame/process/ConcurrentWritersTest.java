@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN.md section 2, "Concurrent writers never lose each other's updates": separate JVMs run
+ * design.md section 2, "Concurrent writers never lose each other's updates": separate JVMs run
  * {@code sesame put} on one vault at the same instant (a start barrier takes JVM start-up out of
  * the race). One round of processes serves every assertion below.
  */

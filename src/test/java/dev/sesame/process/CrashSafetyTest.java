@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN.md section 2, "A crash at any instant leaves the old or the new vault, whole": a child
+ * design.md section 2, "A crash at any instant leaves the old or the new vault, whole": a child
  * JVM ({@link SaveLoop}) saves in a loop and is killed with SIGKILL at a random instant; the
  * vault must then open with the key and hold exactly what one of its saves wrote. The trials share
  * one vault, so each also starts from whatever the previous kill left behind.

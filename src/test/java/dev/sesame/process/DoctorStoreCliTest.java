@@ -67,7 +67,7 @@ class DoctorStoreCliTest {
     standIn.iam().createUser(USER);
     currentKey = standIn.iam().createAccessKey(USER);
     standIn.iam().policies().putInline(USER, "send",
-        LeastPrivilegePolicy.forDomain(DOMAIN, List.of("127.0.0.0/8")).json());
+        LeastPrivilegePolicy.forDomain(DOMAIN, List.of("198.51.100.0/24")).json());
     operator = aws.clients();
     TestPki pki = TestPki.create(dir, "fleet");
     smtp = SesStandIn.builder(pki.issue("ip:" + SesStandIn.ADDRESS, "EC").serverContext(), (u, p) -> false).start();

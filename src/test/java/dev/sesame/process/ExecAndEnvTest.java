@@ -2,6 +2,7 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.ses.SesCredentials;
 import dev.sesame.vault.KeySource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Pipelines: `exec` puts the credential into a child's environment only; `get --output env` for sh. */
 class ExecAndEnvTest {
   private static final String PASSWORD = "p/+=\\$'\":#^ ü€ ${x}";
+  /** AWS's documented example secret access key. */
+  private static final String SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
   @TempDir
   Path dir;
@@ -69,10 +72,54 @@ class ExecAndEnvTest {
   }
 
   @Test
-  void aMissingCommandIsOneLineAndExitOne() throws Exception {
-    SesameProcess.Result result = sesame.run("exec", "relay", "--vault", vault.toString(), "--key-file",
-        key.toString(), "--", "/nonexistent/tool");
-    assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.errLines()).hasSize(1).allMatch(line -> line.startsWith("sesame: cannot run"));
+  void aMissingCommandIsOneLineAndExit127AsInSh() throws Exception {
+    for (String missing : List.of("/nonexistent/tool", "no-such-tool-on-path")) {
+      SesameProcess.Result result = sesame.run("exec", "relay", "--vault", vault.toString(), "--key-file",
+          key.toString(), "--", missing);
+      assertThat(result.exitCode()).as(result.toString()).isEqualTo(127);
+      assertThat(result.errLines()).containsExactly("sesame: cannot run " + missing + ": command not found");
+    }
+  }
+
+  @Test
+  void aCommandThatCannotBeRunIsExit126AsInSh() throws Exception {
+    Path notExecutable = Files.writeString(dir.resolve("script.sh"), "#!/bin/sh\nexit 0\n");
+    for (Path unrunnable : List.of(notExecutable, dir)) {
+      SesameProcess.Result result = sesame.run("exec", "relay", "--vault", vault.toString(), "--key-file",
+          key.toString(), "--", unrunnable.toString());
+      assertThat(result.exitCode()).as(result.toString()).isEqualTo(126);
+      assertThat(result.errLines()).containsExactly("sesame: cannot run " + unrunnable + ": not an executable file");
+    }
+  }
+
+  @Test
+  void anSesEntryGivesTheChildNoSecretAccessKeyUnlessAskedWithAws() throws Exception {
+    Fixtures.put(vault, Fixtures.keyFile(key), "prod", SesCredentials.fromAccessKey("eu-west-1", "ses-smtp",
+        "AKIAIOSFODNN7EXAMPLE", SECRET_ACCESS_KEY, 587));
+    SesameProcess.Result plain = sesame.run("exec", "prod", "--vault", vault.toString(), "--key-file",
+        key.toString(), "--pristine", "--", "/usr/bin/env");
+    assertThat(plain.exitCode()).as(plain.toString()).isZero();
+    assertThat(variableNames(plain)).containsExactly("SMTP_ACCESS_KEY_ID", "SMTP_CREATED_AT", "SMTP_HOST",
+        "SMTP_IAM_USER", "SMTP_PASSWORD", "SMTP_PORT", "SMTP_REGION", "SMTP_USERNAME");
+    assertThat(plain.out()).doesNotContain(SECRET_ACCESS_KEY);
+
+    SesameProcess.Result aws = sesame.run("exec", "prod", "--aws", "--vault", vault.toString(), "--key-file",
+        key.toString(), "--pristine", "--", "/usr/bin/env");
+    assertThat(aws.exitCode()).as(aws.toString()).isZero();
+    assertThat(aws.out().lines()).contains("AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
+        "AWS_SECRET_ACCESS_KEY=" + SECRET_ACCESS_KEY, "AWS_REGION=eu-west-1");
+  }
+
+  @Test
+  void awsOnAManualEntryIsAUsageError() throws Exception {
+    SesameProcess.Result result = sesame.run("exec", "relay", "--aws", "--vault", vault.toString(), "--key-file",
+        key.toString(), "--", "/usr/bin/env");
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.errLines()).hasSize(1).allMatch(line -> line.contains("--aws needs an SES entry"));
+  }
+
+  private static List<String> variableNames(SesameProcess.Result result) {
+    return result.out().lines().map(line -> line.substring(0, line.indexOf('='))).sorted().toList();
   }
 }

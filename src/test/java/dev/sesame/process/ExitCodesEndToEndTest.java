@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** DESIGN.md section 6: exit codes and one clear line on stderr, seen from outside the JVM. */
+/** design.md section 6: exit codes and one clear line on stderr, seen from outside the JVM. */
 class ExitCodesEndToEndTest {
   private static final String PASSWORD = "relay-password-0123";
 

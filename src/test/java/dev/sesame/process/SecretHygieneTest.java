@@ -67,7 +67,7 @@ class SecretHygieneTest {
     String[] withKey = {"--vault", vault.toString(), "--key-file", key.toString()};
     String[] withOtherKey = {"--vault", vault.toString(), "--key-file", otherKey.toString()};
     String[] withPassphrase = {"--vault", vault.toString(), "--passphrase-stdin"};
-    String[] sesPut = {"put", "ses1", "--region", REGION, "--access-key-id", "AKIAHYGIENE00000001", "--iam-user",
+    String[] sesPut = {"put", "ses1", "--region", REGION, "--access-key-id", "AKIAHYGIENE000000001", "--iam-user",
         "mailer", "--secret-stdin"};
 
     step(0, Set.of(), "", concat(new String[] {"init"}, withKey));
@@ -120,7 +120,7 @@ class SecretHygieneTest {
       step(2, Set.of(), SES_SECRET + "\n", withDebug(debug, concat(new String[] {"put", "ses1", "--region", REGION,
           "--secret-stdin"}, withKey)));
       step(2, Set.of(), SES_SECRET + "\n", withDebug(debug, concat(new String[] {"put", "ses1", "--region", REGION,
-          "--access-key-id", "AKIAHYGIENE00000001", "--secret-stdin", "--smtp-port", "0"}, withKey)));
+          "--access-key-id", "AKIAHYGIENE000000001", "--secret-stdin", "--smtp-port", "0"}, withKey)));
       step(2, Set.of(), "", withDebug(debug, concat(new String[] {"get", "ses1", "--field", "nosuch"}, withKey)));
       step(2, Set.of(), "", withDebug(debug, "smtp-password", "--region", REGION));
       step(2, Set.of(), MANUAL_PASSWORD + "\n", withDebug(debug, "put", "relay", "--smtp-password-stdin"));

@@ -23,9 +23,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class SesameProcess {
   static final String CLI_MAIN = "dev.sesame.cli.Main";
-  /** Cheap start-up: these tests start many JVMs that each do milliseconds of work. */
+  /**
+   * Cheap start-up (these tests start many JVMs that each do milliseconds of work), and the
+   * default encoding scripts/sesame gives the JVM.
+   */
   private static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto",
-      "-XX:-UsePerfData");
+      "-XX:-UsePerfData", "-Dfile.encoding=UTF-8");
   /** Variables of the developer's shell that would change what the child does or prints. */
   private static final List<String> SCRUBBED_ENV = List.of("SESAME_VAULT", "SESAME_KEY_FILE",
       "SESAME_STORE", "SESAME_STATE_DIR", "SESAME_TARGETS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");

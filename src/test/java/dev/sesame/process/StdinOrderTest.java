@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The passphrase and the secret share stdin: passphrase on line 1, secret on line 2. */
 class StdinOrderTest {
   private static final String PASSPHRASE = "stdin order passphrase";
-  private static final String SECRET = "StdinOrder/Secret+Key0123456789abcdefghij";
+  private static final String SECRET = "StdinOrder/Secret+Key0123456789abcdefghi";
 
   @TempDir
   Path dir;

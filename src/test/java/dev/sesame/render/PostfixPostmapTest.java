@@ -2,8 +2,8 @@ package dev.sesame.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sesame.testing.MailStack;
 import dev.sesame.testing.MapFieldSource;
 import dev.sesame.testing.TrickyPasswords;
 import java.nio.charset.StandardCharsets;
@@ -31,9 +31,7 @@ class PostfixPostmapTest {
 
   @BeforeEach
   void postfixConfig() throws Exception {
-    if (!Files.isExecutable(POSTFIX.resolve("usr/sbin/postmap"))) {
-      fail("postmap is not unpacked: run .ci/install-postmap as root (or exclude the JUnit tag mail-stack)");
-    }
+    MailStack.requirePostmap();
     config = Files.createDirectories(dir.resolve("conf"));
     // postmap reads main.cf and insists on distinct mail_owner / setgid_group / default_privs ids.
     Files.writeString(config.resolve("main.cf"),

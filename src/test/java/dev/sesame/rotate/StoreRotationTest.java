@@ -142,6 +142,13 @@ class StoreRotationTest {
     assertThat(stand.iam.key(oldKey).orElseThrow().active()).isFalse();
     assertThat(sm.tags(SECRET)).containsKey("sesame:retire.deactivated_at");
 
+    clock.advance(Duration.ofHours(1));
+    rotator().rotate(RotationStand.ENTRY, new Rotator.Options(Optional.of(Duration.ofDays(90)), false,
+        Duration.ofHours(24)));
+    assertThat(stand.iam.key(oldKey)).as("first look-up without use: recorded, deletion waits").isPresent();
+    assertThat(sm.tags(SECRET)).containsKey("sesame:retire.unused_seen_at");
+
+    clock.advance(Duration.ofHours(24));
     rotator().rotate(RotationStand.ENTRY, new Rotator.Options(Optional.of(Duration.ofDays(90)), false,
         Duration.ofHours(24)));
     assertThat(stand.iam.key(oldKey)).isEmpty();

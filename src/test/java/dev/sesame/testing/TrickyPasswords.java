@@ -2,7 +2,7 @@ package dev.sesame.testing;
 
 import java.util.List;
 
-/** Passwords that break naive escaping: every character DESIGN.md section 5 names, and more. */
+/** Passwords that break naive escaping: every character design.md section 5 names, and more. */
 public final class TrickyPasswords {
   /** All the hard characters in one password: / + = \ $ ' " : # ^, a space, non-ASCII, ${x}. */
   public static final String ALL = "Ab/+=\\$'\":#^ üx€${x}$${y}%s{}`;!z";

@@ -180,6 +180,9 @@ public final class AwsStandIn implements AutoCloseable {
         if (fault.get() instanceof FaultPlan.Denied) {
           throw handler.accessDenied(action);
         }
+        if (fault.get() instanceof FaultPlan.Expired) {
+          throw new AwsError(400, "ExpiredToken", "The security token included in the request is expired");
+        }
         if (fault.get() instanceof FaultPlan.Slow slow) {
           Thread.sleep(slow.delay().toMillis());
         }

@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public final class FaultPlan {
   /** What happens to one call. */
-  public sealed interface Fault permits Throttle, ServerError, Slow, Denied {}
+  public sealed interface Fault permits Throttle, ServerError, Slow, Denied, Expired {}
 
   /** Answer with the service's throttling error (HTTP 400 {@code Throttling} for IAM and STS). */
   public record Throttle() implements Fault {}
@@ -25,6 +25,12 @@ public final class FaultPlan {
 
   /** Answer as IAM policy would refuse the caller (the service's access-denied error). */
   public record Denied() implements Fault {}
+
+  /**
+   * Answer as AWS does to a request signed with an expired session token (HTTP 400
+   * {@code ExpiredToken}; STS API reference, "Common Errors").
+   */
+  public record Expired() implements Fault {}
 
   /** Serve the call normally, but only after {@code delay}. */
   public record Slow(Duration delay) implements Fault {}
@@ -44,6 +50,11 @@ public final class FaultPlan {
   /** Refuses the next {@code times} calls of {@code action} as an IAM policy without it would. */
   public FaultPlan deny(String action, int times) {
     return add(action, times, new Denied());
+  }
+
+  /** Refuses the next {@code times} calls of {@code action} as signed with an expired session token. */
+  public FaultPlan expire(String action, int times) {
+    return add(action, times, new Expired());
   }
 
   /** Delays the next {@code times} answers to {@code action} by {@code delay}. */

@@ -2,105 +2,186 @@ package dev.sesame.testing.smtp;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.util.ArrayList;
-import java.util.List;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throw-away certificate authority made with the JDK's keytool at test time (no key material in
- * the repository): {@link #caPem()} is what a client trusts, {@link #issue} makes server
- * certificates signed by it for any subjectAltName.
+ * A throw-away certificate authority made in process with Bouncy Castle's bcpkix at test time (no key
+ * material in the repository, no keytool child JVM): {@link #caPem()} is what a client trusts,
+ * {@link #issue} makes server certificates signed by it for any subjectAltName.
  */
 public final class TestPki {
-  private static final String PASSWORD = "changeit";
+  private static final char[] PASSWORD = "changeit".toCharArray();
+  private static final SecureRandom RANDOM = new SecureRandom();
   private final Path dir;
   private final String name;
-  private final Path caStore;
+  private final KeyPair caKeys;
+  private final X509Certificate caCertificate;
   private final Path caPem;
   private int issued;
 
-  private TestPki(Path dir, String name) {
+  private TestPki(Path dir, String name, KeyPair caKeys, X509Certificate caCertificate, Path caPem) {
     this.dir = dir;
     this.name = name;
-    this.caStore = dir.resolve(name + "-ca.p12");
-    this.caPem = dir.resolve(name + "-ca.pem");
+    this.caKeys = caKeys;
+    this.caCertificate = caCertificate;
+    this.caPem = caPem;
   }
 
   /** A new CA called NAME whose files live in DIR. */
-  public static TestPki create(Path dir, String name) throws IOException, InterruptedException {
-    TestPki pki = new TestPki(dir, name);
-    keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-validity", "2", "-dname", "CN=Sesame test CA " + name, "-ext", "bc:c",
-        "-ext", "ku:c=keyCertSign,cRLSign", "-keystore", pki.caStore.toString());
-    keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", pki.caStore.toString(),
-        "-file", pki.caPem.toString());
-    return pki;
+  public static TestPki create(Path dir, String name) throws IOException {
+    KeyPair keys = keyPair("EC");
+    X500Name subject = new X500Name("CN=Sesame test CA " + name);
+    X509Certificate ca = sign(subject, keys, subject, keys, builder -> {
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    });
+    Path pem = dir.resolve(name + "-ca.pem");
+    writePem(pem, ca);
+    return new TestPki(dir, name, keys, ca, pem);
+  }
+
+  /**
+   * A self-signed server certificate for SAN ("ip:127.0.0.2", "dns:mail.example.test") that no trust
+   * store holds, written as a PEM (the certificate) and a PKCS12 key store (key and certificate).
+   */
+  public static ServerCertificate selfSigned(Path dir, String name, String san) throws IOException {
+    KeyPair keys = keyPair("RSA");
+    X500Name subject = new X500Name("CN=" + san.substring(san.indexOf(':') + 1));
+    X509Certificate certificate = sign(subject, keys, subject, keys, builder -> serverExtensions(builder, san));
+    return store(dir, name, keys, new X509Certificate[] {certificate});
   }
 
   public Path caPem() {
     return caPem;
   }
 
-  /**
-   * A server certificate with SAN (keytool syntax: "ip:127.0.0.2", "dns:mail.example.test") and an
-   * RSA key (TLS_DHE_RSA_* suites need one).
-   */
-  public ServerCertificate issue(String san) throws IOException, InterruptedException {
+  /** A server certificate with SAN ("ip:127.0.0.2", "dns:mail.example.test") and an RSA key (TLS_DHE_RSA_* suites need one). */
+  public ServerCertificate issue(String san) throws IOException {
     return issue(san, "RSA");
   }
 
-  /** As {@link #issue(String)} with KEY_ALGORITHM "RSA" or "EC" (EC is much quicker to make). */
-  public ServerCertificate issue(String san, String keyAlgorithm)
-      throws IOException, InterruptedException {
-    String leaf = name + "-leaf" + (++issued);
-    Path store = dir.resolve(leaf + ".p12");
-    Path csr = dir.resolve(leaf + ".csr");
-    Path pem = dir.resolve(leaf + ".pem");
-    keytool("-genkeypair", "-alias", "server", "-keyalg", keyAlgorithm,
-        "-keysize", keyAlgorithm.equals("EC") ? "256" : "2048",
-        "-validity", "2", "-dname", "CN=" + san.substring(san.indexOf(':') + 1),
-        "-keystore", store.toString());
-    keytool("-certreq", "-alias", "server", "-keystore", store.toString(), "-file", csr.toString());
-    keytool("-gencert", "-alias", "ca", "-keystore", caStore.toString(), "-infile", csr.toString(),
-        "-outfile", pem.toString(), "-rfc", "-validity", "2", "-ext", "san=" + san,
-        "-ext", "ku:c=digitalSignature,keyEncipherment", "-ext", "eku=serverAuth");
-    keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(),
-        "-keystore", store.toString());
-    keytool("-importcert", "-noprompt", "-alias", "server", "-file", pem.toString(),
-        "-keystore", store.toString());
-    return new ServerCertificate(store);
+  /** As {@link #issue(String)} with KEY_ALGORITHM "RSA" or "EC". */
+  public ServerCertificate issue(String san, String keyAlgorithm) throws IOException {
+    KeyPair keys = keyPair(keyAlgorithm);
+    X500Name subject = new X500Name("CN=" + san.substring(san.indexOf(':') + 1));
+    X509Certificate leaf = sign(subject, keys, X500Name.getInstance(caCertificate.getSubjectX500Principal().getEncoded()),
+        caKeys, builder -> serverExtensions(builder, san));
+    return store(dir, name + "-leaf" + (++issued), keys, new X509Certificate[] {leaf, caCertificate});
   }
 
-  /** A key store holding a server key and its chain. */
-  public record ServerCertificate(Path keystore) {
+  /** A key store (PKCS12, password "changeit") holding a server key and its chain, and the leaf as PEM. */
+  public record ServerCertificate(Path keystore, Path pem) {
     public SSLContext serverContext() throws Exception {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       try (InputStream in = Files.newInputStream(keystore)) {
-        ks.load(in, PASSWORD.toCharArray());
+        ks.load(in, PASSWORD);
       }
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(ks, PASSWORD.toCharArray());
+      kmf.init(ks, PASSWORD);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kmf.getKeyManagers(), null, null);
       return ctx;
     }
   }
 
-  private static void keytool(String... args) throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>();
-    argv.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    // keytool is a fresh JVM each time: C1 only and the serial collector halve its start-up.
-    argv.addAll(List.of("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"));
-    argv.addAll(List.of(args));
-    argv.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) {
-      throw new IOException("keytool " + args[0] + " failed: " + out);
+  private interface Extensions {
+    void add(X509v3CertificateBuilder builder) throws IOException;
+  }
+
+  private static void serverExtensions(X509v3CertificateBuilder builder, String san) throws IOException {
+    String kind = san.substring(0, san.indexOf(':'));
+    String value = san.substring(san.indexOf(':') + 1);
+    GeneralName name = new GeneralName(kind.equalsIgnoreCase("ip") ? GeneralName.iPAddress : GeneralName.dNSName, value);
+    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(name));
+    builder.addExtension(Extension.keyUsage, true,
+        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+    builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+  }
+
+  private static X509Certificate sign(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
+      Extensions extensions) throws IOException {
+    try {
+      Instant now = Instant.now();
+      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM).abs(),
+          Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), subject,
+          subjectKeys.getPublic());
+      builder.addExtension(Extension.subjectKeyIdentifier, false,
+          new JcaX509ExtensionUtils().createSubjectKeyIdentifier(subjectKeys.getPublic()));
+      extensions.add(builder);
+      String algorithm = issuerKeys.getPrivate().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+      return new JcaX509CertificateConverter().getCertificate(
+          builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKeys.getPrivate())));
+    } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+      throw new IOException("cannot make a test certificate", e);
     }
+  }
+
+  private static KeyPair keyPair(String algorithm) throws IOException {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+      if (algorithm.equals("EC")) {
+        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+      } else {
+        generator.initialize(2048, RANDOM);
+      }
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot make a test key pair", e);
+    }
+  }
+
+  private static ServerCertificate store(Path dir, String name, KeyPair keys, X509Certificate[] chain)
+      throws IOException {
+    Path keystore = dir.resolve(name + ".p12");
+    Path pem = dir.resolve(name + ".pem");
+    try (OutputStream out = Files.newOutputStream(keystore)) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("server", keys.getPrivate(), PASSWORD, chain);
+      ks.store(out, PASSWORD);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot write a test key store", e);
+    }
+    writePem(pem, chain[0]);
+    return new ServerCertificate(keystore, pem);
+  }
+
+  private static void writePem(Path file, Certificate certificate) throws IOException {
+    StringWriter text = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+      writer.writeObject(certificate);
+    }
+    Files.writeString(file, text.toString());
   }
 }
