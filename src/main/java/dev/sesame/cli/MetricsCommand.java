@@ -24,8 +24,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "metrics", mixinStandardHelpOptions = true,
-    description = {"Write each entry's key age, pending rotation and last successful rotation in the Prometheus text",
-        "format, for node_exporter's textfile collector (scripts/systemd/sesame-metrics.*). Never a secret.",
+    description = {"Print each entry's key age, pending rotation and last rotation as Prometheus metrics.",
+        "The text format of node_exporter's textfile collector (scripts/systemd/sesame-metrics.*); never a secret.",
         "Reads the vault's clear index, so no key is needed; with --store, each store entry's metadata."})
 final class MetricsCommand implements Callable<Integer> {
   @Option(names = "--vault", paramLabel = "FILE", defaultValue = "${env:SESAME_VAULT}",
