@@ -1,12 +1,18 @@
 package dev.sesame.aws;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.iam.model.AccessKeyLastUsed;
@@ -30,6 +36,27 @@ public final class AccessKeys {
   // (API reference: AccessKeyLastUsed).
   private static final String NOT_APPLICABLE = "N/A";
 
+  /**
+   * CreateAccessKey is not idempotent (it takes no client token): when its answer is lost (the
+   * key created, then a 500 or a reset connection), a retry creates a second key or fails with
+   * LimitExceeded. So the SDK retries it only when IAM throttled it (refused before doing
+   * anything), and the caller tells a lost key apart by listing the user's keys.
+   */
+  private static final SdkPlugin RETRY_ONLY_THROTTLING = config -> config.overrideConfiguration(c -> c.retryStrategy(
+      StandardRetryStrategy.builder()
+          .useClientDefaults(false)
+          .maxAttempts(Optional.ofNullable(c.retryStrategy()).map(RetryStrategy::maxAttempts).orElse(3))
+          .retryOnException(AccessKeys::throttled)
+          .treatAsThrottling(AccessKeys::throttled)
+          .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(200), Duration.ofSeconds(20)))
+          .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(200), Duration.ofSeconds(20)))
+          .circuitBreakerEnabled(false)
+          .build()));
+
+  private static boolean throttled(Throwable failure) {
+    return failure instanceof SdkServiceException service && service.isThrottlingException();
+  }
+
   private final Supplier<IamClient> iam;
 
   private AccessKeys(Supplier<IamClient> iam) {
@@ -44,12 +71,13 @@ public final class AccessKeys {
 
   /**
    * CreateAccessKey: a new, active key for {@code user}. The returned secret is the only copy
-   * AWS will ever hand out.
+   * AWS will ever hand out. One attempt, not retried by the SDK unless throttled (see {@link #RETRY_ONLY_THROTTLING}).
    */
   public NewAccessKey create(String user) throws AwsException {
     requireName(user, "user");
     AccessKey key =
-        call("iam:CreateAccessKey", () -> iam.get().createAccessKey(r -> r.userName(user)).accessKey());
+        call("iam:CreateAccessKey", () -> iam.get().createAccessKey(
+            r -> r.userName(user).overrideConfiguration(o -> o.addPlugin(RETRY_ONLY_THROTTLING))).accessKey());
     return new NewAccessKey(
         key.userName(),
         key.accessKeyId(),

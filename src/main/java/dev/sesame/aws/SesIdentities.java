@@ -1,5 +1,6 @@
 package dev.sesame.aws;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,6 +10,8 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.DkimAttributes;
 import software.amazon.awssdk.services.sesv2.model.GetAccountResponse;
 import software.amazon.awssdk.services.sesv2.model.GetEmailIdentityResponse;
+import software.amazon.awssdk.services.sesv2.model.IdentityInfo;
+import software.amazon.awssdk.services.sesv2.model.ListEmailIdentitiesResponse;
 import software.amazon.awssdk.services.sesv2.model.MailFromAttributes;
 import software.amazon.awssdk.services.sesv2.model.NotFoundException;
 
@@ -67,5 +70,31 @@ public final class SesIdentities {
     } catch (SdkException failure) {
       throw AwsFailures.translate("ses:GetEmailIdentity", failure);
     }
+  }
+
+  /**
+   * The names of the region's identities (domains and addresses) that may send: ListEmailIdentities,
+   * every page, keeping those with SendingEnabled and VerificationStatus SUCCESS, in SES's order.
+   */
+  public List<String> verifiedForSending() throws AwsException {
+    List<String> names = new ArrayList<>();
+    String next = null;
+    try {
+      do {
+        String token = next;
+        ListEmailIdentitiesResponse page = ses.get().listEmailIdentities(r -> r.pageSize(1000)
+            .nextToken(token));
+        for (IdentityInfo info : page.emailIdentities()) {
+          if (Boolean.TRUE.equals(info.sendingEnabled())
+              && "SUCCESS".equals(info.verificationStatusAsString())) {
+            names.add(info.identityName());
+          }
+        }
+        next = page.nextToken();
+      } while (next != null && !next.isEmpty());
+    } catch (SdkException failure) {
+      throw AwsFailures.translate("ses:ListEmailIdentities", failure);
+    }
+    return names;
   }
 }

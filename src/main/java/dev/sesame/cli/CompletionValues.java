@@ -20,6 +20,15 @@ final class CompletionValues {
     }
   }
 
+  /** Render target kinds, as {@code --kind} and targets files name them. */
+  static final class Kinds implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return Arrays.stream(dev.sesame.render.Target.Kind.values())
+          .map(dev.sesame.render.Target.Kind::tomlName).iterator();
+    }
+  }
+
   /** Entry fields, as {@code get --field} and templates name them. */
   static final class Fields implements Iterable<String> {
     @Override

@@ -61,6 +61,7 @@ final class Failures {
         case CHECK_FAILED -> ExitCode.CHECK_FAILED;
         case NOT_FOUND -> ExitCode.NOT_FOUND;
         case RESTART_FAILED, HEALTH_FAILED -> ExitCode.RESTORED;
+        case LOCKED -> ExitCode.CONFLICT;
         default -> ExitCode.ERROR;
       };
     }

@@ -16,10 +16,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "policy", mixinStandardHelpOptions = true,
-    description = {"Print a least-privilege IAM policy. Default: the SES SMTP user's, only ses:SendRawEmail, for one",
-        "From address or any address of one domain (ses:FromAddress), from the given networks: public egress",
-        "(aws:SourceIp) or the SES SMTP VPC endpoint (aws:SourceVpce, aws:VpcSourceIp). `sesame doctor` compares",
-        "the user's live policies with it. --role prints the fleet's other policies (docs/runbooks/fleet.md)."})
+    description = {"Print a least-privilege IAM policy.",
+        "Default: the SES SMTP user's, only ses:SendRawEmail, for one From address or any address of one domain",
+        "(ses:FromAddress), from the given networks: public egress (aws:SourceIp) or the SES SMTP VPC endpoint",
+        "(aws:SourceVpce, aws:VpcSourceIp). `sesame doctor` compares the user's live policies with it.",
+        "--role prints the fleet's other policies (docs/runbooks/fleet.md)."})
 final class PolicyCommand implements Callable<Integer> {
   static final class From {
     @Option(names = "--from-address", paramLabel = "ADDR", required = true, description = "The one From address allowed.")

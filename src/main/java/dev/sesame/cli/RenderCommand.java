@@ -10,6 +10,7 @@ import dev.sesame.render.TargetsFile;
 import dev.sesame.render.VaultFieldSource;
 import dev.sesame.vault.Vault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -77,6 +78,12 @@ final class RenderCommand implements Callable<Integer> {
 
     @Option(names = "--follow-symlinks", description = "Write through a symlink at the target path.")
     boolean followSymlinks;
+
+    @Option(names = "--kind", paramLabel = "KIND", defaultValue = "file",
+        completionCandidates = CompletionValues.Kinds.class,
+        description = "${COMPLETION-CANDIDATES}: file is the whole file (default); cpanel-exim-local"
+            + " keeps Sesame's blocks inside /etc/exim.conf.local, one per @SECTION@ of the template.")
+    String kind;
   }
 
   @Option(names = "--dry-run",
@@ -95,6 +102,17 @@ final class RenderCommand implements Callable<Integer> {
           + "GetSecretValue per entry) instead of the vault file: for hosts pulling on a timer."
           + " Default: $SESAME_STORE.")
   String store;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:SESAME_STATE_DIR}",
+      description = {"Where the render-set journal and this host's render lock live: a set killed half-way is",
+          "completed by the next run (default: $SESAME_STATE_DIR, else /var/lib/sesame as root, else",
+          "~/.local/state/sesame)."})
+  Path stateDir;
+
+  @Option(names = "--allow-insecure-folder",
+      description = "Write even where a folder on the target's path is writable by others (no sticky bit) "
+          + "or owned by a user other than root or you.")
+  boolean allowInsecureFolder;
 
   @Mixin
   VaultOptions vault;
@@ -139,7 +157,8 @@ final class RenderCommand implements Callable<Integer> {
       Console.OUT.flush();
       return ExitCode.OK;
     }
-    RenderReport report = new Renderer().apply(targets, fields, dryRun, Console.ERR);
+    RenderReport report = renderer(StoreOptions.stateDirectory(stateDir), vault.lockTimeoutSeconds,
+        allowInsecureFolder).apply(targets, fields, dryRun, Console.ERR);
     if (!report.anyChanged()) {
       Console.ERR.println("nothing to change");
     }
@@ -174,6 +193,12 @@ final class RenderCommand implements Callable<Integer> {
     OutputOption.strings(json, "health_checks_run", report.healthChecksRun());
   }
 
+  /** The renderer the CLI uses: with the set journal in STATE_DIR and the host's render lock. */
+  static Renderer renderer(Path stateDir, int lockTimeoutSeconds, boolean allowInsecureFolder) {
+    Renderer renderer = new Renderer().withStateDir(stateDir).withLockTimeout(Duration.ofSeconds(lockTimeoutSeconds));
+    return allowInsecureFolder ? renderer.allowingInsecureFolders() : renderer;
+  }
+
   private static Target single(One one) throws UserError {
     if (one.stdout == (one.out != null)) {
       throw new UserError(ExitCode.USAGE, "give exactly one of --out FILE and --stdout");
@@ -182,7 +207,9 @@ final class RenderCommand implements Callable<Integer> {
     Path out = one.out != null ? one.out : Path.of("/dev/stdout");
     Target target = new Target(one.entry, InputFiles.existing("--template", one.template), out, format, Optional.ofNullable(one.mode).map(RenderCommand::octal),
         Optional.ofNullable(one.owner), Optional.ofNullable(one.group), Optional.ofNullable(one.check),
-        Optional.ofNullable(one.restart), Optional.ofNullable(one.health), one.followSymlinks);
+        Optional.ofNullable(one.restart), Optional.ofNullable(one.health), one.followSymlinks,
+        Target.Kind.named(one.kind).orElseThrow(() -> new UserError(ExitCode.USAGE,
+            "--kind must be file or cpanel-exim-local")));
     return target;
   }
 

@@ -25,8 +25,14 @@ final class RotateCommand implements Callable<Integer> {
       description = "Rotate only when the current key is at least AGE old (e.g. 90d); due retirements still run.")
   Duration ifOlderThan;
 
-  @Option(names = "--retire-now", description = "Deactivate and delete the previous key right after the rotation.")
+  @Option(names = "--retire-now", description = {"Deactivate and delete the previous key right after the rotation:",
+      "once the targets' restarts and health checks have passed and --drain has gone by."})
   boolean retireNow;
+
+  @Option(names = "--drain", paramLabel = "AGE", defaultValue = "5s", converter = DurationConverter.class,
+      description = "With --retire-now: how long the previous key stays active after the deploy, for mail "
+          + "in flight with it (default: ${DEFAULT-VALUE}).")
+  Duration drain;
 
   @Option(names = "--grace", paramLabel = "AGE", defaultValue = "24h", converter = DurationConverter.class,
       description = "How long the previous key stays active (default: ${DEFAULT-VALUE}).")
@@ -66,7 +72,7 @@ final class RotateCommand implements Callable<Integer> {
         if (abort) {
           outcome = rotator.abort(name);
         } else {
-          outcome = rotator.rotate(name, new Rotator.Options(Optional.ofNullable(ifOlderThan), retireNow, grace));
+          outcome = rotator.rotate(name, new Rotator.Options(Optional.ofNullable(ifOlderThan), retireNow, grace, drain));
         }
       }
       if (output.json()) {

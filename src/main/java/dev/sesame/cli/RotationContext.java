@@ -48,13 +48,13 @@ final class RotationContext {
       StoreAccess access = where.access(vault, aws);
       storage = where.storage(access, clock);
       if (!targets.isEmpty()) {
-        deployer = storeDeployer(access, targets, progress);
+        deployer = storeDeployer(access, targets, renderer(vault, where, options), progress);
       }
     } else {
       List<KeySource> keys = vault.unlockSources();
       storage = new VaultStorage(vault.vaultPath(), keys, vault.lockTimeout(), clock);
       if (!targets.isEmpty()) {
-        deployer = new RenderDeployer(vault.vaultPath(), keys, targets, new Renderer(), progress);
+        deployer = new RenderDeployer(vault.vaultPath(), keys, targets, renderer(vault, where, options), progress);
       }
     }
     storageSeen.accept(storage);
@@ -78,13 +78,18 @@ final class RotationContext {
    * Deploy for a store entry whose rotator host also renders targets itself: the rotated entry
    * takes the candidate's values, every other entry its AWSCURRENT. Hosts that pull need none.
    */
-  private static Deployer storeDeployer(StoreAccess access, List<Target> targets, java.io.PrintStream progress) {
+  private static Renderer renderer(VaultOptions vault, StoreOptions where, RotationOptions options) {
+    return RenderCommand.renderer(where.stateDirectory(), vault.lockTimeoutSeconds, options.allowInsecureFolder);
+  }
+
+  private static Deployer storeDeployer(StoreAccess access, List<Target> targets, Renderer renderer,
+      java.io.PrintStream progress) {
     return (entry, candidate) -> {
       FieldSource others = access.fieldSource();
       FieldSource fields = (name, field) -> name.equals(entry)
           ? Optional.ofNullable(candidate.allFields().get(field)) : others.field(name, field);
       try {
-        RenderDeployer.render(new Renderer(), targets, fields, progress);
+        RenderDeployer.render(renderer, targets, fields, progress);
       } catch (StoreAccess.Unreadable e) {
         throw new RotationException(RotationException.Kind.DEPLOY, "deploy: " + e.getMessage(), e);
       }

@@ -14,6 +14,11 @@ final class RotationOptions {
       description = "How long to retry the SMTP login while IAM propagates the new key (default: ${DEFAULT-VALUE}).")
   Duration smtpDeadline;
 
+  @Option(names = "--allow-insecure-folder",
+      description = "Deploy even where a folder on a target's path is writable by others (no sticky bit) "
+          + "or owned by a user other than root or you.")
+  boolean allowInsecureFolder;
+
   /** The targets file, or null when none is given (an empty $SESAME_TARGETS counts as none). */
   Path targetsFile() {
     return targets == null || targets.toString().isEmpty() ? null : targets;

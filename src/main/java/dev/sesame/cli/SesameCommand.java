@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
         picocli.CommandLine.HelpCommand.class,
         DoctorCommand.class,
         PolicyCommand.class,
+        SesDomainsCommand.class,
     },
     footer = {"", "Exit codes (the same table is in README.md):",
         "  0    ok",

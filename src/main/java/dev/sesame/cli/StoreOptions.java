@@ -16,8 +16,9 @@ final class StoreOptions {
   String store;
 
   @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:SESAME_STATE_DIR}",
-      description = {"With --store: where this rotator keeps its entry locks and audit log (default:",
-          "$SESAME_STATE_DIR, else /var/lib/sesame as root, else ~/.local/state/sesame)."})
+      description = {"Where this host keeps its render-set journals and render lock and, with --store, the",
+          "rotator's entry locks and audit log (default: $SESAME_STATE_DIR, else /var/lib/sesame as root,",
+          "else ~/.local/state/sesame)."})
   Path stateDir;
 
   boolean inStore() {
@@ -39,9 +40,14 @@ final class StoreOptions {
   }
 
   /** --state-dir, else $SESAME_STATE_DIR, else /var/lib/sesame as root, else ~/.local/state/sesame. */
-  private Path stateDirectory() {
-    if (stateDir != null && !stateDir.toString().isEmpty()) {
-      return stateDir;
+  Path stateDirectory() {
+    return stateDirectory(stateDir);
+  }
+
+  /** GIVEN (the option or $SESAME_STATE_DIR), else /var/lib/sesame as root, else ~/.local/state/sesame. */
+  static Path stateDirectory(Path given) {
+    if (given != null && !given.toString().isEmpty()) {
+      return given;
     }
     if ("root".equals(System.getProperty("user.name"))) {
       return Path.of("/var/lib/sesame");

@@ -64,7 +64,21 @@ public final class RegularFiles {
    * have any permission, as OpenSSH refuses a private key; the message gives the chmod that fixes it.
    */
   public static AttributeCheck ownerOnly(Path path, String role) {
-    return attributes -> {
+    return new OwnerOnly(path, role);
+  }
+
+  /** A class, not a lambda: see {@link #beforeDeadline}. */
+  private static final class OwnerOnly implements AttributeCheck {
+    private final Path path;
+    private final String role;
+
+    OwnerOnly(Path path, String role) {
+      this.path = path;
+      this.role = role;
+    }
+
+    @Override
+    public void check(PosixFileAttributes attributes) throws IOException {
       Set<PosixFilePermission> permissions = attributes.permissions();
       for (PosixFilePermission permission : permissions) {
         if (permission.name().startsWith("GROUP") || permission.name().startsWith("OTHERS")) {
@@ -73,7 +87,7 @@ public final class RegularFiles {
               + "); run: chmod 600 " + path);
         }
       }
-    };
+    }
   }
 
   /**
@@ -105,12 +119,30 @@ public final class RegularFiles {
     if (!followLinks) {
       options.add(LinkOption.NOFOLLOW_LINKS);
     }
-    return beforeDeadline(path, role, () -> {
+    return beforeDeadline(path, role, new ReadWhole(path, role, options, maxBytes), null);
+  }
+
+  /** Step 2 and 3 of a read, run on the worker thread. */
+  private static final class ReadWhole implements IoAction<byte[]> {
+    private final Path path;
+    private final String role;
+    private final Set<OpenOption> options;
+    private final int maxBytes;
+
+    ReadWhole(Path path, String role, Set<OpenOption> options, int maxBytes) {
+      this.path = path;
+      this.role = role;
+      this.options = options;
+      this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public byte[] run() throws IOException {
       try (FileChannel channel = FileChannel.open(path, options)) {
         requireSeekable(channel, path, role);
         return readAll(channel, path, role, maxBytes);
       }
-    }, null);
+    }
   }
 
   /**
@@ -226,12 +258,46 @@ public final class RegularFiles {
     void discard(T late);
   }
 
-  /** What the worker thread hands back; guarded by its own monitor. */
-  private static final class Outcome<T> {
+  /**
+   * The worker thread's job and what it hands back, guarded by this object's monitor. A class,
+   * not a lambda: reading the vault and key file is on the `get` path, where each lambda's first
+   * call costs a millisecond or more of linking in a fresh JVM (see VaultDocument#canonicalIndex).
+   */
+  private static final class Outcome<T> implements Runnable {
+    private final IoAction<T> action;
+    private final Discard<T> discard;
     T value;
     Throwable failure;
     boolean done;
     boolean abandoned;
+
+    Outcome(IoAction<T> action, Discard<T> discard) {
+      this.action = action;
+      this.discard = discard;
+    }
+
+    @Override
+    public void run() {
+      T result = null;
+      Throwable thrown = null;
+      try {
+        result = action.run();
+      } catch (Throwable t) {
+        thrown = t;
+      }
+      synchronized (this) {
+        if (abandoned) {
+          if (result != null && discard != null) {
+            discard.discard(result);
+          }
+          return;
+        }
+        value = result;
+        failure = thrown;
+        done = true;
+        notifyAll();
+      }
+    }
   }
 
   /**
@@ -244,28 +310,8 @@ public final class RegularFiles {
     if (hook != null) {
       hook.run();
     }
-    Outcome<T> outcome = new Outcome<>();
-    Thread worker = new Thread(() -> {
-      T value = null;
-      Throwable failure = null;
-      try {
-        value = action.run();
-      } catch (Throwable t) {
-        failure = t;
-      }
-      synchronized (outcome) {
-        if (outcome.abandoned) {
-          if (value != null && discard != null) {
-            discard.discard(value);
-          }
-          return;
-        }
-        outcome.value = value;
-        outcome.failure = failure;
-        outcome.done = true;
-        outcome.notifyAll();
-      }
-    }, "sesame-open");
+    Outcome<T> outcome = new Outcome<>(action, discard);
+    Thread worker = new Thread(outcome, "sesame-open");
     worker.setDaemon(true);
     worker.start();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);

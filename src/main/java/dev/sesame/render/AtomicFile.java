@@ -97,6 +97,16 @@ final class AtomicFile {
 
   /** Owner and group first: chown may clear mode bits, so the mode goes last. */
   static void apply(Path file, Attributes attributes) throws IOException {
+    applyOwnership(file, attributes);
+    setPermissions(file, attributes.permissions());
+  }
+
+  /**
+   * Gives FILE the owner and group of ATTRIBUTES and leaves it 0600: a candidate keeps that mode
+   * until the instant before its rename ({@link #setPermissions}), so one left by a crash is
+   * readable only by its owner.
+   */
+  static void applyOwnership(Path file, Attributes attributes) throws IOException {
     PosixFileAttributeView view =
         Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     if (attributes.owner().isPresent()) {
@@ -105,7 +115,38 @@ final class AtomicFile {
     if (attributes.group().isPresent()) {
       view.setGroup(attributes.group().get());
     }
-    view.setPermissions(attributes.permissions());
+    view.setPermissions(OWNER_ONLY);
+  }
+
+  static void setPermissions(Path file, Set<PosixFilePermission> permissions) throws IOException {
+    Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+        .setPermissions(permissions);
+  }
+
+  /**
+   * Files a crash may have left beside TARGET: its candidates {@code .NAME.<12 hex>.sesame-tmp}
+   * and the temp names of its backup {@code .NAME.bak.<12 hex>.sesame-tmp}.
+   */
+  static List<Path> leftoversOf(Path target) throws IOException {
+    String prefix = "." + target.getFileName() + ".";
+    List<Path> found = new ArrayList<>();
+    try (var names = Files.newDirectoryStream(target.toAbsolutePath().getParent(),
+        entry -> isLeftoverName(entry.getFileName().toString(), prefix))) {
+      names.forEach(found::add);
+    }
+    return found;
+  }
+
+  private static boolean isLeftoverName(String name, String prefix) {
+    if (!name.startsWith(prefix) || !name.endsWith(CANDIDATE_SUFFIX)) {
+      return false;
+    }
+    String middle = name.substring(prefix.length(), name.length() - CANDIDATE_SUFFIX.length());
+    if (middle.startsWith("bak.")) {
+      middle = middle.substring("bak.".length());
+    }
+    return middle.length() == 12 && middle.chars().allMatch(c -> Character.digit(c, 16) >= 0
+        && !Character.isUpperCase(c));
   }
 
   /** Renames CANDIDATE over TARGET atomically, then fsyncs the folder to make the rename durable. */
@@ -162,29 +203,19 @@ final class AtomicFile {
   }
 
   /**
-   * Makes BACKUP a second name for TARGET's current inode (a hard link, then an atomic rename into
-   * place): it holds exactly the previous bytes, owner and mode without copying or fsyncing data
-   * that is already on disk. The caller's next {@link #moveInto} fsyncs the folder for both names.
-   * Falls back to writing a copy where hard links are not supported.
+   * Makes BACKUP a second name for TARGET's current inode (the old name removed, then a hard
+   * link): it holds exactly the previous bytes, owner and mode without copying data that is
+   * already on disk, and no temp name ever holds them. A crash in between leaves no backup while
+   * TARGET itself is still unchanged. The caller fsyncs the folder. Falls back to writing a copy
+   * where hard links are not supported.
    */
   static void linkBackup(Path target, Path backup, byte[] previous, Attributes attributes)
       throws IOException {
-    Path folder = target.toAbsolutePath().getParent();
-    byte[] nonce = new byte[6];
-    RANDOM.nextBytes(nonce);
-    Path link = folder.resolve("." + backup.getFileName() + "." + HexFormat.of().formatHex(nonce)
-        + CANDIDATE_SUFFIX);
+    Files.deleteIfExists(backup);
     try {
-      Files.createLink(link, target);
+      Files.createLink(backup, target);
     } catch (UnsupportedOperationException | IOException e) {
       replace(backup, previous, attributes);
-      return;
-    }
-    try {
-      Files.move(link, backup, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(link);
-      throw e;
     }
   }
 

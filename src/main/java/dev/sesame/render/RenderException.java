@@ -32,6 +32,10 @@ public final class RenderException extends Exception {
     ROLLBACK_INCOMPLETE,
     /** The target path is a symbolic link and followSymlinks was not set. */
     SYMLINK_REFUSED,
+    /** Another render or rotation on this host holds the render lock (CLI exit 5). */
+    LOCKED,
+    /** A folder on the target's path could be written by other users ({@code --allow-insecure-folder}). */
+    INSECURE_FOLDER,
     /** Reading or writing a file failed. */
     IO
   }

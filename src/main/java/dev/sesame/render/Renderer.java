@@ -14,9 +14,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,9 +43,13 @@ import java.util.Set;
  */
 public final class Renderer {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(30);
   /** Templates and rendered targets are config files; anything this large is a mistake. */
   static final int MAX_TEMPLATE_BYTES = 16 * 1024 * 1024;
   private final Duration commandTimeout;
+  private final Optional<SetJournal> journal;
+  private final Duration lockTimeout;
+  private final boolean allowInsecureFolders;
 
   public Renderer() {
     this(DEFAULT_TIMEOUT);
@@ -50,7 +57,39 @@ public final class Renderer {
 
   /** A renderer whose check/restart/health commands are killed after COMMAND_TIMEOUT. */
   public Renderer(Duration commandTimeout) {
+    this(commandTimeout, Optional.empty(), DEFAULT_LOCK_TIMEOUT, false);
+  }
+
+  private Renderer(Duration commandTimeout, Optional<SetJournal> journal, Duration lockTimeout,
+      boolean allowInsecureFolders) {
     this.commandTimeout = commandTimeout;
+    this.journal = journal;
+    this.lockTimeout = lockTimeout;
+    this.allowInsecureFolders = allowInsecureFolders;
+  }
+
+  /**
+   * This renderer with a set journal and the host's render lock in STATE_DIR (see
+   * {@link SetJournal}): a set killed half-way is completed by the next run, and candidates a
+   * crash left beside a target are removed by the next run that renders it. The CLI always
+   * gives one; without it a crash may leave 0600 candidates and a half-swapped set behind.
+   */
+  public Renderer withStateDir(Path stateDir) {
+    return new Renderer(commandTimeout, Optional.of(new SetJournal(stateDir, Clock.systemUTC())), lockTimeout,
+        allowInsecureFolders);
+  }
+
+  /** How long to wait for another render or rotation holding the render lock (default 30 s). */
+  public Renderer withLockTimeout(Duration timeout) {
+    return new Renderer(commandTimeout, journal, timeout, allowInsecureFolders);
+  }
+
+  /**
+   * Writes into folders that another user could write to or that another user owns, which is
+   * refused by default ({@link FolderSafety}).
+   */
+  public Renderer allowingInsecureFolders() {
+    return new Renderer(commandTimeout, journal, lockTimeout, true);
   }
 
   /** TARGET's template filled from FIELDS, as the file would hold it (for `render --stdout`). */
@@ -100,6 +139,27 @@ public final class Renderer {
     // Every secret of the entries rendered, so a failing command's output can be shown masked.
     SecretMask mask = new SecretMask();
     FieldSource fields = mask.recording(values);
+    if (dryRun) {
+      return dryRun(plan(targets, fields, progress), fields, mask, progress);
+    }
+    if (journal.isEmpty()) {
+      return applyPlans(plan(targets, fields, progress), Optional.empty(), mask, progress);
+    }
+    try (AutoCloseable lock = journal.get().lock(lockTimeout)) {
+      new SetRecovery(journal.get(), this::succeeded, progress).completeInterrupted();
+      List<Plan> plans = plan(targets, fields, progress);
+      sweepLeftovers(plans, progress);
+      return applyPlans(plans, journal, mask, progress);
+    } catch (RenderException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new RenderException(RenderException.Reason.IO,
+          "cannot release the render lock: " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  private List<Plan> plan(List<Target> targets, FieldSource fields, PrintStream progress)
+      throws RenderException {
     List<Plan> plans = new ArrayList<>();
     Set<Path> seen = new HashSet<>();
     for (Target t : targets) {
@@ -108,28 +168,72 @@ public final class Renderer {
         throw new RenderException(RenderException.Reason.TEMPLATE,
             "two targets write the same file " + plan.out);
       }
+      warnIfLoose(plan, fields, progress);
       plans.add(plan);
     }
+    return plans;
+  }
 
-    if (dryRun) {
-      List<RenderReport.Outcome> outcomes = new ArrayList<>();
-      for (Plan p : plans) {
-        if (p.changed) {
-          progress.println("would change " + p.out);
-          outcomes.add(new RenderReport.Outcome(p.target, p.out, RenderReport.Status.WOULD_CHANGE,
-              Optional.of(diff(p, fields, mask))));
-        } else {
-          progress.println("unchanged    " + p.out);
-          outcomes.add(new RenderReport.Outcome(p.target, p.out, RenderReport.Status.UNCHANGED,
-              Optional.empty()));
-        }
+  private RenderReport dryRun(List<Plan> plans, FieldSource fields, SecretMask mask, PrintStream progress)
+      throws RenderException {
+    List<RenderReport.Outcome> outcomes = new ArrayList<>();
+    for (Plan p : plans) {
+      if (p.changed) {
+        progress.println("would change " + p.out);
+        outcomes.add(new RenderReport.Outcome(p.target, p.out, RenderReport.Status.WOULD_CHANGE,
+            Optional.of(diff(p, fields, mask))));
+      } else {
+        progress.println("unchanged    " + p.out);
+        outcomes.add(new RenderReport.Outcome(p.target, p.out, RenderReport.Status.UNCHANGED,
+            Optional.empty()));
       }
-      return new RenderReport(outcomes, List.of(), List.of(), true);
     }
+    return new RenderReport(outcomes, List.of(), List.of(), true);
+  }
 
+  /**
+   * A target holding a secret should be writable by its owner only: anyone who can write it can
+   * replace the credential (or, in PHP and shell formats, run code where it is read).
+   */
+  private void warnIfLoose(Plan plan, FieldSource fields, PrintStream progress) throws RenderException {
+    Set<PosixFilePermission> perms = plan.wanted.permissions();
+    boolean writable = perms.contains(PosixFilePermission.GROUP_WRITE)
+        || perms.contains(PosixFilePermission.OTHERS_WRITE);
+    boolean worldReadable = perms.contains(PosixFilePermission.OTHERS_READ);
+    if ((writable || worldReadable) && carriesSecret(plan, fields)) {
+      progress.println("warning: " + plan.out + " holds a secret and its mode "
+          + PosixFilePermissions.toString(perms) + " lets "
+          + (writable ? "group or others write it" : "every user read it")
+          + "; use a mode like 0640 or 0600");
+    }
+  }
+
+  private boolean carriesSecret(Plan plan, FieldSource fields) throws RenderException {
+    return !Arrays.equals(plan.content, renderMasked(plan.target, fields).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Removes candidates that a crash left beside the set's targets (their names are Sesame's own). */
+  private static void sweepLeftovers(List<Plan> plans, PrintStream progress) throws RenderException {
+    for (Plan p : plans) {
+      try {
+        for (Path leftover : AtomicFile.leftoversOf(p.out)) {
+          Files.deleteIfExists(leftover);
+          progress.println("removed      " + leftover + " (left by an interrupted run)");
+        }
+      } catch (IOException e) {
+        throw new RenderException(RenderException.Reason.IO, "cannot remove the files an interrupted run left beside "
+            + p.out + ": " + e.getClass().getSimpleName(), e);
+      }
+    }
+  }
+
+  private RenderReport applyPlans(List<Plan> plans, Optional<SetJournal> journal, SecretMask mask,
+      PrintStream progress) throws RenderException {
+    Optional<SetJournal.Entry> record = Optional.empty();
     try {
       prepareCandidates(plans, mask);
-      swapAll(plans, progress);
+      record = begin(journal, plans);
+      swapAll(plans, journal, record, progress);
     } finally {
       removeCandidates(plans);
     }
@@ -143,7 +247,7 @@ public final class Renderer {
       restartsRun.add(cmd);
       ServiceCommand.Outcome outcome = runCommand(cmd, Optional.empty());
       if (!outcome.succeeded()) {
-        throw rolledBack(plans, restarts, progress, RenderException.Reason.RESTART_FAILED,
+        throw rolledBack(plans, restarts, journal, record, progress, RenderException.Reason.RESTART_FAILED,
             "restart command " + failed(outcome) + ": " + cmd, mask.apply(outcome.lastLines()));
       }
     }
@@ -152,10 +256,11 @@ public final class Renderer {
       healthRun.add(cmd);
       ServiceCommand.Outcome outcome = runCommand(cmd, Optional.empty());
       if (!outcome.succeeded()) {
-        throw rolledBack(plans, restarts, progress, RenderException.Reason.HEALTH_FAILED,
+        throw rolledBack(plans, restarts, journal, record, progress, RenderException.Reason.HEALTH_FAILED,
             "health command " + failed(outcome) + ": " + cmd, mask.apply(outcome.lastLines()));
       }
     }
+    finish(journal, record);
 
     List<RenderReport.Outcome> outcomes = new ArrayList<>();
     for (Plan p : plans) {
@@ -166,69 +271,40 @@ public final class Renderer {
     return new RenderReport(outcomes, restartsRun, healthRun, false);
   }
 
-  /**
-   * What a dry run shows for a changed target: git-style "old mode"/"new mode" (and owner, group)
-   * lines when those change, then the unified diff of the content, secrets masked.
-   */
-  private String diff(Plan p, FieldSource fields, SecretMask mask) throws RenderException {
-    StringBuilder out = new StringBuilder();
-    AtomicFile.Attributes wanted = p.wanted;
-    if (p.previousAttributes.isPresent()) {
-      AtomicFile.Attributes now = p.previousAttributes.get();
-      attribute(out, "mode", octal(now.permissions()), octal(wanted.permissions()));
-      wanted.owner().ifPresent(owner -> attribute(out, "owner", now.owner().map(Object::toString).orElse("?"),
-          owner.getName()));
-      wanted.group().ifPresent(group -> attribute(out, "group", now.group().map(Object::toString).orElse("?"),
-          group.getName()));
-    } else {
-      out.append("new file mode ").append(octal(wanted.permissions())).append('\n');
+  /** Journals the changed targets just before the first rename (nothing to journal: empty). */
+  private static Optional<SetJournal.Entry> begin(Optional<SetJournal> journal, List<Plan> plans)
+      throws RenderException {
+    List<SetJournal.Item> items = new ArrayList<>();
+    for (Plan p : plans) {
+      if (p.changed) {
+        items.add(new SetJournal.Item(p.out, p.candidate, p.previous.isPresent(), p.wanted.permissions(),
+            p.target.restart(), p.target.health(), false));
+      }
     }
-    String oldText = p.previous.map(bytes -> new String(bytes, StandardCharsets.UTF_8)).orElse("");
-    String newReal = new String(p.content, StandardCharsets.UTF_8);
-    String newMasked = renderMasked(p.target, fields);
-    String oldName = p.previous.isPresent() ? p.out.toString() : "/dev/null";
-    for (String line : MaskedDiff.unified(oldName, p.out.toString(), oldText, newReal, newMasked, mask)) {
-      out.append(line).append('\n');
+    if (journal.isEmpty() || items.isEmpty()) {
+      return Optional.empty();
     }
-    return out.toString();
-  }
-
-  /** PERMISSIONS as a four-digit octal mode, e.g. 0640. */
-  private static String octal(Set<java.nio.file.attribute.PosixFilePermission> permissions) {
-    int mode = 0;
-    for (java.nio.file.attribute.PosixFilePermission p : permissions) {
-      mode |= 1 << (8 - p.ordinal()); // OWNER_READ is ordinal 0 (0400) ... OTHERS_EXECUTE ordinal 8 (0001)
-    }
-    return String.format("%04o", mode);
-  }
-
-  private static void attribute(StringBuilder out, String what, String now, String wanted) {
-    if (!now.equals(wanted)) {
-      out.append("old ").append(what).append(' ').append(now).append('\n');
-      out.append("new ").append(what).append(' ').append(wanted).append('\n');
+    try {
+      return Optional.of(journal.get().begin(items));
+    } catch (IOException e) {
+      throw new RenderException(RenderException.Reason.IO, "cannot write the set journal in "
+          + journal.get().stateDir() + ": " + e.getClass().getSimpleName() + "; nothing changed", e);
     }
   }
 
-  /** Rolls PLANS back and returns the failure to raise: REASON when every file was put back. */
-  private RenderException rolledBack(List<Plan> plans, List<String> restarts, PrintStream progress,
-      RenderException.Reason reason, String what, List<String> output) {
-    if (rollBack(plans, restarts, progress)) {
-      return new RenderException(reason, what + "; previous files restored and restarts run again", output);
+  private static void finish(Optional<SetJournal> journal, Optional<SetJournal.Entry> record) {
+    if (journal.isPresent() && record.isPresent()) {
+      try {
+        journal.get().remove(record.get());
+      } catch (IOException e) {
+        // The next run completes the set again: it reruns the restarts, which is harmless.
+      }
     }
-    return new RenderException(RenderException.Reason.ROLLBACK_INCOMPLETE, what
-        + "; NOT every previous file could be restored (see the lines above; each has a .bak)", output);
-  }
-
-  private static String failed(ServiceCommand.Outcome outcome) {
-    return "failed (" + ended(outcome) + ")";
-  }
-
-  private static String ended(ServiceCommand.Outcome outcome) {
-    return outcome.status().map(status -> "exit " + status).orElse("timed out");
   }
 
   private Plan plan(Target t, FieldSource fields) throws RenderException {
     Path out = resolveOut(t);
+    checkFolders(out);
     byte[] content = renderToString(t, fields).getBytes(StandardCharsets.UTF_8);
     Optional<byte[]> previous = Optional.empty();
     Optional<AtomicFile.Attributes> previousAttributes = Optional.empty();
@@ -246,6 +322,16 @@ public final class Renderer {
     } catch (IOException e) {
       throw new RenderException(RenderException.Reason.IO,
           "cannot read target " + out + ": " + e.getClass().getSimpleName(), e);
+    }
+    if (t.kind() == Target.Kind.CPANEL_EXIM_LOCAL) {
+      if (previous.isEmpty()) {
+        throw new RenderException(RenderException.Reason.NOT_FOUND, out + " does not exist; open WHM"
+            + " > Exim Configuration Manager > Advanced Editor and Save once, so that cPanel creates it");
+      }
+      // Latin-1 maps each byte to one char and back: the file's other bytes stay exactly as they are.
+      content = EximLocalBlocks.merge(new String(previous.get(), StandardCharsets.ISO_8859_1),
+          new String(content, StandardCharsets.ISO_8859_1), t.entry(), out.toString())
+          .getBytes(StandardCharsets.ISO_8859_1);
     }
     AtomicFile.Attributes wanted = wantedAttributes(t, previousAttributes);
     boolean changed = previous.isEmpty() || !Arrays.equals(previous.get(), content)
@@ -273,6 +359,25 @@ public final class Renderer {
           "folder of target " + out + " does not exist");
     }
     return out;
+  }
+
+  /** Refuses OUT when another user could swap it, unless allowed ({@link FolderSafety}). */
+  private void checkFolders(Path out) throws RenderException {
+    if (allowInsecureFolders) {
+      return;
+    }
+    Optional<String> problem;
+    try {
+      problem = FolderSafety.pathProblem(out.getParent());
+    } catch (IOException e) {
+      throw new RenderException(RenderException.Reason.IO,
+          "cannot check the folders above " + out + ": " + e.getClass().getSimpleName(), e);
+    }
+    if (problem.isPresent()) {
+      throw new RenderException(RenderException.Reason.INSECURE_FOLDER, "refusing to write " + out + ": "
+          + problem.get() + ", so another user could replace or redirect the file; fix the folder, or pass "
+          + "--allow-insecure-folder");
+    }
   }
 
   private static AtomicFile.Attributes wantedAttributes(Target t,
@@ -314,7 +419,7 @@ public final class Renderer {
       }
       try {
         p.candidate = AtomicFile.writeCandidate(p.out, p.content, false);
-        AtomicFile.apply(p.candidate, p.wanted);
+        AtomicFile.applyOwnership(p.candidate, p.wanted);
       } catch (IOException e) {
         throw new RenderException(RenderException.Reason.IO,
             "cannot write a candidate beside " + p.out + ": " + e.getClass().getSimpleName(), e);
@@ -339,7 +444,8 @@ public final class Renderer {
     }
   }
 
-  private void swapAll(List<Plan> plans, PrintStream progress) throws RenderException {
+  private void swapAll(List<Plan> plans, Optional<SetJournal> journal, Optional<SetJournal.Entry> record,
+      PrintStream progress) throws RenderException {
     for (Plan p : plans) {
       if (!p.changed) {
         progress.println("unchanged    " + p.out);
@@ -350,12 +456,14 @@ public final class Renderer {
           AtomicFile.linkBackup(p.out, backupOf(p.out), p.previous.get(),
               p.previousAttributes.get());
         }
+        // The candidate takes its mode only now: until here a leftover is 0600.
+        AtomicFile.setPermissions(p.candidate, p.wanted.permissions());
         AtomicFile.renameInto(p.candidate, p.out);
         p.candidate = null;
         p.swapped = true;
         progress.println("changed      " + p.out);
       } catch (IOException e) {
-        rollBack(plans, List.of(), progress);
+        rollBack(plans, List.of(), journal, record, progress);
         throw new RenderException(RenderException.Reason.SWAP_FAILED,
             "cannot swap " + p.out + ": " + e.getClass().getSimpleName()
                 + "; swapped targets restored", e);
@@ -369,18 +477,34 @@ public final class Renderer {
         AtomicFile.syncFolder(folder);
       }
     } catch (IOException e) {
-      rollBack(plans, List.of(), progress);
+      rollBack(plans, List.of(), journal, record, progress);
       throw new RenderException(RenderException.Reason.SWAP_FAILED,
           "cannot sync " + folders + ": " + e.getClass().getSimpleName() + "; swapped targets restored", e);
     }
   }
 
   /**
-   * Restores every swapped target to its previous content and attributes, then reruns RESTARTS;
-   * returns whether every file was put back.
+   * Restores every swapped target to its previous content and attributes, removes the
+   * candidates not swapped yet, then reruns RESTARTS. The journal says so first, so that a run
+   * killed while rolling back is rolled back, not completed, by the next one.
    */
-  private boolean rollBack(List<Plan> plans, List<String> restarts, PrintStream progress) {
+  private boolean rollBack(List<Plan> plans, List<String> restarts, Optional<SetJournal> journal,
+      Optional<SetJournal.Entry> record, PrintStream progress) {
     boolean allRestored = true;
+    if (journal.isPresent() && record.isPresent()) {
+      List<SetJournal.Item> items = new ArrayList<>();
+      for (SetJournal.Item item : record.get().items()) {
+        boolean swapped = plans.stream().anyMatch(p -> p.swapped && p.out.equals(item.out()));
+        items.add(new SetJournal.Item(item.out(), item.candidate(), item.existed(), item.permissions(),
+            item.restart(), item.health(), swapped));
+      }
+      try {
+        journal.get().rewrite(record.get().rollingBack(items));
+      } catch (IOException e) {
+        progress.println("cannot mark the set journal as rolling back (" + e.getClass().getSimpleName()
+            + "); rolling back anyway");
+      }
+    }
     for (int i = plans.size() - 1; i >= 0; i--) {
       Plan p = plans.get(i);
       if (!p.swapped) {
@@ -401,6 +525,7 @@ public final class Renderer {
             + "); its previous content is in " + backupOf(p.out));
       }
     }
+    removeCandidates(plans);
     for (String cmd : restarts) {
       progress.println("restart      " + cmd + " (after rollback)");
       ServiceCommand.Outcome outcome = runCommand(cmd, Optional.empty());
@@ -410,6 +535,7 @@ public final class Renderer {
             + " (output not shown: the restored files may hold earlier secrets)");
       }
     }
+    finish(journal, record);
     return allRestored;
   }
 
@@ -426,11 +552,77 @@ public final class Renderer {
     }
   }
 
+  boolean succeeded(String command, Optional<Path> candidate) {
+    return runCommand(command, candidate).succeeded();
+  }
+
   private ServiceCommand.Outcome runCommand(String command, Optional<Path> candidate) {
     try {
       return ServiceCommand.run(command, candidate, commandTimeout);
     } catch (IOException e) {
       return new ServiceCommand.Outcome(Optional.of(-1), List.of("cannot run /bin/sh: " + e.getClass().getSimpleName()));
+    }
+  }
+
+  /** Rolls PLANS back and returns the failure to raise: REASON when every file was put back. */
+  private RenderException rolledBack(List<Plan> plans, List<String> restarts, Optional<SetJournal> journal,
+      Optional<SetJournal.Entry> record, PrintStream progress, RenderException.Reason reason, String what,
+      List<String> output) {
+    if (rollBack(plans, restarts, journal, record, progress)) {
+      return new RenderException(reason, what + "; previous files restored and restarts run again", output);
+    }
+    return new RenderException(RenderException.Reason.ROLLBACK_INCOMPLETE, what
+        + "; NOT every previous file could be restored (see the lines above; each has a .bak)", output);
+  }
+
+  private static String failed(ServiceCommand.Outcome outcome) {
+    return "failed (" + ended(outcome) + ")";
+  }
+
+  private static String ended(ServiceCommand.Outcome outcome) {
+    return outcome.status().map(status -> "exit " + status).orElse("timed out");
+  }
+
+  /**
+   * What a dry run shows for a changed target: git-style "old mode"/"new mode" (and owner, group)
+   * lines when those change, then the unified diff of the content, secrets masked.
+   */
+  private String diff(Plan p, FieldSource fields, SecretMask mask) throws RenderException {
+    StringBuilder out = new StringBuilder();
+    AtomicFile.Attributes wanted = p.wanted;
+    if (p.previousAttributes.isPresent()) {
+      AtomicFile.Attributes now = p.previousAttributes.get();
+      attribute(out, "mode", octal(now.permissions()), octal(wanted.permissions()));
+      wanted.owner().ifPresent(owner -> attribute(out, "owner", now.owner().map(Object::toString).orElse("?"),
+          owner.getName()));
+      wanted.group().ifPresent(group -> attribute(out, "group", now.group().map(Object::toString).orElse("?"),
+          group.getName()));
+    } else {
+      out.append("new file mode ").append(octal(wanted.permissions())).append('\n');
+    }
+    String oldText = p.previous.map(bytes -> new String(bytes, StandardCharsets.UTF_8)).orElse("");
+    String newReal = new String(p.content, StandardCharsets.UTF_8);
+    String newMasked = renderMasked(p.target, fields);
+    String oldName = p.previous.isPresent() ? p.out.toString() : "/dev/null";
+    for (String line : MaskedDiff.unified(oldName, p.out.toString(), oldText, newReal, newMasked, mask)) {
+      out.append(line).append('\n');
+    }
+    return out.toString();
+  }
+
+  /** PERMISSIONS as a four-digit octal mode, e.g. 0640. */
+  private static String octal(Set<PosixFilePermission> permissions) {
+    int mode = 0;
+    for (PosixFilePermission p : permissions) {
+      mode |= 1 << (8 - p.ordinal()); // OWNER_READ is ordinal 0 (0400) ... OTHERS_EXECUTE ordinal 8 (0001)
+    }
+    return String.format("%04o", mode);
+  }
+
+  private static void attribute(StringBuilder out, String what, String now, String wanted) {
+    if (!now.equals(wanted)) {
+      out.append("old ").append(what).append(' ').append(now).append('\n');
+      out.append("new ").append(what).append(' ').append(wanted).append('\n');
     }
   }
 

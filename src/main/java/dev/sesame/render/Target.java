@@ -15,10 +15,50 @@ import java.util.Optional;
  * @param restart shell command run once after the set is swapped, when this target changed
  * @param health shell command run after the restarts; failure rolls the set back
  * @param followSymlinks write through a symbolic link at OUT instead of refusing it
+ * @param kind what the rendered text becomes: the whole of OUT, or Sesame's blocks inside it
  */
 public record Target(String entry, Path template, Path out, Format format, Optional<Integer> mode,
     Optional<String> owner, Optional<String> group, Optional<String> check,
-    Optional<String> restart, Optional<String> health, boolean followSymlinks) {
+    Optional<String> restart, Optional<String> health, boolean followSymlinks, Kind kind) {
+
+  /** How a rendered template lands in OUT. */
+  public enum Kind {
+    /** The rendered text is the whole file. */
+    FILE("file"),
+    /**
+     * cPanel's /etc/exim.conf.local: the template lists sections ({@code @AUTH@} ...), and each
+     * becomes one marked Sesame block in that section of OUT, the rest of OUT kept as it is.
+     */
+    CPANEL_EXIM_LOCAL("cpanel-exim-local");
+
+    private final String tomlName;
+
+    Kind(String tomlName) {
+      this.tomlName = tomlName;
+    }
+
+    public String tomlName() {
+      return tomlName;
+    }
+
+    /** The kind named NAME in a targets file; empty when there is none. */
+    public static Optional<Kind> named(String name) {
+      for (Kind k : values()) {
+        if (k.tomlName.equals(name)) {
+          return Optional.of(k);
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** A whole-file target (the kind every target had before blocks existed). */
+  public Target(String entry, Path template, Path out, Format format, Optional<Integer> mode,
+      Optional<String> owner, Optional<String> group, Optional<String> check,
+      Optional<String> restart, Optional<String> health, boolean followSymlinks) {
+    this(entry, template, out, format, mode, owner, group, check, restart, health, followSymlinks,
+        Kind.FILE);
+  }
 
   public Target {
     Objects.requireNonNull(entry, "entry");
@@ -31,6 +71,7 @@ public record Target(String entry, Path template, Path out, Format format, Optio
     check = Objects.requireNonNullElse(check, Optional.empty());
     restart = Objects.requireNonNullElse(restart, Optional.empty());
     health = Objects.requireNonNullElse(health, Optional.empty());
+    kind = Objects.requireNonNullElse(kind, Kind.FILE);
     if (entry.isBlank()) {
       throw new IllegalArgumentException("target entry name is empty");
     }
@@ -49,22 +90,27 @@ public record Target(String entry, Path template, Path out, Format format, Optio
 
   public Target withMode(int newMode) {
     return new Target(entry, template, out, format, Optional.of(newMode), owner, group, check,
-        restart, health, followSymlinks);
+        restart, health, followSymlinks, kind);
   }
 
   public Target withOwnership(String newOwner, String newGroup) {
     return new Target(entry, template, out, format, mode, Optional.ofNullable(newOwner),
-        Optional.ofNullable(newGroup), check, restart, health, followSymlinks);
+        Optional.ofNullable(newGroup), check, restart, health, followSymlinks, kind);
   }
 
   public Target withCommands(String newCheck, String newRestart, String newHealth) {
     return new Target(entry, template, out, format, mode, owner, group,
         Optional.ofNullable(newCheck), Optional.ofNullable(newRestart),
-        Optional.ofNullable(newHealth), followSymlinks);
+        Optional.ofNullable(newHealth), followSymlinks, kind);
   }
 
   public Target withFollowSymlinks(boolean follow) {
     return new Target(entry, template, out, format, mode, owner, group, check, restart, health,
-        follow);
+        follow, kind);
+  }
+
+  public Target withKind(Kind newKind) {
+    return new Target(entry, template, out, format, mode, owner, group, check, restart, health,
+        followSymlinks, newKind);
   }
 }

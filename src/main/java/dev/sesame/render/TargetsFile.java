@@ -23,7 +23,7 @@ import java.util.Set;
  */
 public final class TargetsFile {
   private static final Set<String> KEYS = Set.of("entry", "template", "out", "format", "mode",
-      "owner", "group", "check", "restart", "health", "follow_symlinks");
+      "owner", "group", "check", "restart", "health", "follow_symlinks", "kind");
 
   private TargetsFile() {}
 
@@ -89,13 +89,20 @@ public final class TargetsFile {
       if (follow != null && !follow.isBoolean()) {
         throw malformed(file, where + ": follow_symlinks must be true or false");
       }
+      Optional<String> kindName = optional(file, t, where, "kind");
+      Optional<Target.Kind> kind = kindName.isEmpty() ? Optional.of(Target.Kind.FILE)
+          : Target.Kind.named(kindName.get());
+      if (kind.isEmpty()) {
+        throw malformed(file, where + ": kind must be \"file\" or \"cpanel-exim-local\"");
+      }
       try {
         targets.add(new Target(required(file, t, where, "entry"),
             base.resolve(required(file, t, where, "template")).normalize(),
             base.resolve(required(file, t, where, "out")).normalize(), format, mode,
             optional(file, t, where, "owner"), optional(file, t, where, "group"),
             optional(file, t, where, "check"), optional(file, t, where, "restart"),
-            optional(file, t, where, "health"), follow != null && follow.booleanValue()));
+            optional(file, t, where, "health"), follow != null && follow.booleanValue(),
+            kind.get()));
       } catch (IllegalArgumentException e) {
         throw malformed(file, where + ": " + e.getMessage());
       }

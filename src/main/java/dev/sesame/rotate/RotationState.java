@@ -25,6 +25,11 @@ record RotationState(Map<String, String> values) {
   /** The first retirement look-up that showed no use of the deactivated key after its rotation finished. */
   static final String RETIRE_UNUSED_SEEN_AT = "retire.unused_seen_at";
   /**
+   * When the grace period chosen by the run that finished ends: a later run with another --grace
+   * does not shorten it (absent in state written before it existed: finished_at + --grace).
+   */
+  static final String RETIRE_DUE_AT = "retire.due_at";
+  /**
    * The run that finished asked for --retire-now: if it stopped before retiring, the next
    * `rotate --retire-now` only completes that retirement instead of rotating once more.
    */
@@ -86,6 +91,10 @@ record RotationState(Map<String, String> values) {
 
   Optional<Instant> lastFinishedAt() {
     return Optional.ofNullable(values.get(LAST_FINISHED_AT)).map(Instant::parse);
+  }
+
+  Optional<Instant> retireDueAt() {
+    return Optional.ofNullable(values.get(RETIRE_DUE_AT)).map(Instant::parse);
   }
 
   boolean retireNowRequested() {

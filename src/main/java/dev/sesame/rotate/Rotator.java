@@ -38,8 +38,24 @@ import java.util.function.Consumer;
  * drives them), and {@link #retireDue} retires the previous key once its grace period is over.
  */
 public final class Rotator {
-  /** Options of `sesame rotate`. */
-  public record Options(Optional<Duration> ifOlderThan, boolean retireNow, Duration grace) {}
+  /**
+   * Options of `sesame rotate`.
+   *
+   * @param drain with RETIRE_NOW: how long the previous key stays active after the deploy's
+   *     restarts and health checks passed, for mail already queued or in flight with it
+   */
+  public record Options(Optional<Duration> ifOlderThan, boolean retireNow, Duration grace, Duration drain) {
+    /** Without a drain: the previous key is retired as soon as the deploy is done. */
+    public Options(Optional<Duration> ifOlderThan, boolean retireNow, Duration grace) {
+      this(ifOlderThan, retireNow, grace, Duration.ZERO);
+    }
+  }
+
+  /** Waits; tests replace it to see the drain without waiting it out. */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
 
   /** What a `rotate` run did. */
   public enum Outcome { ROTATED, NOT_DUE, ABORTED, NOTHING_TO_ABORT }
@@ -60,6 +76,7 @@ public final class Rotator {
   private final Clock clock;
   private final Consumer<String> progress;
   private final AuditSink audit;
+  private Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
   /** The safety gap between deactivating a previous key and deleting it (see {@link #withDeleteAfter}). */
   private final Duration deleteAfter;
 
@@ -98,6 +115,12 @@ public final class Rotator {
     this.progress = progress;
   }
 
+  /** This rotator, waiting out --retire-now's drain through SLEEPER (tests). */
+  Rotator withSleeper(Sleeper replacement) {
+    this.sleeper = replacement;
+    return this;
+  }
+
   /**
    * This rotator with another safety gap between deactivating a previous key and deleting it.
    * IAM documents what GetAccessKeyLastUsed holds, not how soon a use shows up in it, so a key is
@@ -106,7 +129,9 @@ public final class Rotator {
    * `--retire-now` (an explicit request) and the deletion of revoked keys skip the gap.
    */
   public Rotator withDeleteAfter(Duration gap) {
-    return new Rotator(storage, iam, prover, deployer, clock, progress, audit, gap);
+    Rotator copy = new Rotator(storage, iam, prover, deployer, clock, progress, audit, gap);
+    copy.sleeper = sleeper;
+    return copy;
   }
 
   /** Scheduled rotation (or its resumption), with due retirements done first. */
@@ -118,7 +143,8 @@ public final class Rotator {
             + snap.state.step().orElseThrow().name().toLowerCase(java.util.Locale.ROOT));
         return finishRotation(name, snap, options);
       }
-      retireIfDue(name, snap, options.grace());
+      // With --retire-now a key still in its grace period is retired below: no "stays active" line.
+      retireIfDue(name, snap, options.grace(), !options.retireNow());
       snap = snapshot(name);
       if (snap.state.retiringKey().isPresent() && snap.state.retireNowRequested() && options.retireNow()) {
         // The last run finished its rotation with --retire-now and stopped before retiring: this
@@ -126,7 +152,7 @@ public final class Rotator {
         progress.accept("the last rotation of " + name + " finished but stopped before retiring its previous key "
             + snap.state.retiringKey().get() + "; retiring it now");
         writeState(name, snap.state.with(RotationState.RETIRE_NOW, "false"));
-        retireNow(name, snapshot(name));
+        drainThenRetire(name, options);
         return Outcome.ROTATED;
       }
       if (options.ifOlderThan().isPresent()) {
@@ -306,7 +332,7 @@ public final class Rotator {
    */
   public void retireDue(String name, Duration grace) throws RotationException, VaultException {
     try (EntryLock lock = storage.lock(name)) {
-      retireIfDue(name, snapshot(name), grace);
+      retireIfDue(name, snapshot(name), grace, true);
     }
   }
 
@@ -340,7 +366,7 @@ public final class Rotator {
     if (retiring.isEmpty()) {
       return;
     }
-    Instant due = snap.state.retireFinishedAt().orElse(Instant.EPOCH).plus(grace);
+    Instant due = dueAt(snap.state, grace);
     if (clock.instant().isBefore(due)) {
       throw new RotationException(Kind.CONFLICT, "the previous key " + retiring.get() + " of " + name
           + " stays active until " + due + " (grace period), and a new key would be a third (IAM allows two per user); "
@@ -348,7 +374,7 @@ public final class Rotator {
           + name + storage.commandOption() + " --retire-now");
     }
     // Past the grace period: the same careful retirement as a scheduled run, never a quick delete.
-    Optional<String> why = retireIfDue(name, snap, grace);
+    Optional<String> why = retireIfDue(name, snap, grace, true);
     if (why.isPresent()) {
       throw new RotationException(Kind.CONFLICT, "the previous key " + retiring.get() + " of " + name + " "
           + why.get() + ", and a new key would be a third (IAM allows two per user); rotate less often than the grace"
@@ -396,16 +422,46 @@ public final class Rotator {
     }
     Mode mode = snap.state.mode();
     String oldKey = snap.current.credential().field(Credential.ACCESS_KEY_ID).orElse("");
-    finish(name, snap, options.retireNow());
+    finish(name, snap, options.retireNow(), Optional.of(options.grace()));
     if (mode == Mode.INCIDENT) {
       deleteRevoked(name, snapshot(name));
     } else if (options.retireNow()) {
-      retireNow(name, snapshot(name));
+      drainThenRetire(name, options);
     } else {
       progress.accept("previous key " + oldKey + " stays active for the grace period ("
-          + options.grace().toHours() + "h); a later `sesame rotate` run deactivates, then deletes it");
+          + Durations.age(options.grace()) + ", until " + dueAt(snapshot(name).state, options.grace())
+          + "); a later `sesame rotate` run deactivates, then deletes it");
     }
     return Outcome.ROTATED;
+  }
+
+  /**
+   * `--retire-now` after the deploy: its restarts and health checks have passed (the renderer
+   * runs them before it returns); the previous key stays active for the drain so mail already
+   * queued or being sent with it goes out, then it is deactivated and deleted.
+   */
+  private void drainThenRetire(String name, Options options) throws RotationException, VaultException {
+    Snapshot snap = snapshot(name);
+    if (snap.state.retiringKey().isEmpty()) {
+      return;
+    }
+    if (!options.drain().isZero()) {
+      progress.accept("previous key " + snap.state.retiringKey().get() + " stays active for "
+          + Durations.age(options.drain()) + " while mail in flight with it drains");
+      try {
+        sleeper.sleep(options.drain());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RotationException(Kind.CONFLICT, "interrupted while draining; rerun with --retire-now to retire "
+            + snap.state.retiringKey().get());
+      }
+    }
+    retireNow(name, snapshot(name));
+  }
+
+  /** When the grace period of the recorded retirement ends: as recorded, else finished_at + GRACE. */
+  private static Instant dueAt(RotationState state, Duration grace) {
+    return state.retireDueAt().orElseGet(() -> state.retireFinishedAt().orElse(Instant.EPOCH).plus(grace));
   }
 
   private void begin(String name, Snapshot snap, Mode mode, List<String> revoked)
@@ -443,12 +499,49 @@ public final class Rotator {
         progress.accept("deleted " + key.id() + ", left without a secret by an interrupted run");
       }
     }
-    makeRoom(name, user, currentKey, iam.list(user));
-    NewKey created = iam.create(user);
+    try {
+      makeRoom(name, user, currentKey, iam.list(user));
+    } catch (RotationException refused) {
+      // Nothing was created: the rotation stops here rather than stay recorded at "creating"
+      // (which `status` would show, while `put` is allowed).
+      abandon(name, snapshot(name), "stopped before creating a key: " + refused.getMessage(), false);
+      throw refused;
+    }
+    NewKey created = createOnce(name, user);
     record(name, "create", created.id(), "ok", "created");
     progress.accept("created access key " + created.id() + " for IAM user " + user);
     Credential pending = SesCredentials.withNewKey(snap.current.credential(), created.id(), created.secret());
     storage.savePending(name, pending, snap.state.token(), snap.state.withStep(Step.CREATED).values());
+  }
+
+  /**
+   * CreateAccessKey, one attempt (the SDK never retries it). When it fails, the answer may have
+   * been lost after IAM created the key: a key that appeared meanwhile is that one. IAM never
+   * hands out its secret again, so it is deleted and a key created once more.
+   */
+  private NewKey createOnce(String name, String user) throws RotationException, VaultException {
+    List<String> before = iam.list(user).stream().map(IamKey::id).toList();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return iam.create(user);
+      } catch (RotationException failure) {
+        if (failure.kind() != Kind.AWS) {
+          throw failure;
+        }
+        List<String> appeared = iam.list(user).stream().map(IamKey::id).filter(id -> !before.contains(id)).toList();
+        if (appeared.size() != 1) {
+          throw failure;
+        }
+        String lost = appeared.get(0);
+        iam.delete(user, lost);
+        record(name, "create", lost, "ok", "deleted a key whose CreateAccessKey answer was lost");
+        progress.accept("CreateAccessKey created " + lost + " but its answer was lost (" + failure.getMessage()
+            + "); deleted it, since IAM never shows its secret again");
+        if (attempt == 2) {
+          throw failure;
+        }
+      }
+    }
   }
 
   /** IAM allows two keys per user: an inactive non-current key may go; two active keys stop us. */
@@ -466,9 +559,9 @@ public final class Rotator {
       return;
     }
     IamKey other = existing.stream().filter(k -> !k.id().equals(currentKey)).findFirst().orElse(existing.get(0));
-    String lastUse = iam.lastUsed(user, other.id()).map(KeyUse::describe).orElse("never used");
+    String lastUse = iam.lastUsed(user, other.id()).map(use -> "last used " + use.describe()).orElse("never used");
     throw new RotationException(Kind.CONFLICT, "IAM user " + user + " already has two active access keys ("
-        + other.id() + " besides the current one; last used " + lastUse + "); IAM allows two per user. "
+        + other.id() + " besides the current one; " + lastUse + "); IAM allows two per user. "
         + "Retire it first, or if it may be leaked run: sesame revoke " + name + storage.commandOption());
   }
 
@@ -501,11 +594,15 @@ public final class Rotator {
   }
 
   private void finish(String name, Snapshot snap) throws RotationException, VaultException {
-    finish(name, snap, false);
+    finish(name, snap, false, Optional.empty());
   }
 
-  /** RETIRE_NOW: the run retires the previous key right after this (recorded, see RotationState.RETIRE_NOW). */
-  private void finish(String name, Snapshot snap, boolean retireNow) throws RotationException, VaultException {
+  /**
+   * RETIRE_NOW: the run retires the previous key right after this (recorded, see
+   * RotationState.RETIRE_NOW). GRACE, when the run knows it, fixes when the grace period ends.
+   */
+  private void finish(String name, Snapshot snap, boolean retireNow, Optional<Duration> grace)
+      throws RotationException, VaultException {
     VersionedCredential pending = snap.pending.orElseThrow(() -> lostPending(name));
     String oldKey = keyOf(snap.current);
     RotationState next = snap.state.withoutRotation().with(RotationState.LAST_FINISHED_AT, clock.instant().toString());
@@ -513,8 +610,12 @@ public final class Rotator {
       // Every older key was revoked; remember them until deleted, so no later run revokes the new one.
       next = next.withoutRetirement().with(RotationState.RETIRE_REVOKED, String.join(",", snap.state.revoked()));
     } else if (!oldKey.isEmpty()) {
+      Instant finishedAt = clock.instant();
       next = next.with(RotationState.RETIRE_KEY, oldKey)
-          .with(RotationState.RETIRE_FINISHED_AT, clock.instant().toString());
+          .with(RotationState.RETIRE_FINISHED_AT, finishedAt.toString());
+      if (grace.isPresent()) {
+        next = next.with(RotationState.RETIRE_DUE_AT, finishedAt.plus(grace.get()).toString());
+      }
       if (retireNow) {
         next = next.with(RotationState.RETIRE_NOW, "true");
       }
@@ -543,9 +644,10 @@ public final class Rotator {
   /**
    * A later run's maintenance: deactivate after the grace period; delete once the deletion gap
    * has passed and two spaced look-ups of the key's last use agree it was not used after its
-   * rotation finished. Returns why the previous key is still there, if it is.
+   * rotation finished. Returns why the previous key is still there, if it is. SAY_WHEN_DUE: print
+   * when a key in its grace period is due (not when --retire-now retires it right after).
    */
-  private Optional<String> retireIfDue(String name, Snapshot snap, Duration grace)
+  private Optional<String> retireIfDue(String name, Snapshot snap, Duration grace, boolean sayWhenDue)
       throws RotationException, VaultException {
     if (!snap.state.revokedToDelete().isEmpty()) {
       deleteRevoked(name, snap);
@@ -560,9 +662,11 @@ public final class Rotator {
     Instant finishedAt = snap.state.retireFinishedAt().orElse(Instant.EPOCH);
     Optional<Instant> deactivatedAt = snap.state.retireDeactivatedAt();
     if (deactivatedAt.isEmpty()) {
-      Instant due = finishedAt.plus(grace);
+      Instant due = dueAt(snap.state, grace);
       if (clock.instant().isBefore(due)) {
-        progress.accept("previous key " + keyId + " stays active until " + due + " (grace period)");
+        if (sayWhenDue) {
+          progress.accept("previous key " + keyId + " stays active until " + due + " (grace period)");
+        }
         return Optional.of("stays active until " + due + " (grace period)");
       }
       if (!deactivate(name, user, keyId)) {

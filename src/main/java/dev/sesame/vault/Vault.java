@@ -118,7 +118,17 @@ public final class Vault implements AutoCloseable {
 
   private static Vault open(Path path, List<KeySource> offered, Clock clock, boolean editable)
       throws VaultException {
-    VaultDocument doc = VaultCodec.read(VaultFiles.read(path));
+    return open(path, VaultFiles.read(path), offered, clock, editable);
+  }
+
+  /** Opens CONTENT as if read from PATH, for read-only use (the reader's fuzz test feeds it directly). */
+  static Vault openContent(Path path, byte[] content, List<KeySource> offered) throws VaultException {
+    return open(path, content, offered, Clock.systemUTC(), false);
+  }
+
+  private static Vault open(Path path, byte[] content, List<KeySource> offered, Clock clock, boolean editable)
+      throws VaultException {
+    VaultDocument doc = VaultCodec.read(content);
     boolean anySlotOfferedType = false;
     for (KeySource source : offered) {
       for (KeySlot slot : doc.slots) {

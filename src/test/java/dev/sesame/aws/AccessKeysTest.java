@@ -49,6 +49,16 @@ class AccessKeysTest {
   }
 
   @Test
+  void createIsNeverRetriedBecauseALostAnswerMayHaveCreatedTheKey() throws Exception {
+    standIn.faults().lostAnswer("CreateAccessKey", 1);
+
+    assertThatThrownBy(() -> keys.create(USER)).isInstanceOf(AwsException.class);
+
+    assertThat(standIn.calls("CreateAccessKey")).isEqualTo(1);
+    assertThat(standIn.iam().keysOf(USER)).hasSize(1);
+  }
+
+  @Test
   void listShowsEveryKeyWithItsStatusAndCreationDate() throws Exception {
     NewAccessKey first = keys.create(USER);
     NewAccessKey second = keys.create(USER);

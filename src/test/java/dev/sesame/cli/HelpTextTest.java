@@ -80,7 +80,8 @@ class HelpTextTest {
         "get --label", List.of("current", "pending", "previous"),
         "exec --label", List.of("current", "pending", "previous"),
         "get --output", List.of("value", "json", "env"),
-        "doctor --output", List.of("table", "json"));
+        "doctor --output", List.of("table", "json"),
+        "render --kind", List.of("file", "cpanel-exim-local"));
     expected.forEach((where, values) -> {
       String[] parts = where.split(" ");
       OptionSpec option = commandNamed(parts[0]).getCommandSpec().findOption(parts[1]);

@@ -167,7 +167,7 @@ class RelayPortsEndToEndTest {
 
         [[target]]
         entry = "relay"
-        template = "ROOT/templates/rhel-exim/exim.conf"
+        template = "ROOT/templates/rhel-exim/send-only-exim.conf"
         out = "DIR/exim.conf"
         format = "exim"
         mode = "0644"

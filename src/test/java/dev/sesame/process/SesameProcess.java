@@ -101,7 +101,20 @@ final class SesameProcess {
 
   /** Starts MAIN_CLASS (from the test class path) with STDIN fed and closed; the caller reads it. */
   Process start(String mainClass, byte[] stdin, String... args) {
-    List<String> command = new ArrayList<>();
+    return start(List.of(), mainClass, stdin, args);
+  }
+
+  /**
+   * Starts the CLI with ARGS as the leader of a session and process group of its own
+   * ({@code setsid}), so a test can SIGKILL it together with the commands it runs:
+   * {@code kill -KILL -- -PID}.
+   */
+  Process startInOwnSession(String... args) {
+    return start(List.of("setsid"), CLI_MAIN, new byte[0], args);
+  }
+
+  private Process start(List<String> prefix, String mainClass, byte[] stdin, String... args) {
+    List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
     command.add("-Djava.io.tmpdir=" + tmpDir);
@@ -111,6 +124,8 @@ final class SesameProcess {
     command.addAll(Arrays.asList(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     SCRUBBED_ENV.forEach(builder.environment()::remove);
+    // Render journals and the render lock beside the test's temp folder, never in /var/lib/sesame.
+    builder.environment().put("SESAME_STATE_DIR", tmpDir.resolveSibling(tmpDir.getFileName() + "-state").toString());
     builder.environment().putAll(env);
     try {
       Process process = builder.start();

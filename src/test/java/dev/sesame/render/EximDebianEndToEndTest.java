@@ -2,6 +2,7 @@ package dev.sesame.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.testing.DebianStockExim;
 import dev.sesame.testing.EximDaemon;
 import dev.sesame.testing.FakeSes;
 import dev.sesame.testing.MailStack;
@@ -24,8 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * A real Exim daemon configured around the rendered Debian passwd.client and the shipped colon-safe
- * LOGIN authenticator relays to a stand-in SES that accepts exactly one credential.
+ * A running Exim daemon with Debian's own client authenticators (the exim4-config package's
+ * conf.d/auth/30_exim4-config_examples, included read-only) and the rendered passwd.client relays
+ * to a stand-in SES that accepts exactly one credential: every hard character, a rotation picked
+ * up by the next delivery with the same pid, a wrong password refused. The whole stock
+ * configuration is proven in EximDebianStockConfigTest; this one keeps a daemon running across
+ * renders.
  */
 @Tag("mail-stack")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -45,12 +50,10 @@ class EximDebianEndToEndTest {
     TestCertificate cert = TestCertificate.create(dir);
     ses = FakeSes.start(cert, USER, TrickyPasswords.ALL);
     renderPasswdClient(TrickyPasswords.ALL);
-    new Renderer().apply(List.of(Target.of("ses", TEMPLATES.resolve("29_exim4-config_sesame_login"),
-        dir.resolve("29_exim4-config_sesame_login"), Format.EXIM).withMode(0644)), fields("x"), false,
-        QUIET);
     Path conf = dir.resolve("exim.conf");
-    Files.writeString(conf, """
-        SESAME_PASSWD_CLIENT = DIR/passwd.client
+    // Debian's stock client authenticators (included below) read CONFDIR/passwd.client. Outside
+    // the text block: its "DIR" placeholder would also hit the macro's own name.
+    Files.writeString(conf, "CONFDIR = " + dir + "\n" + """
         primary_hostname = sesame-test.invalid
         spool_directory = DIR/spool
         log_file_path = DIR/log/%slog
@@ -77,8 +80,9 @@ class EximDebianEndToEndTest {
         begin retry
         * * F,1h,1m
         begin authenticators
-        .include DIR/29_exim4-config_sesame_login
-        """.replace("DIR", dir.toString()).replace("PORT", Integer.toString(ses.port()))
+        .include DEBIAN_AUTH
+        """.replace("DEBIAN_AUTH", DebianStockExim.STOCK_CLIENT_AUTHENTICATORS.toString())
+            .replace("DIR", dir.toString()).replace("PORT", Integer.toString(ses.port()))
             .replace("SES_ADDRESS", FakeSes.ADDRESS));
     exim = EximDaemon.start(dir, conf);
   }

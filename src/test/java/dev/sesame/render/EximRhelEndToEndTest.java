@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real Exim daemon running the rendered RHEL exim.conf (credential in a separate 0640 file):
+ * A real Exim daemon running the rendered send-only RHEL exim.conf (the labelled alternative) (credential in a separate 0640 file):
  * it relays; an invalid exim.conf is refused by `exim -bV -C {}` while the daemon keeps running;
  * a failing restart puts the file and the service back.
  */
@@ -47,7 +47,7 @@ class EximRhelEndToEndTest {
     // The shipped template, plus a header whose value goes through the exim escaper, so the
     // delivered message shows what Exim made of it.
     template = dir.resolve("exim.conf.tpl");
-    Files.writeString(template, Files.readString(Path.of("templates/rhel-exim/exim.conf"))
+    Files.writeString(template, Files.readString(Path.of("templates/rhel-exim/send-only-exim.conf"))
         .replace("  hosts_require_auth = *\n",
             "  hosts_require_auth = *\n  headers_add = \"X-Probe: ${probe.smtp_password}\"\n"));
     Files.writeString(dir.resolve("wrapper.conf"), """

@@ -63,6 +63,23 @@ class PostfixPostmapTest {
     }
   }
 
+  /** main.cf.snippet appended to a main.cf: Postfix's own postconf reads every line as meant. */
+  @Test
+  void postconfReadsTheMainCfSnippet() throws Exception {
+    Target snippet = Target.of("ses", Path.of("templates/postfix/main.cf.snippet"), dir.resolve("s"), Format.RAW);
+    String lines = new Renderer().renderToString(snippet, MapFieldSource.ses("ses", HOST, 587, "AKIAEXAMPLE", "x"));
+    Files.writeString(config.resolve("main.cf"), Files.readString(config.resolve("main.cf")) + lines);
+    List<String> command = List.of(POSTFIX.resolve("usr/sbin/postconf").toString(), "-c", config.toString(),
+        "-h", "relayhost", "smtp_sasl_auth_enable", "smtp_sasl_password_maps", "smtp_tls_security_level");
+    // stderr (a warning about the absent master.cf) is not part of the answer.
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("LD_LIBRARY_PATH", POSTFIX.resolve("usr/lib/postfix").toString());
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(out).isZero();
+    assertThat(out).isEqualTo("[" + HOST + "]:587\nyes\nhash:/etc/postfix/sasl_passwd\nencrypt\n");
+  }
+
   private Target target() {
     return Target.of("ses", Path.of("templates/postfix/sasl_passwd"), dir.resolve("out"), Format.POSTFIX);
   }

@@ -61,9 +61,10 @@ class RendererTest {
   }
 
   @Test
-  void candidateAlreadyHasTheRequestedModeWhenTheCheckSeesIt() throws Exception {
+  void candidateStaysOwnerOnlyWhileTheCheckSeesItAndTheTargetGetsTheRequestedMode() throws Exception {
+    // A candidate is 0600 until the instant before its rename, so one a crash leaves is 0600.
     Target t = target("out").withMode(0640)
-        .withCommands("test \"$(stat -c %a {})\" = 640 && grep -q AKIA1 {}", null, null);
+        .withCommands("test \"$(stat -c %a {})\" = 600 && grep -q AKIA1 {}", null, null);
     apply(t);
     assertThat(mode(dir.resolve("out"))).isEqualTo("rw-r-----");
   }

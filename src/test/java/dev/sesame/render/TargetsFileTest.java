@@ -63,4 +63,16 @@ class TargetsFileTest {
     Files.writeString(file, "[[target]]\nentry='a'\n");
     assertThatThrownBy(() -> TargetsFile.read(file)).hasMessageContaining("missing 'format'");
   }
+
+  @Test
+  void kindDefaultsToFileAndNamesTheCpanelBlocks() throws Exception {
+    Path file = dir.resolve("k.toml");
+    Files.writeString(file, "[[target]]\nentry='a'\ntemplate='t'\nout='o'\nformat='exim'\n"
+        + "kind='cpanel-exim-local'\n[[target]]\nentry='a'\ntemplate='t'\nout='p'\nformat='raw'\n");
+    List<Target> targets = TargetsFile.read(file);
+    assertThat(targets.get(0).kind()).isEqualTo(Target.Kind.CPANEL_EXIM_LOCAL);
+    assertThat(targets.get(1).kind()).isEqualTo(Target.Kind.FILE);
+    Files.writeString(file, "[[target]]\nentry='a'\ntemplate='t'\nout='o'\nformat='exim'\nkind='blocks'\n");
+    assertThatThrownBy(() -> TargetsFile.read(file)).hasMessageContaining("kind must be");
+  }
 }

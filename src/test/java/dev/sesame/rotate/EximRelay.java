@@ -1,10 +1,9 @@
 package dev.sesame.rotate;
 
-import dev.sesame.render.Format;
 import dev.sesame.render.Renderer;
-import dev.sesame.render.Target;
 import dev.sesame.render.TargetsFile;
 import dev.sesame.render.VaultFieldSource;
+import dev.sesame.testing.DebianStockExim;
 import dev.sesame.testing.MailStack;
 import dev.sesame.testing.smtp.SesStandIn;
 import dev.sesame.vault.Vault;
@@ -95,14 +94,13 @@ final class EximRelay implements AutoCloseable {
     try (Vault opened = Vault.open(stand.vault, stand.keys)) {
       VaultFieldSource fields = new VaultFieldSource(opened);
       Renderer renderer = new Renderer();
-      // As deployed before any rotation: the current key everywhere, and the authenticator fragment.
+      // As deployed before any rotation: the current key everywhere.
       renderer.apply(TargetsFile.read(targets), fields, false, QUIET);
-      renderer.apply(List.of(Target.of("prod", Path.of("templates/debian-exim4/29_exim4-config_sesame_login"),
-          dir.resolve("29_exim4-config_sesame_login"), Format.EXIM).withMode(0644)), fields, false, QUIET);
     }
     Path conf = dir.resolve("exim.conf");
-    Files.writeString(conf, """
-        SESAME_PASSWD_CLIENT = DIR/passwd.client
+    // Debian's stock client authenticators (included below) read CONFDIR/passwd.client. Outside
+    // the text block: its "DIR" placeholder would also hit the macro's own name.
+    Files.writeString(conf, "CONFDIR = " + dir + "\n" + """
         primary_hostname = sesame-test.invalid
         spool_directory = DIR/spool
         log_file_path = DIR/log/%slog
@@ -132,9 +130,10 @@ final class EximRelay implements AutoCloseable {
         begin retry
         * * F,1h,1m
         begin authenticators
-        .include DIR/29_exim4-config_sesame_login
+        .include DEBIAN_AUTH
         """.replace("DIR", dir.toString()).replace("SES_HOST", RotationStand.SES_HOST)
-        .replace("CA_PEM", caPem.toString()));
+        .replace("CA_PEM", caPem.toString())
+        .replace("DEBIAN_AUTH", DebianStockExim.STOCK_CLIENT_AUTHENTICATORS.toString()));
     EximRelay relay = new EximRelay(dir, hosts, conf, targets, caPem, forwarder);
     try {
       relay.startExim();

@@ -58,7 +58,8 @@ public final class RotationBench {
         long start = System.nanoTime();
         Instant startedAt = Instant.now();
         Process process = command.isEmpty()
-            ? stand.startJava("dev.sesame.cli.Main", "rotate", "prod", "--targets", relay.targets().toString(), "--retire-now")
+            ? stand.startJava("dev.sesame.cli.Main", "rotate", "prod", "--targets", relay.targets().toString(), "--retire-now",
+                "--drain", "0s")
             : start(stand, command, relay.targets());
         RotationStand.CliResult result = RotationStand.finish(process, "rotate");
         long elapsed = (System.nanoTime() - start) / 1_000_000;
@@ -101,7 +102,7 @@ public final class RotationBench {
 
   private static Process start(RotationStand stand, List<String> command, Path targets) throws Exception {
     List<String> argv = new ArrayList<>(command);
-    argv.addAll(List.of("rotate", "prod", "--targets", targets.toString(), "--retire-now"));
+    argv.addAll(List.of("rotate", "prod", "--targets", targets.toString(), "--retire-now", "--drain", "0s"));
     ProcessBuilder builder = new ProcessBuilder(argv);
     builder.environment().putAll(stand.cliEnvironment());
     Process process = builder.start();

@@ -129,6 +129,44 @@ class RotationKillEndToEndTest {
   }
 
   @Test
+  void aRotationKilledWhileARestartRunsHasThatRestartReplayedBeforeTheOldKeyIsDeleted() throws Exception {
+    try (RotationStand stand = RotationStand.start(dir, cert, 587)) {
+      Path envFile = dir.resolve("sesame.env");
+      Path started = dir.resolve("restart.started");
+      Path restartLog = dir.resolve("restart.log");
+      // A service that reads its credential only when restarted (systemd EnvironmentFile=).
+      Path targets = envTarget(dir, envFile);
+      Files.writeString(targets, Files.readString(targets) + "restart = '''date >> " + started + "; sleep 2; "
+          + "cat " + envFile + " >> " + restartLog + "'''\n");
+      renderCurrent(stand, targets);
+      Files.deleteIfExists(started);
+      Files.deleteIfExists(restartLog);
+
+      Process child = stand.startCliInOwnSession("rotate", "prod", "--targets", targets.toString(), "--retire-now");
+      RotationStand.drain(child.getInputStream());
+      RotationStand.drain(child.getErrorStream());
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (!Files.exists(started) && child.isAlive() && System.nanoTime() < end) {
+        Thread.sleep(10);
+      }
+      assertThat(started).as("the restart began").exists();
+      RotationStand.killGroup(child);  // SIGKILL to the JVM and the restart's sleep alike
+      assertThat(restartLog).as("the restart never finished").doesNotExist();
+      String pendingKey = stand.pending().orElseThrow().credential().field("access_key_id").orElseThrow();
+
+      CliResult rerun = stand.sesame("rotate", "prod", "--targets", targets.toString(), "--retire-now",
+          "--drain", "0s");
+
+      assertThat(rerun.exitCode()).as(rerun.toString()).isZero();
+      assertThat(rerun.out()).contains("completing a render set interrupted");
+      assertThat(Files.readString(restartLog)).as("the restart ran with the new key in its file")
+          .contains("SMTP_USERNAME='" + pendingKey + "'");
+      assertThat(stand.currentKey()).isEqualTo(pendingKey);
+      assertThat(stand.iamKeys()).containsExactly(pendingKey);
+    }
+  }
+
+  @Test
   void aRunKilledAtAnyStepBoundaryIsCompletedByTheNextRun() throws Exception {
     List<String> killedAt = new ArrayList<>();
     for (int boundary = 1; boundary < 30; boundary++) {
@@ -163,7 +201,8 @@ class RotationKillEndToEndTest {
           stand.rotator(TargetsFile.read(targets), Duration.ofSeconds(60))
               .rotate(RotationStand.ENTRY, RotationStand.retireNow());
         } else {
-          CliResult rerun = stand.sesame("rotate", "prod", "--targets", targets.toString(), "--retire-now");
+          CliResult rerun = stand.sesame("rotate", "prod", "--targets", targets.toString(), "--retire-now",
+              "--drain", "0s");
           assertThat(rerun.exitCode()).as("rerun after a kill " + where + "\n" + rerun).isZero();
         }
         assertThat(stand.state()).as(where).doesNotContainKeys("rotation.step", "retire.key_id");

@@ -73,6 +73,24 @@ class RotationScenariosTest {
   }
 
   @Test
+  void aLostCreateAccessKeyAnswerIsRecognisedByListingAndTheRotationCompletes() throws Exception {
+    // IAM creates the key, then the answer is lost (a 500): the SDK must not retry (a second key,
+    // or LimitExceeded), and the key whose secret never arrived must not stay behind.
+    stand.aws.standIn().faults().lostAnswer("CreateAccessKey", 1);
+
+    assertThat(rotator().rotate(RotationStand.ENTRY, RotationStand.retireNow())).isEqualTo(Rotator.Outcome.ROTATED);
+
+    String newKey = stand.currentKey();
+    assertThat(stand.iamKeys()).containsExactly(newKey);
+    assertThat(stand.currentWorks()).isTrue();
+    assertThat(stand.aws.standIn().calls("CreateAccessKey")).as("the lost call and one more, no SDK retry")
+        .isEqualTo(2);
+    assertThat(stand.iamWrites()).containsExactly("CreateAccessKey", "DeleteAccessKey", "CreateAccessKey",
+        "UpdateAccessKey", "DeleteAccessKey");
+    assertThat(stand.progress).anyMatch(line -> line.contains("its answer was lost"));
+  }
+
+  @Test
   void ifOlderThanWithAYoungKeyMakesNoIamWriteAndChangesNothing() throws Exception {
     byte[] vaultBefore = Files.readAllBytes(stand.vault);
 

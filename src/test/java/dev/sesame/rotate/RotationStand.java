@@ -159,12 +159,37 @@ final class RotationStand implements AutoCloseable {
     env.put(ProbeSettings.CA_FILE_VARIABLE, caPem.toString());
     env.put("SESAME_VAULT", vault.toString());
     env.put("SESAME_KEY_FILE", keyFile.toString());
+    env.put("SESAME_STATE_DIR", stateDir().toString());
     return env;
+  }
+
+  /** Where this world's render journals and locks live (as SESAME_STATE_DIR). */
+  Path stateDir() {
+    return dir.resolve("state");
   }
 
   /** Starts MAIN_CLASS from the test class path with ARGS and {@link #cliEnvironment()}. */
   Process startJava(String mainClass, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
+    return startJava(List.of(), mainClass, args);
+  }
+
+  /**
+   * Starts `sesame ARGS` as the leader of a session and process group of its own, as
+   * {@code setsid sesame ...} does, so a test can SIGKILL it with the commands it runs.
+   */
+  Process startCliInOwnSession(String... args) throws IOException {
+    return startJava(List.of("setsid"), "dev.sesame.cli.Main", args);
+  }
+
+  /** SIGKILLs the process group PROCESS leads (see {@link #startCliInOwnSession}). */
+  static void killGroup(Process process) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid()).inheritIO().start().waitFor();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  private Process startJava(List<String> prefix, String mainClass, String... args) throws IOException {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData",
         "-Djava.io.tmpdir=" + dir, "-cp", absoluteClassPath(), mainClass));

@@ -200,6 +200,61 @@ class RotatorTest {
   }
 
   @Test
+  void retireNowWaitsTheDrainAfterTheDeployBeforeDeactivating() throws Exception {
+    List<String> events = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
+    Deployer deployer = (entry, candidate) -> events.add("deployed (restarts and health checks done)");
+    Rotator rotator = new Rotator(vault, keys, Duration.ofSeconds(5), iam, c -> { }, deployer, clock, lines::add)
+        .withSleeper(d -> events.add("drain " + d + ", previous key active: " + iam.activeKeys().contains(firstKey)));
+
+    rotator.rotate("prod", new Rotator.Options(Optional.empty(), true, GRACE, Duration.ofSeconds(5)));
+
+    assertThat(events).containsExactly("deployed (restarts and health checks done)",
+        "drain PT5S, previous key active: true");
+    assertThat(iam.keys).containsOnlyKeys(currentKey());
+    assertThat(lines).anyMatch(line -> line.contains("stays active for 5s while mail in flight with it drains"));
+  }
+
+  @Test
+  void revokeDeactivatesAtOnceWithoutADrain() throws Exception {
+    List<String> slept = new ArrayList<>();
+    rotator().withSleeper(d -> slept.add(d.toString()))
+        .revoke("prod", new Rotator.Options(Optional.empty(), true, Duration.ZERO, Duration.ofSeconds(5)));
+    assertThat(slept).isEmpty();
+    assertThat(iam.keys).containsOnlyKeys(currentKey());
+  }
+
+  @Test
+  void theGracePeriodIsPrintedInItsOwnUnit() throws Exception {
+    List<String> lines = new ArrayList<>();
+    new Rotator(vault, keys, Duration.ofSeconds(5), iam, c -> { }, Deployer.NONE, clock, lines::add)
+        .rotate("prod", new Rotator.Options(Optional.empty(), false, Duration.ofSeconds(1)));
+    assertThat(lines).anyMatch(line -> line.contains("grace period (1s, until "));
+  }
+
+  @Test
+  void aLaterShorterGraceDoesNotCutTheRecordedGracePeriod() throws Exception {
+    rotator().rotate("prod", options(false));
+    clock.advance(Duration.ofHours(1));
+    List<String> lines = new ArrayList<>();
+    new Rotator(vault, keys, Duration.ofSeconds(5), iam, c -> { }, Deployer.NONE, clock, lines::add)
+        .rotate("prod", new Rotator.Options(Optional.of(Duration.ofDays(90)), false, Duration.ofSeconds(1)));
+    assertThat(iam.activeKeys()).as("23 h of the recorded 24 h are left").contains(firstKey);
+    assertThat(lines).anyMatch(line -> line.contains("stays active until"));
+  }
+
+  @Test
+  void aRetireNowRerunDoesNotSayTheKeyItIsAboutToDeleteStaysActive() throws Exception {
+    iam.failNext("deactivate", 1);
+    assertThatThrownBy(() -> rotator().rotate("prod", options(true))).isInstanceOf(RotationException.class);
+    List<String> lines = new ArrayList<>();
+    new Rotator(vault, keys, Duration.ofSeconds(5), iam, c -> { }, Deployer.NONE, clock, lines::add)
+        .rotate("prod", options(true));
+    assertThat(iam.keys).containsOnlyKeys(currentKey());
+    assertThat(lines).noneMatch(line -> line.contains("stays active until"));
+  }
+
+  @Test
   void ifOlderThanDoesNothingWhileTheKeyIsYoung() throws Exception {
     Rotator.Options options = new Rotator.Options(Optional.of(Duration.ofDays(90)), false, GRACE);
     assertThat(rotator().rotate("prod", options)).isEqualTo(Rotator.Outcome.NOT_DUE);
@@ -214,9 +269,14 @@ class RotatorTest {
     assertThatThrownBy(() -> rotator().rotate("prod", options(false)))
         .isInstanceOf(RotationException.class)
         .satisfies(e -> assertThat(((RotationException) e).kind()).isEqualTo(Kind.CONFLICT))
-        .hasMessageContaining("two active access keys").hasMessageContaining("sesame revoke prod");
+        .hasMessageContaining("two active access keys").hasMessageContaining("sesame revoke prod")
+        .hasMessageContaining("; never used)").hasMessageNotContaining("last used never");
     assertThat(iam.keys).containsOnlyKeys(firstKey, other);
     assertThat(currentKey()).isEqualTo(firstKey);
+    try (Vault opened = Vault.open(vault, keys)) {
+      assertThat(opened.entryState("prod")).as("no stopped rotation left at 'creating'")
+          .doesNotContainKey(RotationState.STEP);
+    }
   }
 
   @Test

@@ -39,10 +39,13 @@ public final class FakeSes implements AutoCloseable {
   private final AtomicReference<String[]> credential;
   private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
   private final List<String> failedLogins = new CopyOnWriteArrayList<>();
+  private final List<String> mechanisms;
+  private final List<String> mechanismsUsed = new CopyOnWriteArrayList<>();
 
-  private FakeSes(TestCertificate cert, String username, String password, int port, boolean implicitTls)
-      throws Exception {
+  private FakeSes(TestCertificate cert, String username, String password, List<String> mechanisms, int port,
+      boolean implicitTls) throws Exception {
     this.credential = new AtomicReference<>(new String[] {username, password});
+    this.mechanisms = List.copyOf(mechanisms);
     SMTPServer.Builder builder = SMTPServer.port(port)
         .bindAddress(InetAddress.getByName(ADDRESS))
         .hostName("fake-ses.test")
@@ -84,13 +87,24 @@ public final class FakeSes implements AutoCloseable {
 
   public static FakeSes start(TestCertificate cert, String username, String password)
       throws Exception {
-    return new FakeSes(cert, username, password, 0, false);
+    return new FakeSes(cert, username, password, List.of("PLAIN", "LOGIN"), 0, false);
+  }
+
+  /** A server offering only MECHANISMS (e.g. just LOGIN), to prove a client's other authenticator. */
+  public static FakeSes offering(List<String> mechanisms, TestCertificate cert, String username,
+      String password) throws Exception {
+    return new FakeSes(cert, username, password, mechanisms, 0, false);
   }
 
   /** A relay on PORT (0: any free one) speaking STARTTLS, or TLS from the first byte when IMPLICIT_TLS. */
   public static FakeSes start(TestCertificate cert, String username, String password, int port,
       boolean implicitTls) throws Exception {
-    return new FakeSes(cert, username, password, port, implicitTls);
+    return new FakeSes(cert, username, password, List.of("PLAIN", "LOGIN"), port, implicitTls);
+  }
+
+  /** The AUTH mechanism of each successful login, in order. */
+  public List<String> mechanismsUsed() {
+    return List.copyOf(mechanismsUsed);
   }
 
   public int port() {
@@ -147,7 +161,7 @@ public final class FakeSes implements AutoCloseable {
   private final class Auth implements AuthenticationHandlerFactory {
     @Override
     public List<String> getAuthenticationMechanisms() {
-      return List.of("PLAIN", "LOGIN");
+      return mechanisms;
     }
 
     @Override
@@ -162,6 +176,9 @@ public final class FakeSes implements AutoCloseable {
           if (mechanism == null) {
             String[] parts = line.trim().split(" ");
             mechanism = parts[1].toUpperCase();
+            if (!mechanisms.contains(mechanism)) {
+              throw new RejectException(504, "5.5.4 unrecognized authentication type");
+            }
             if (mechanism.equals("PLAIN")) {
               return parts.length > 2 ? plain(parts[2]) : Optional.of("334 ");
             }
@@ -200,6 +217,7 @@ public final class FakeSes implements AutoCloseable {
             throw new RejectException(535, "5.7.8 Authentication credentials invalid");
           }
           identity = u;
+          mechanismsUsed.add(mechanism);
           return Optional.empty();
         }
 

@@ -51,6 +51,14 @@ public final class MailStack {
     return POSTMAP;
   }
 
+  /** FILE, a part of an installed package (e.g. Exim's example configuration); skip/fail as for a tool. */
+  public static Path requireFile(Path file, String installedBy) {
+    if (!Files.isReadable(file)) {
+      missing(file + " is missing (" + installedBy + "): run .ci/install-mail-stack as root");
+    }
+    return file;
+  }
+
   private static void missing(String reason) {
     if ("true".equals(System.getenv("CI"))) {
       fail(reason + " (CI=true: a missing tool fails)");

@@ -183,6 +183,10 @@ public final class AwsStandIn implements AutoCloseable {
         if (fault.get() instanceof FaultPlan.Expired) {
           throw new AwsError(400, "ExpiredToken", "The security token included in the request is expired");
         }
+        if (fault.get() instanceof FaultPlan.LostAnswer) {
+          handler.handle(request, requestId);
+          throw handler.internalFailure();
+        }
         if (fault.get() instanceof FaultPlan.Slow slow) {
           Thread.sleep(slow.delay().toMillis());
         }

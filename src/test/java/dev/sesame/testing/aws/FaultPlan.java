@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public final class FaultPlan {
   /** What happens to one call. */
-  public sealed interface Fault permits Throttle, ServerError, Slow, Denied, Expired {}
+  public sealed interface Fault permits Throttle, ServerError, Slow, Denied, Expired, LostAnswer {}
 
   /** Answer with the service's throttling error (HTTP 400 {@code Throttling} for IAM and STS). */
   public record Throttle() implements Fault {}
@@ -32,6 +32,9 @@ public final class FaultPlan {
    */
   public record Expired() implements Fault {}
 
+  /** Serve the call (its effect happens), then answer with a 500 as if the answer were lost. */
+  public record LostAnswer() implements Fault {}
+
   /** Serve the call normally, but only after {@code delay}. */
   public record Slow(Duration delay) implements Fault {}
 
@@ -45,6 +48,11 @@ public final class FaultPlan {
   /** Fails the next {@code times} calls of {@code action} with a 500. */
   public FaultPlan serverError(String action, int times) {
     return add(action, times, new ServerError());
+  }
+
+  /** Serves the next {@code times} calls of {@code action}, then answers each with a 500. */
+  public FaultPlan lostAnswer(String action, int times) {
+    return add(action, times, new LostAnswer());
   }
 
   /** Refuses the next {@code times} calls of {@code action} as an IAM policy without it would. */

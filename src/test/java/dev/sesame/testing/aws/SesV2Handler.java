@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * SESv2 over REST-JSON (signing name "ses"): GetAccount (GET /v2/email/account) and
- * GetEmailIdentity (GET /v2/email/identities/{EmailIdentity}), with the response shapes of the
+ * SESv2 over REST-JSON (signing name "ses"): GetAccount (GET /v2/email/account),
+ * GetEmailIdentity (GET /v2/email/identities/{EmailIdentity}) and ListEmailIdentities (POST
+ * /v2/email/list-identities with {"PageSize":N,"NextToken":T}, as the SDK's marshaller sends it;
+ * pages of at most N), with the response shapes of the
  * SESv2 API reference. Errors carry their code in "__type", which the SDK reads like the
  * x-amzn-ErrorType header. Tests set the account and identities directly.
  */
@@ -26,6 +28,7 @@ public final class SesV2Handler implements ServiceHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
   private volatile Account account = new Account(true, true, "HEALTHY");
   private final Map<String, Identity> identities = new LinkedHashMap<>();
+  private volatile int pageSize = 1000;
 
   public void account(Account account) {
     this.account = account;
@@ -33,6 +36,11 @@ public final class SesV2Handler implements ServiceHandler {
 
   public synchronized void identity(String name, Identity identity) {
     identities.put(name, identity);
+  }
+
+  /** ListEmailIdentities answers at most SIZE identities a page (to exercise NextToken). */
+  public void pageSize(int size) {
+    this.pageSize = size;
   }
 
   public synchronized void clearIdentities() {
@@ -52,12 +60,15 @@ public final class SesV2Handler implements ServiceHandler {
     if (request.path().startsWith("/v2/email/identities/")) {
       return "GetEmailIdentity";
     }
+    if (request.path().equals("/v2/email/list-identities")) {
+      return "ListEmailIdentities";
+    }
     return "Unknown";
   }
 
   @Override
   public StandInResponse handle(StandInRequest request, String requestId) {
-    if (!"GET".equals(request.method())) {
+    if (!"GET".equals(request.method()) && !"ListEmailIdentities".equals(action(request))) {
       throw new AwsError(400, "BadRequestException", "The stand-in serves only GET");
     }
     ObjectNode body = JSON.createObjectNode();
@@ -101,6 +112,31 @@ public final class SesV2Handler implements ServiceHandler {
         mailFrom.put("BehaviorOnMxFailure", "USE_DEFAULT_VALUE");
         body.putObject("Policies");
         body.putArray("Tags");
+      }
+      case "ListEmailIdentities" -> {
+        com.fasterxml.jackson.databind.JsonNode asked;
+        try {
+          asked = request.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(request.body());
+        } catch (java.io.IOException e) {
+          throw new AwsError(400, "BadRequestException", "malformed JSON body");
+        }
+        int size = Math.min(pageSize, asked.path("PageSize").asInt(100));
+        int from = Integer.parseInt(asked.path("NextToken").asText("0"));
+        List<Map.Entry<String, Identity>> all;
+        synchronized (this) {
+          all = List.copyOf(identities.entrySet());
+        }
+        ArrayNode list = body.putArray("EmailIdentities");
+        for (Map.Entry<String, Identity> e : all.subList(Math.min(from, all.size()), Math.min(from + size, all.size()))) {
+          ObjectNode info = list.addObject();
+          info.put("IdentityType", e.getKey().contains("@") ? "EMAIL_ADDRESS" : "DOMAIN");
+          info.put("IdentityName", e.getKey());
+          info.put("SendingEnabled", e.getValue().verified());
+          info.put("VerificationStatus", e.getValue().verified() ? "SUCCESS" : "PENDING");
+        }
+        if (from + size < all.size()) {
+          body.put("NextToken", Integer.toString(from + size));
+        }
       }
       default -> throw new AwsError(404, "NotFoundException", "No such resource " + request.path());
     }
