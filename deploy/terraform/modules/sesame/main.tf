@@ -74,7 +74,7 @@ resource "aws_kms_alias" "store" {
 resource "aws_secretsmanager_secret" "entry" {
   for_each    = toset(var.entries)
   name        = "${var.store_prefix}${each.key}"
-  description = "Sesame store entry ${each.key} (sesame-sm/1)"
+  description = "Sesame store entry ${each.key} (sesame-sm/2)"
   kms_key_id  = var.secret_kms_key_arn != "" ? var.secret_kms_key_arn : null
 }
 
@@ -129,6 +129,7 @@ resource "aws_lambda_function" "rotation" {
       SESAME_GRACE         = var.grace
       SESAME_DELETE_AFTER  = var.delete_after
       SESAME_SMTP_DEADLINE = var.smtp_deadline
+      SESAME_STORE_KMS_KEY = aws_kms_key.store.arn
     }
   }
   depends_on = [aws_cloudwatch_log_group.rotation, aws_iam_role_policy.rotation]

@@ -1,6 +1,6 @@
 output "host_pin_line" {
   description = "The line for hosts' environment (e.g. /etc/default/sesame): the store every command uses."
-  value       = "SESAME_STORE=${local.store_uri}"
+  value       = "SESAME_STORE=${local.store_uri} SESAME_STORE_KMS_KEY=${aws_kms_key.store.arn}"
 }
 
 output "store_uri" {

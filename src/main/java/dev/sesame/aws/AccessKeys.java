@@ -141,6 +141,20 @@ public final class AccessKeys {
         new KeyLastUse(used.lastUsedDate(), orUnknown(used.serviceName()), orUnknown(used.region())));
   }
 
+  /**
+   * The IAM user that owns {@code accessKeyId}, from GetAccessKeyLastUsed's UserName: the one
+   * IAM call that needs no user name, so a key id found on its own (an imported SMTP password)
+   * leads to its user. Empty when IAM answers without a name.
+   */
+  public Optional<String> owner(String accessKeyId) throws AwsException {
+    requireName(accessKeyId, "accessKeyId");
+    String user =
+        call(
+            "iam:GetAccessKeyLastUsed",
+            () -> iam.get().getAccessKeyLastUsed(r -> r.accessKeyId(accessKeyId)).userName());
+    return user == null || user.isBlank() ? Optional.empty() : Optional.of(user);
+  }
+
   private void setStatus(String user, String accessKeyId, StatusType status) throws AwsException {
     requireName(user, "user");
     requireName(accessKeyId, "accessKeyId");

@@ -7,6 +7,7 @@ import dev.sesame.crypto.Wipe;
 import dev.sesame.vault.KeySlot;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.VaultException;
+import dev.sesame.vault.WrapDomain;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,11 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRespon
  * yields unrelated wrapping keys.
  *
  * <p>Slot parameters: {@code secret-id} (name or ARN) and {@code region}. The wrapped key is
- * AES-256-GCM with the same associated data as every local slot (docs/vault-format.md).
+ * AES-256-GCM with the same associated data as every local slot (docs/vault-format.md). A slot
+ * is opened only when the secret it names is one this host pins ({@link TrustedKeys}: the ARN,
+ * or a name that is a pinned ARN's in the slot's region), and the secret is then read by its
+ * pinned ARN; any other slot is refused without an AWS call, since whoever controls a secret the
+ * slot could name would otherwise choose the data key.
  *
  * <p>The secret must not be rotated by Secrets Manager: a new AWSCURRENT value no longer opens the
  * slot. To move to new material, add a slot for a new secret with {@code passwd}.
@@ -42,20 +47,23 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRespon
 public final class SecretsManagerKeySource implements KeySource {
   public static final String TYPE = "aws-secretsmanager";
   public static final int KEY_BYTES = 32;
-  private static final byte[] KEK_INFO =
-      "sesame-vault/1 aws-secretsmanager kek".getBytes(StandardCharsets.US_ASCII);
   // Secrets Manager API reference: GetSecretValue, Errors.
   private static final Set<String> REFUSALS =
       Set.of("AccessDeniedException", "ResourceNotFoundException", "DecryptionFailure");
 
   private final String secretId;
   private final Function<String, SecretsManagerClient> clientForRegion;
+  private final TrustedKeys trusted;
   private final Map<String, byte[]> materialBySecret = new java.util.HashMap<>();
+  /** The configured secret's ARN, once AWS named it: what hosts pin. */
+  private volatile String secretArn;
   private volatile String lastRefusal;
 
-  private SecretsManagerKeySource(String secretId, Function<String, SecretsManagerClient> clientForRegion) {
+  private SecretsManagerKeySource(String secretId, Function<String, SecretsManagerClient> clientForRegion,
+      TrustedKeys trusted) {
     this.secretId = secretId;
     this.clientForRegion = clientForRegion;
+    this.trusted = trusted;
   }
 
   /** Wraps new slots with the material in SECRET_ID (read through CLIENTS) and opens any slot. */
@@ -64,12 +72,18 @@ public final class SecretsManagerKeySource implements KeySource {
     if (secretId == null || secretId.isBlank()) {
       throw new IllegalArgumentException("a Secrets Manager secret id is needed");
     }
-    return new SecretsManagerKeySource(secretId, region -> clients.secretsManager());
+    return new SecretsManagerKeySource(secretId, region -> clients.secretsManager(), TrustedKeys.NONE);
   }
 
-  /** Opens slots only, reading each slot's secret in that slot's region. */
-  public static SecretsManagerKeySource forSlots(Function<String, SecretsManagerClient> clientsForRegion) {
-    return new SecretsManagerKeySource(null, Objects.requireNonNull(clientsForRegion));
+  /** Opens only slots naming a secret TRUSTED pins, reading it by its pinned ARN in its region. */
+  public static SecretsManagerKeySource forSlots(Function<String, SecretsManagerClient> clientsForRegion,
+      TrustedKeys trusted) {
+    return new SecretsManagerKeySource(null, Objects.requireNonNull(clientsForRegion), Objects.requireNonNull(trusted));
+  }
+
+  /** The configured secret's ARN (what hosts pin), once AWS has named it. */
+  public Optional<String> secretArn() {
+    return Optional.ofNullable(secretArn);
   }
 
   /**
@@ -79,7 +93,8 @@ public final class SecretsManagerKeySource implements KeySource {
   public boolean createIfMissing() throws VaultException {
     SecretsManagerClient sm = clientForRegion.apply(null);
     try {
-      AwsCalls.call("secretsmanager:DescribeSecret", () -> sm.describeSecret(r -> r.secretId(secretId)));
+      secretArn = AwsCalls.call("secretsmanager:DescribeSecret", () -> sm.describeSecret(r -> r.secretId(secretId)))
+          .arn();
       return false;
     } catch (AwsException failure) {
       if (failure.kind() != AwsException.Kind.NOT_FOUND) {
@@ -88,10 +103,10 @@ public final class SecretsManagerKeySource implements KeySource {
     }
     byte[] material = Randomness.bytes(KEY_BYTES);
     try {
-      AwsCalls.call("secretsmanager:CreateSecret", () -> sm.createSecret(r -> r.name(secretId)
+      secretArn = AwsCalls.call("secretsmanager:CreateSecret", () -> sm.createSecret(r -> r.name(secretId)
           .description("Sesame vault key material (32 bytes). Do not rotate: a new value stops "
               + "opening the vault; add a new key source with 'sesame passwd' instead.")
-          .secretBinary(SdkBytes.fromByteArray(material))));
+          .secretBinary(SdkBytes.fromByteArray(material)))).arn();
       return true;
     } catch (AwsException failure) {
       throw new AwsKeySourceException("cannot create key secret " + secretId, failure);
@@ -107,7 +122,7 @@ public final class SecretsManagerKeySource implements KeySource {
 
   @Override
   public String describe() {
-    String words = secretId == null ? "AWS Secrets Manager (the secret each slot names)"
+    String words = secretId == null ? "AWS Secrets Manager (trusted key secrets)"
         : "AWS Secrets Manager secret " + secretId;
     String refusal = lastRefusal;
     return refusal == null ? words : words + " [" + refusal + "]";
@@ -119,18 +134,23 @@ public final class SecretsManagerKeySource implements KeySource {
       throw new IllegalStateException("this Secrets Manager source only opens slots; name a secret");
     }
     SecretsManagerClient sm = clientForRegion.apply(null);
-    return seal(vaultId, dataKey, secretId, sm.serviceClientConfiguration().region().id(), sm);
+    return seal(vaultId, dataKey, secretId, secretId, sm.serviceClientConfiguration().region().id(), sm);
   }
 
   @Override
   public KeySlot rewrap(String vaultId, KeySlot slot, byte[] dataKey) throws VaultException {
+    Optional<String> readAs = readAs(slot);
+    if (readAs.isEmpty()) {
+      throw new VaultException.WrongKey("cannot wrap the data key: " + lastRefusal);
+    }
     String region = slot.param("region");
-    return seal(vaultId, dataKey, slot.param("secret-id"), region, clientForRegion.apply(region));
+    return seal(vaultId, dataKey, slot.param("secret-id"), readAs.get(), region, clientFor(slot));
   }
 
-  private KeySlot seal(String vaultId, byte[] dataKey, String secret, String region, SecretsManagerClient sm)
-      throws VaultException {
-    Optional<byte[]> material = material(secret, sm, "wrap");
+  /** A slot naming SECRET (as written in the slot), whose material is read as READ_AS. */
+  private KeySlot seal(String vaultId, byte[] dataKey, String secret, String readAs, String region,
+      SecretsManagerClient sm) throws VaultException {
+    Optional<byte[]> material = material(readAs, sm, "wrap");
     if (material.isEmpty()) {
       throw new VaultException.WrongKey("cannot wrap the data key: " + lastRefusal);
     }
@@ -152,7 +172,11 @@ public final class SecretsManagerKeySource implements KeySource {
   @Override
   public Optional<byte[]> unwrap(String vaultId, KeySlot slot) throws VaultException {
     String secret = slot.param("secret-id");
-    Optional<byte[]> material = material(secret, clientForRegion.apply(slot.param("region")), slot.id());
+    Optional<String> readAs = readAs(slot);
+    if (readAs.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<byte[]> material = material(readAs.get(), clientFor(slot), slot.id());
     if (material.isEmpty()) {
       return Optional.empty();
     }
@@ -171,7 +195,37 @@ public final class SecretsManagerKeySource implements KeySource {
     }
   }
 
+  /**
+   * What to read for SLOT: the configured secret of a wrapping source when the slot names it, else
+   * the ARN this host pins for the secret the slot names; empty (refusal recorded) for any other.
+   * Checked before any AWS call.
+   */
+  private Optional<String> readAs(KeySlot slot) throws VaultException {
+    String named = slot.param("secret-id");
+    String region = slot.param("region");
+    if (secretId != null && (named.equals(secretId) || named.equals(secretArn))) {
+      return Optional.of(secretId);
+    }
+    Optional<TrustedKeys.Arn> pinned = trusted.secret(named, region);
+    if (pinned.isEmpty()) {
+      lastRefusal = "slot " + slot.id() + " names key secret " + named + " in " + region
+          + ", which this host does not trust: refused as tampering, no AWS call made (if the secret is yours, "
+          + TrustedKeys.howToPin() + ")";
+      return Optional.empty();
+    }
+    return Optional.of(pinned.get().text());
+  }
+
+  /** The client for SLOT's secret: a wrapping source's own, else the pinned ARN's region. */
+  private SecretsManagerClient clientFor(KeySlot slot) throws VaultException {
+    if (secretId != null) {
+      return clientForRegion.apply(null);
+    }
+    return clientForRegion.apply(trusted.secret(slot.param("secret-id"), slot.param("region")).orElseThrow().region());
+  }
+
   /** Wipes the fetched key material. */
+  @Override
   public synchronized void destroy() {
     materialBySecret.values().forEach(Wipe::bytes);
     materialBySecret.clear();
@@ -185,13 +239,16 @@ public final class SecretsManagerKeySource implements KeySource {
     }
     GetSecretValueResponse value;
     try {
-      value = AwsCalls.call("secretsmanager:GetSecretValue", () -> sm.getSecretValue(r -> r.secretId(secret)));
+      value = AwsCalls.call("secretsmanager:GetSecretValue", () -> sm.getSecretValue(r -> r.secretId(secret).versionStage("AWSCURRENT")));
     } catch (AwsException failure) {
       if (failure.errorCode().filter(REFUSALS::contains).isPresent()) {
         lastRefusal = "slot " + slotId + ": " + failure.getMessage();
         return Optional.empty();
       }
       throw new AwsKeySourceException("cannot read key secret " + secret, failure);
+    }
+    if (secret.equals(secretId)) {
+      secretArn = value.arn();
     }
     byte[] material = value.secretBinary() != null ? value.secretBinary().asByteArray()
         : decodeText(value.secretString());
@@ -218,13 +275,13 @@ public final class SecretsManagerKeySource implements KeySource {
   }
 
   private static byte[] kek(byte[] material, String vaultId) {
-    return Hkdf.sha256(material, vaultId.getBytes(StandardCharsets.US_ASCII), KEK_INFO, 32);
+    return Hkdf.sha256(material, vaultId.getBytes(StandardCharsets.US_ASCII), WrapDomain.of(vaultId).kekInfo(TYPE), 32);
   }
 
   /** The associated data every slot uses (docs/vault-format.md, "Key slots"). */
   static byte[] associatedData(String vaultId, String slotId, String type, Map<String, String> params) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    lengthPrefixed(out, "sesame-vault/1 key-slot");
+    lengthPrefixed(out, WrapDomain.of(vaultId).slotLabel());
     lengthPrefixed(out, vaultId);
     lengthPrefixed(out, slotId);
     lengthPrefixed(out, type);

@@ -14,6 +14,7 @@ import dev.sesame.vault.KeySlot;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.Label;
 import dev.sesame.vault.VaultException;
+import dev.sesame.vault.WrapDomain;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -60,12 +61,23 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
  */
 public final class SecretsManagerStore {
   public static final String SCHEME = "sm://";
-  public static final String FORMAT = "sesame-sm/1";
-  private static final JsonFactory JSON = new JsonFactory();
+  /** What every new version is written in. */
+  public static final String FORMAT = "sesame-sm/2";
+  /**
+   * The first format, still read: its slots shared the vault's labels (associated data, HKDF info,
+   * KMS context key {@code sesame-vault}) and a vault_id-shaped wrap id. Rewritten at the next put
+   * or rotation.
+   */
+  public static final String LEGACY_FORMAT = "sesame-sm/1";
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private final SecretsManagerClient sm;
   private final String prefix;
   private final Clock clock;
+  private final StoreProtection protection;
+  /** The RotationToken of the Lambda invocation this store object serves, sent with every PutSecretValue. */
+  private final Optional<String> rotationToken;
   /** Versions this object has opened, by entry and version id: their values are immutable. */
   private final Map<String, StoredEntry> opened = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -93,20 +105,40 @@ public final class SecretsManagerStore {
     }
   }
 
-  private SecretsManagerStore(SecretsManagerClient sm, String prefix, Clock clock) {
+  private SecretsManagerStore(SecretsManagerClient sm, String prefix, Clock clock, StoreProtection protection,
+      Optional<String> rotationToken) {
     this.sm = sm;
     this.prefix = prefix;
     this.clock = clock;
+    this.protection = protection;
+    this.rotationToken = rotationToken;
   }
 
-  /** The store at URI ({@code sm://PREFIX}; a prefix not ending in '/' gets one). */
+  /**
+   * This store for one invocation of a rotation function: every PutSecretValue carries TOKEN, the
+   * event's RotationToken ("Required for secret rotations using an IAM assumed role or
+   * cross-account rotation", API reference: PutSecretValue).
+   */
+  public SecretsManagerStore withRotationToken(Optional<String> token) {
+    return new SecretsManagerStore(sm, prefix, clock, protection, token);
+  }
+
+  /** The store at URI ({@code sm://PREFIX}; a prefix not ending in '/' gets one), sealed values only, read-only. */
   public static SecretsManagerStore at(String uri, AwsClients clients) {
-    return at(uri, clients, Clock.systemUTC());
+    return at(uri, clients, Clock.systemUTC(), StoreProtection.sealed(List.of()));
   }
 
-  /** The store at URI, stamping new versions' created_at from CLOCK. */
-  public static SecretsManagerStore at(String uri, AwsClients clients, Clock clock) {
-    return new SecretsManagerStore(clients.secretsManager(), prefixOf(uri), clock);
+  /**
+   * The store at URI under PROTECTION (this side's configuration, never the values'), stamping new
+   * versions' created_at from CLOCK.
+   */
+  public static SecretsManagerStore at(String uri, AwsClients clients, Clock clock, StoreProtection protection) {
+    return new SecretsManagerStore(clients.secretsManager(), prefixOf(uri), clock, Objects.requireNonNull(protection),
+        Optional.empty());
+  }
+
+  public StoreProtection protection() {
+    return protection;
   }
 
   public static String prefixOf(String uri) {
@@ -115,11 +147,35 @@ public final class SecretsManagerStore {
       throw new IllegalArgumentException("a store is named sm://PREFIX, e.g. sm://sesame/prod/");
     }
     String prefix = uri.substring(SCHEME.length());
+    if (!allowedInNames(prefix)) {
+      throw new IllegalArgumentException("store prefix " + prefix + " may hold only letters, digits and /_+=.@- "
+          + "(Secrets Manager's rule for secret names)");
+    }
     return prefix.endsWith("/") ? prefix : prefix + "/";
   }
 
+  /**
+   * The secret holding ENTRY. IllegalArgumentException (exit 2, before any AWS call) when the name
+   * breaks Secrets Manager's rules (API reference: CreateSecret, Name): at most 512 characters
+   * of letters, digits and /_+=.@-, and not ending in a hyphen and six characters, which partial
+   * ARN matching would take for the ARN's random suffix.
+   */
   public String secretName(String entry) {
-    return prefix + entry;
+    String name = prefix + entry;
+    if (name.length() > 512 || !allowedInNames(name)) {
+      throw new IllegalArgumentException("secret name " + name + " must be at most 512 letters, digits and /_+=.@- "
+          + "(Secrets Manager's rule for secret names)");
+    }
+    if (name.length() > 7 && name.charAt(name.length() - 7) == '-') {
+      throw new IllegalArgumentException("secret name " + name + " ends in a hyphen and six characters, which "
+          + "Secrets Manager would confuse with an ARN's random suffix; choose another entry name");
+    }
+    return name;
+  }
+
+  private static boolean allowedInNames(String text) {
+    return text.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || "/_+=.@-".indexOf(c) >= 0);
   }
 
   /** The Secrets Manager staging label for a Sesame label. */
@@ -161,13 +217,14 @@ public final class SecretsManagerStore {
    * with an existing ClientRequestToken and another value is refused), so this store object
    * keeps what it opened; the stages of a repeated read are those of the first.
    */
-  public StoredEntry readVersion(String entry, String versionId, List<KeySource> openers) throws VaultException {
+  public StoredEntry readVersion(String entry, String versionId, String stage, List<KeySource> openers) throws VaultException {
     String key = entry + "\0" + versionId;
     StoredEntry known = opened.get(key);
     if (known != null) {
       return known;
     }
-    StoredEntry read = read(entry, "version " + versionId, openers, r -> r.versionId(versionId));
+    // Both id and stage: a host policy may be narrowed by secretsmanager:VersionStage.
+    StoredEntry read = read(entry, "version " + versionId, openers, r -> r.versionId(versionId).versionStage(stage));
     opened.put(key, read);
     return read;
   }
@@ -179,13 +236,24 @@ public final class SecretsManagerStore {
    * reference: RotateSecret; AWS's SecretsManagerRotationTemplate puts the value exactly when that
    * read fails).
    */
-  public Optional<StoredEntry> readVersionIfValued(String entry, String versionId, List<KeySource> openers)
+  public Optional<StoredEntry> readVersionIfValued(String entry, String versionId, String stage,
+      List<KeySource> openers)
       throws VaultException {
     try {
-      return Optional.of(readVersion(entry, versionId, openers));
+      return Optional.of(readVersion(entry, versionId, stage, openers));
     } catch (VaultException.NotFound placeholder) {
       return Optional.empty();
     }
+  }
+
+  /** The staging label to name when reading a version that carries STAGES: Sesame's own first. */
+  public static String stageToRead(List<String> stages) {
+    for (Label label : Label.values()) {
+      if (stages.contains(stage(label))) {
+        return stage(label);
+      }
+    }
+    return stages.get(0);
   }
 
   private StoredEntry read(String entry, String which, List<KeySource> openers,
@@ -205,7 +273,13 @@ public final class SecretsManagerStore {
     if (value.secretString() == null) {
       throw new VaultException.Corrupt("secret " + name + " holds no Sesame value (binary secret)");
     }
-    return decode(entry, name, value.versionId(), value.versionStages(), value.secretString(), openers);
+    StoredEntry read = decode(entry, name, value.versionId(), value.versionStages(), value.secretString(), openers);
+    if (!read.sealed() && !protection.acceptsPlain()) {
+      throw new VaultException.Corrupt("secret " + name + " version " + read.versionId() + " holds a plain value, but "
+          + "this store is sealed: refused as tampering (was a plain value written over a sealed entry?); if the "
+          + "store is meant to be plain, give --store-plain or SESAME_STORE_PLAIN=1");
+    }
+    return read;
   }
 
   /** A secret's metadata: which version carries which staging labels, and its tags. */
@@ -286,19 +360,17 @@ public final class SecretsManagerStore {
 
   /**
    * A rotation's new version: CREDENTIAL as the AWSPENDING version TOKEN of ENTRY (TOKEN is the
-   * ClientRequestToken, so a resumed rotation re-sending it cannot make a second version), with
-   * the same protection as LIKE: plain if LIKE is plain, else a fresh data key re-wrapped for
-   * each of LIKE's slots by the opener of that slot's type (the same KMS key, in its region).
+   * ClientRequestToken, so a resumed rotation re-sending it cannot make a second version),
+   * protected as this store's configuration says ({@link StoreProtection}): sealed under its
+   * configured keys, or plain when configured plain. Never like the current value, whose
+   * protection was chosen by whoever wrote it.
    */
-  public String writePending(String entry, Credential credential, StoredEntry like, List<KeySource> openers,
-      String token) throws VaultException {
-    List<SlotMaker> makers = new ArrayList<>();
-    for (KeySlot slot : like.slots()) {
-      KeySource source = openers.stream().filter(o -> o.type().equals(slot.type())).findFirst()
-          .orElseThrow(() -> new VaultException.WrongKey("no key source of type " + slot.type()
-              + " to seal the new version of " + entry + " like the current one"));
-      makers.add((wrapId, dataKey) -> source.rewrap(wrapId, slot, dataKey));
+  public String writePending(String entry, Credential credential, String token) throws VaultException {
+    if (!protection.canWrite()) {
+      throw new VaultException("no key to seal the new version of " + entry + " with: configure --store-kms-key "
+          + "(SESAME_STORE_KMS_KEY), or --store-plain for a plain store");
     }
+    List<SlotMaker> makers = protection.sealWith().stream().<SlotMaker>map(source -> source::wrap).toList();
     return write(entry, credential, makers, true, token, true);
   }
 
@@ -337,6 +409,7 @@ public final class SecretsManagerStore {
         }
         AwsCalls.call("secretsmanager:PutSecretValue", () -> sm.putSecretValue(r -> {
           r.secretId(name).clientRequestToken(versionId).secretString(text);
+          rotationToken.ifPresent(r::rotationToken);
           if (pending) {
             r.versionStages("AWSPENDING");
           }
@@ -410,14 +483,14 @@ public final class SecretsManagerStore {
         byte[] body = fieldsJson(credential);
         Aead aead = Aead.create(dataKey);
         try {
-          String wrapId = wrapId(secretName, versionId);
+          String wrapId = wrapId(FORMAT, secretName, versionId);
           json.writeArrayFieldStart("key_slots");
           for (SlotMaker maker : sealWith) {
             writeSlot(json, maker.make(wrapId, dataKey));
           }
           json.writeEndArray();
-          byte[] sealed = aead.encrypt(body, associatedData(secretName, versionId, credential.type().wireName(),
-              createdAt.toString()));
+          byte[] sealed = aead.encrypt(body, associatedData(FORMAT, secretName, versionId,
+              credential.type().wireName(), createdAt.toString()));
           json.writeStringField("sealed", Base64.getEncoder().encodeToString(sealed));
         } finally {
           aead.destroy();
@@ -445,26 +518,29 @@ public final class SecretsManagerStore {
         String field = json.currentName();
         JsonToken token = json.nextToken();
         switch (field) {
-          case "format" -> format = json.getText();
-          case "type" -> type = json.getText();
-          case "created_at" -> createdAt = json.getText();
+          case "format" -> format = string(json, secretName);
+          case "type" -> type = string(json, secretName);
+          case "created_at" -> createdAt = string(json, secretName);
           case "fields" -> fields = readStrings(json, secretName);
-          case "sealed" -> sealed = json.getText();
+          case "sealed" -> sealed = string(json, secretName);
           case "key_slots" -> {
             expect(token == JsonToken.START_ARRAY, secretName);
             slots = new ArrayList<>();
             while (json.nextToken() == JsonToken.START_OBJECT) {
               slots.add(readSlot(json, secretName));
             }
+            expect(json.currentToken() == JsonToken.END_ARRAY, secretName);
           }
           default -> throw new VaultException.Corrupt("secret " + secretName + " has an unknown field " + field);
         }
       }
+      expect(json.currentToken() == JsonToken.END_OBJECT && json.nextToken() == null, secretName);
     } catch (IOException e) {
       throw new VaultException.Corrupt("secret " + secretName + " does not hold a Sesame value (not JSON)");
     }
-    if (!FORMAT.equals(format) || type == null || createdAt == null || (fields == null) == (sealed == null)
-        || (sealed != null && (slots == null || slots.isEmpty()))) {
+    if (!(FORMAT.equals(format) || LEGACY_FORMAT.equals(format)) || type == null || createdAt == null
+        || (fields == null) == (sealed == null) || (sealed != null && (slots == null || slots.isEmpty()))
+        || (fields != null && slots != null)) {
       throw new VaultException.Corrupt("secret " + secretName + " does not hold a " + FORMAT + " value");
     }
     EntryType entryType;
@@ -475,8 +551,11 @@ public final class SecretsManagerStore {
     } catch (RuntimeException e) {
       throw new VaultException.Corrupt("secret " + secretName + " has a malformed type or created_at");
     }
+    if (!created.toString().equals(createdAt)) {
+      throw new VaultException.Corrupt("secret " + secretName + " has a created_at not in canonical form");
+    }
     if (sealed != null) {
-      fields = unseal(secretName, versionId, type, createdAt, slots, sealed, openers);
+      fields = unseal(format, secretName, versionId, type, createdAt, slots, base64(sealed, secretName), openers);
     }
     try {
       return new StoredEntry(entry, versionId, stages, Credential.of(entryType, fields), created,
@@ -486,9 +565,9 @@ public final class SecretsManagerStore {
     }
   }
 
-  private static Map<String, String> unseal(String secretName, String versionId, String type, String createdAt,
-      List<KeySlot> slots, String sealed, List<KeySource> openers) throws VaultException {
-    String wrapId = wrapId(secretName, versionId);
+  private static Map<String, String> unseal(String format, String secretName, String versionId, String type,
+      String createdAt, List<KeySlot> slots, byte[] sealed, List<KeySource> openers) throws VaultException {
+    String wrapId = wrapId(format, secretName, versionId);
     for (KeySource opener : openers) {
       for (KeySlot slot : slots) {
         if (!slot.type().equals(opener.type())) {
@@ -501,10 +580,9 @@ public final class SecretsManagerStore {
         Aead aead = Aead.create(dataKey.get());
         byte[] body = null;
         try {
-          body = aead.decrypt(Base64.getDecoder().decode(sealed),
-              associatedData(secretName, versionId, type, createdAt));
+          body = aead.decrypt(sealed, associatedData(format, secretName, versionId, type, createdAt));
           return readFields(body, secretName);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+        } catch (GeneralSecurityException e) {
           throw new VaultException.Corrupt("secret " + secretName + " version " + versionId
               + " failed authentication: it was altered, or copied from another entry or version");
         } finally {
@@ -521,15 +599,20 @@ public final class SecretsManagerStore {
         + " does not open secret " + secretName);
   }
 
-  /** The id key sources bind a per-version data key to (KMS encryption context, HKDF salt). */
-  static String wrapId(String secretName, String versionId) {
-    byte[] digest = Sha256.hash(("sesame-sm/1\0" + secretName + "\0" + versionId).getBytes(StandardCharsets.UTF_8));
-    return HexFormat.of().formatHex(digest, 0, 16);
+  /**
+   * The id key sources bind a per-version data key to (KMS encryption context, HKDF salt):
+   * {@code sm2-} + 32 hex for FORMAT, which a vault id (32 hex) can never be, so the slot's labels
+   * are the store's own ({@link WrapDomain#STORE}); the legacy format's was vault_id-shaped.
+   */
+  static String wrapId(String format, String secretName, String versionId) {
+    byte[] digest = Sha256.hash((format + "\0" + secretName + "\0" + versionId).getBytes(StandardCharsets.UTF_8));
+    String hex = HexFormat.of().formatHex(digest, 0, 16);
+    return FORMAT.equals(format) ? WrapDomain.STORE_ID_PREFIX + hex : hex;
   }
 
-  static byte[] associatedData(String secretName, String versionId, String type, String createdAt) {
+  static byte[] associatedData(String format, String secretName, String versionId, String type, String createdAt) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (String field : List.of("sesame-sm/1 entry", secretName, versionId, type, createdAt)) {
+    for (String field : List.of(format + " entry", secretName, versionId, type, createdAt)) {
       byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
       out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
       out.writeBytes(bytes);
@@ -566,7 +649,27 @@ public final class SecretsManagerStore {
       expect(json.nextToken() == JsonToken.VALUE_STRING, secretName);
       values.put(name, json.getText());
     }
+    expect(json.currentToken() == JsonToken.END_OBJECT, secretName);
     return values;
+  }
+
+  /** The current token as a string: any other JSON type is refused, as the vault's reader does. */
+  private static String string(JsonParser json, String secretName) throws IOException, VaultException {
+    expect(json.currentToken() == JsonToken.VALUE_STRING, secretName);
+    return json.getText();
+  }
+
+  /** Standard base64 with padding that re-encodes to the same text (one spelling per value). */
+  private static byte[] base64(String text, String secretName) throws VaultException {
+    try {
+      byte[] bytes = Base64.getDecoder().decode(text);
+      if (Base64.getEncoder().encodeToString(bytes).equals(text)) {
+        return bytes;
+      }
+    } catch (IllegalArgumentException malformed) {
+      // refused below
+    }
+    throw new VaultException.Corrupt("secret " + secretName + " has malformed base64");
   }
 
   private static void writeSlot(JsonGenerator json, KeySlot slot) throws IOException {
@@ -591,19 +694,14 @@ public final class SecretsManagerStore {
       String field = json.currentName();
       json.nextToken();
       switch (field) {
-        case "id" -> id = json.getText();
-        case "type" -> type = json.getText();
+        case "id" -> id = string(json, secretName);
+        case "type" -> type = string(json, secretName);
         case "params" -> params.putAll(readStrings(json, secretName));
-        case "wrapped_key" -> {
-          try {
-            wrapped = Base64.getDecoder().decode(json.getText());
-          } catch (IllegalArgumentException e) {
-            throw new VaultException.Corrupt("secret " + secretName + " has a malformed key slot");
-          }
-        }
+        case "wrapped_key" -> wrapped = base64(string(json, secretName), secretName);
         default -> throw new VaultException.Corrupt("secret " + secretName + " has a malformed key slot");
       }
     }
+    expect(json.currentToken() == JsonToken.END_OBJECT, secretName);
     expect(id != null && type != null && wrapped != null, secretName);
     return new KeySlot(id, type, params, wrapped);
   }

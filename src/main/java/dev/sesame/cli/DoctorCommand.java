@@ -55,6 +55,9 @@ final class DoctorCommand implements Callable<Integer> {
   @Mixin
   AwsOptions aws;
 
+  @Mixin
+  StoreProtectionOptions protection;
+
   @Option(names = "--no-aws", description = "Make no AWS call (IAM and SES checks SKIP).")
   boolean noAws;
 
@@ -234,7 +237,7 @@ final class DoctorCommand implements Callable<Integer> {
       return;
     }
     try {
-      StoreAccess.Labelled read = StoreAccess.open(store, keys, aws.settings()).labelled(name);
+      StoreAccess.Labelled read = StoreAccess.open(store, keys, protection, aws.settings()).labelled(name);
       List<VaultIndex.Version> versions = new ArrayList<>();
       List<Credential> credentials = new ArrayList<>();
       for (StoreAccess.LabelledVersion version : read.versions()) {
@@ -248,7 +251,7 @@ final class DoctorCommand implements Callable<Integer> {
       context.entry(facts);
       context.storeEntry(new VaultIndex.Entry(name, versions, StoreStorage.stateOf(read.tags())));
       read.bookkeepingProblem().ifPresent(context::storeBookkeepingProblem);
-    } catch (VaultException | RuntimeException e) {
+    } catch (VaultException | UserError | RuntimeException e) {
       context.vaultProblem("cannot read entry " + name + " from store " + store + ": " + e.getMessage());
     }
   }

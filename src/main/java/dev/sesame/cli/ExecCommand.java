@@ -63,11 +63,14 @@ final class ExecCommand implements Callable<Integer> {
   @Mixin
   VaultOptions vault;
 
+  @Mixin
+  StoreProtectionOptions protection;
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> fields;
     if (StoreOptions.given(store)) {
-      fields = StoreAccess.open(store, vault.keys).read(name, Label.parse(label)).allFields();
+      fields = StoreAccess.open(store, vault.keys, protection).read(name, Label.parse(label)).allFields();
     } else {
       try (Vault opened = vault.open()) {
         VersionedCredential version = opened.get(name, Label.parse(label));

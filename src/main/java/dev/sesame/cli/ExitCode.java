@@ -15,6 +15,8 @@ public final class ExitCode {
   public static final int CHANGES_PENDING = 9;
   /** A restart or health check failed; the previous files were restored and restarted. */
   public static final int RESTORED = 10;
+  /** `scan` found plain-text credentials (so cron and CI can alert on it). */
+  public static final int CREDENTIALS_FOUND = 11;
 
   private ExitCode() {}
 }

@@ -50,6 +50,9 @@ final class GetCommand implements Callable<Integer> {
   @Mixin
   VaultOptions vault;
 
+  @Mixin
+  StoreProtectionOptions protection;
+
   @Override
   public Integer call() throws Exception {
     Label wanted = Label.parse(label);
@@ -68,7 +71,7 @@ final class GetCommand implements Callable<Integer> {
   }
 
   private int fromStore(Label wanted) throws Exception {
-    var stored = StoreAccess.open(store, vault == null ? null : vault.keys).read(name, wanted);
+    var stored = StoreAccess.open(store, vault.keys, protection).read(name, wanted);
     Map<String, String> fields = stored.allFields();
     if (output == Output.json) {
       StringWriter out = new StringWriter();

@@ -50,15 +50,23 @@ final class InitCommand implements Callable<Integer> {
       throw new UserError(ExitCode.USAGE, "--max-versions must be at least 3");
     }
     List<KeySource> sources = new ArrayList<>();
+    List<String> why = new ArrayList<>();
     KeyOptions keys = vault.keys;
     if (keys.keyFile() != null) {
+      boolean existed = java.nio.file.Files.exists(keys.keyFile());
       sources.add(KeyFileKeySource.createOrLoad(keys.keyFile()));
+      boolean fromEnvironment = keys.keyFile().toString().equals(System.getenv("SESAME_KEY_FILE"))
+          && !keyFileOptionGiven();
+      why.add("key file " + keys.keyFile() + (existed ? "" : " (created, mode 0600)")
+          + (fromEnvironment ? ", because SESAME_KEY_FILE names it" : ", from --key-file"));
     }
     if (kmsKey != null) {
       sources.add(AwsKeySources.kms(aws.settings(), kmsKey));
+      why.add("KMS key " + kmsKey + ", from --kms-key");
     }
     if (smKeySecret != null) {
       sources.add(AwsKeySources.secretsManager(aws.settings(), smKeySecret));
+      why.add("Secrets Manager key material " + smKeySecret + ", from --sm-key-secret");
     }
     boolean awsOnly = kmsKey != null || smKeySecret != null;
     if (keys.passphraseStdin || keys.passphraseFile != null || (keys.keyFile() == null && !awsOnly)) {
@@ -68,13 +76,28 @@ final class InitCommand implements Callable<Integer> {
               "no key given: use --key-file FILE, --passphrase-stdin, --passphrase-file FILE, --kms-key KEYID "
                   + "or --sm-key-secret SECRET_ID"));
       sources.add(PassphraseKeySource.of(newPassphrase.checked(passphrase), kdf.params()));
+      why.add("passphrase, " + (keys.passphraseStdin ? "from --passphrase-stdin"
+          : keys.passphraseFile != null ? "from --passphrase-file" : "typed at the prompt"));
     }
-    Vault.create(vault.vaultPath(), sources, maxVersions);
-    Console.ERR.println("created vault " + vault.vaultPath() + " (" + describe(sources) + ")");
+    try {
+      Vault.create(vault.vaultPath(), sources, maxVersions);
+      Console.ERR.println("created vault " + vault.vaultPath() + " with " + sources.size() + " key slot"
+          + (sources.size() == 1 ? "" : "s") + ", each able to open it: " + String.join("; ", why));
+      for (KeySource source : sources) {
+        AwsKeySources.pinLine(source).ifPresent(Console.ERR::println);
+      }
+    } finally {
+      sources.forEach(KeySource::destroy);
+    }
     return ExitCode.OK;
   }
 
-  private static String describe(List<KeySource> sources) {
-    return String.join(", ", sources.stream().map(KeySource::describe).toList());
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  /** Whether --key-file was typed, as opposed to defaulted from $SESAME_KEY_FILE. */
+  private boolean keyFileOptionGiven() {
+    return spec != null && spec.commandLine() != null && spec.commandLine().getParseResult() != null
+        && spec.commandLine().getParseResult().hasMatchedOption("--key-file");
   }
 }

@@ -1,6 +1,7 @@
 package dev.sesame.cli;
 
 import dev.sesame.aws.AwsSettings;
+import dev.sesame.aws.TrustedKeys;
 import dev.sesame.crypto.Argon2id;
 import dev.sesame.vault.KeyFileKeySource;
 import dev.sesame.vault.KeySource;
@@ -29,6 +30,21 @@ final class KeyOptions {
       description = "Read the passphrase from the first line of FILE.")
   Path passphraseFile;
 
+  @Option(names = "--trusted-key", paramLabel = "ARN",
+      description = {"A KMS key ARN or Secrets Manager key-secret ARN this host trusts to open AWS key slots and",
+          "sealed store values (repeatable; added to $SESAME_TRUSTED_KEYS and /etc/sesame/trusted-keys).",
+          "A slot or value naming any other key is refused as tampering (exit 3) before any AWS call."})
+  List<String> trustedKeys;
+
+  /** This host's trust settings: --trusted-key, $SESAME_TRUSTED_KEYS, the trust file. */
+  TrustedKeys trust() throws UserError {
+    try {
+      return TrustedKeys.load(trustedKeys, System.getenv());
+    } catch (IllegalArgumentException e) {
+      throw new UserError(ExitCode.USAGE, e.getMessage());
+    }
+  }
+
   /** An empty $SESAME_KEY_FILE means unset, as in a shell's ${VAR:-default}. */
   Path keyFile() {
     return keyFile == null || keyFile.toString().isEmpty() ? null : keyFile;
@@ -36,16 +52,23 @@ final class KeyOptions {
 
   /**
    * The sources to try for VAULT. With no local key given (no key file, no passphrase option),
-   * a vault that has AWS KMS or Secrets Manager slots is opened through them, each slot in the
-   * region it names with the SDK's default credentials: an EC2 instance role opens it with no
-   * secret on the host. Otherwise as {@link #unlockSources(Stdin, String)}. The AWS SDK is
-   * loaded only on that first path.
+   * a vault that has AWS KMS or Secrets Manager slots is opened through those whose key this host
+   * trusts ({@link #trust()}), each in the pinned key's region with the SDK's default credentials:
+   * an EC2 instance role opens it with no secret on the host. With no trusted key at all, AWS
+   * slots are refused (exit 3) without any AWS call. Otherwise as
+   * {@link #unlockSources(Stdin, String)}. The AWS SDK is loaded only on that first path.
    */
   List<KeySource> unlockSources(Stdin stdin, String prompt, Path vault) throws UserError, VaultException {
     if (keyFile() == null && !passphraseStdin && passphraseFile == null && vault != null) {
       Set<String> types = SlotTypes.of(vault);
       if (SlotTypes.anyAws(types)) {
-        return AwsKeySources.openers(types, AwsSettings.defaults());
+        TrustedKeys trust = trust();
+        if (trust.isEmpty()) {
+          throw new VaultException.WrongKey("vault " + vault + " opens with AWS key slots, but this host trusts no "
+              + "AWS key: refused, no AWS call made; " + TrustedKeys.howToPin().replace("pin it", "pin the key")
+              + " (sesame init and passwd print the ARN), or give a local key");
+        }
+        return AwsKeySources.openers(types, AwsSettings.defaults(), trust);
       }
     }
     return unlockSources(stdin, prompt);

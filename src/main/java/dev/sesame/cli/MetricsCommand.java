@@ -44,6 +44,9 @@ final class MetricsCommand implements Callable<Integer> {
   @Mixin
   KeyOptions keys;
 
+  @Mixin
+  StoreProtectionOptions protection;
+
   /** One entry's figures. */
   record Sample(String entry, Instant currentCreatedAt, boolean rotationPending, Optional<Instant> lastRotation) {}
 
@@ -87,7 +90,7 @@ final class MetricsCommand implements Callable<Integer> {
 
   private List<Sample> fromStore() throws Exception {
     List<Sample> samples = new ArrayList<>();
-    StoreAccess access = StoreAccess.open(store, keys);
+    StoreAccess access = StoreAccess.open(store, keys, protection);
     for (String entry : StoreAccess.list(store)) {
       StoreAccess.Labelled read = access.labelled(entry);
       EntryStatus.Progress progress = EntryStatus.progressOf(StoreStorage.stateOf(read.tags()));

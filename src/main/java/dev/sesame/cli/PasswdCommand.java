@@ -66,6 +66,14 @@ final class PasswdCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<KeySource> unlock = vault.unlockSources();
+    try {
+      return change(unlock);
+    } finally {
+      unlock.forEach(KeySource::destroy);
+    }
+  }
+
+  private Integer change(List<KeySource> unlock) throws Exception {
     if (change.removeSlot != null) {
       vault.update(unlock, v -> {
         v.removeKeySlot(change.removeSlot);
@@ -75,16 +83,37 @@ final class PasswdCommand implements Callable<Integer> {
       return ExitCode.OK;
     }
     KeySource next = newSource();
-    KeySlot added = vault.update(unlock, v -> {
-      KeySlot slot = v.addKeySource(next);
-      if (!add) {
-        v.removeKeySlot(v.openedSlotId());
-      }
-      return slot;
-    });
-    Console.ERR.println((add ? "added" : "replaced the unlocking slot with") + " key slot " + added.id()
-        + " (" + next.describe() + ")");
+    try {
+      KeySlot added = vault.update(unlock, v -> {
+        KeySlot slot = v.addKeySource(next);
+        if (!add) {
+          v.removeKeySlot(v.openedSlotId());
+        }
+        return slot;
+      });
+      Console.ERR.println((add ? "added" : "replaced the unlocking slot with") + " key slot " + added.id()
+          + " (" + next.describe() + ")" + (add ? "" : "; " + nextSteps()));
+      AwsKeySources.pinLine(next).ifPresent(Console.ERR::println);
+    } finally {
+      next.destroy();
+    }
     return ExitCode.OK;
+  }
+
+  /** After a replacement the old key no longer opens the vault: say what the caller must change. */
+  private String nextSteps() {
+    if (change.newKeyFile != null) {
+      String envKeyFile = System.getenv("SESAME_KEY_FILE");
+      if (envKeyFile != null && !envKeyFile.isEmpty() && !Path.of(envKeyFile).equals(change.newKeyFile)) {
+        return "SESAME_KEY_FILE still names " + envKeyFile + ", which no longer opens the vault:"
+            + " export SESAME_KEY_FILE=" + change.newKeyFile + " (and in every service and timer that sets it)";
+      }
+      return "open the vault with --key-file " + change.newKeyFile + " from now on";
+    }
+    if (change.newKmsKey != null || change.newSmKeySecret != null) {
+      return "the vault now opens through AWS; the old key source no longer does";
+    }
+    return "unlock with the new passphrase from now on; the old key source no longer opens the vault";
   }
 
   private KeySource newSource() throws Exception {

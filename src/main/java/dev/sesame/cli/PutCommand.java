@@ -38,13 +38,8 @@ final class PutCommand implements Callable<Integer> {
           + " Default: $SESAME_STORE.")
   String store;
 
-  @Option(names = "--store-kms-key", paramLabel = "KEYID", defaultValue = "${env:SESAME_STORE_KMS_KEY}",
-      description = "With --store: seal the value client-side under this KMS key (default: $SESAME_STORE_KMS_KEY).")
-  String storeKmsKey;
-
-  @Option(names = "--store-plain",
-      description = "With --store: store plain JSON, protected only by Secrets Manager's own encryption.")
-  boolean storePlain;
+  @Mixin
+  StoreProtectionOptions protection;
 
   static final class Form {
     @ArgGroup(exclusive = false, heading = "SES credential:%n")
@@ -107,15 +102,12 @@ final class PutCommand implements Callable<Integer> {
     EntryNames.check(name);
     if (StoreOptions.given(store)) {
       checkOptions();
-      boolean sealed = storeKmsKey != null && !storeKmsKey.isEmpty();
-      if (sealed == storePlain) {
-        throw new UserError(ExitCode.USAGE, "with --store, give --store-kms-key KEYID (sealed) or --store-plain");
-      }
+      protection.requireWritable("put");
       Credential credential = form.ses != null ? sesCredential(form.ses) : smtpCredential(form.smtp);
-      String versionId = StoreAccess.write(store, name, credential,
-          sealed ? java.util.Optional.of(storeKmsKey) : java.util.Optional.empty());
-      Console.ERR.println("stored " + name + " in " + store + " as AWSCURRENT (version " + versionId + ", "
-          + (sealed ? "sealed" : "plain") + ")");
+      StoreAccess.Written written = StoreAccess.write(store, name, credential, protection);
+      Console.ERR.println("stored " + name + " in " + store + " as AWSCURRENT (version " + written.versionId() + ", "
+          + (protection.plain() ? "plain" : "sealed") + ")");
+      written.pinLine().ifPresent(Console.ERR::println);
       return ExitCode.OK;
     }
     checkOptions();

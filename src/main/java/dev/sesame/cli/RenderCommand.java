@@ -117,6 +117,9 @@ final class RenderCommand implements Callable<Integer> {
   @Mixin
   VaultOptions vault;
 
+  @Mixin
+  StoreProtectionOptions protection;
+
   @Override
   public Integer call() throws Exception {
     if (exitCode && !dryRun) {
@@ -139,7 +142,7 @@ final class RenderCommand implements Callable<Integer> {
         : List.of(single(what.one));
     if (StoreOptions.given(store)) {
       try {
-        return render(targets, StoreAccess.open(store, vault.keys).fieldSource());
+        return render(targets, StoreAccess.open(store, vault.keys, protection).fieldSource());
       } catch (StoreAccess.Unreadable e) {
         throw e.vaultException();
       }

@@ -45,6 +45,8 @@ final class RotationContext {
     EntryStorage storage;
     Deployer deployer = Deployer.NONE;
     if (where.inStore()) {
+      // A new version is sealed as configured here, never like the value read: say so before any call.
+      where.protection.requireWritable("rotate/revoke");
       StoreAccess access = where.access(vault, aws);
       storage = where.storage(access, clock);
       if (!targets.isEmpty()) {

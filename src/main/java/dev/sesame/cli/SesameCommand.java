@@ -12,6 +12,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
         InitCommand.class,
         PutCommand.class,
+        ImportCommand.class,
         GetCommand.class,
         ListCommand.class,
         RmCommand.class,
@@ -28,6 +29,7 @@ import picocli.CommandLine.ScopeType;
         picocli.CommandLine.HelpCommand.class,
         DoctorCommand.class,
         PolicyCommand.class,
+        ScanCommand.class,
         SesDomainsCommand.class,
     },
     footer = {"", "Exit codes (the same table is in README.md):",
@@ -42,6 +44,7 @@ import picocli.CommandLine.ScopeType;
         "  8    SMTP verification failed",
         "  9    changes pending (render --dry-run --exit-code)",
         "  10   restart or health check failed; previous files restored and restarted",
+        "  11   scan: plain-text credentials found",
         "  126  exec: CMD found but cannot be run",
         "  127  exec: CMD not found",
         "Otherwise exec exits with CMD's own exit code."})

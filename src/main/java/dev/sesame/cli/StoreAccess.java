@@ -7,6 +7,9 @@ import dev.sesame.aws.AwsSettings;
 import dev.sesame.aws.SecretsManagerStore;
 import dev.sesame.aws.SecretsManagerStore.SecretMetadata;
 import dev.sesame.aws.SecretsManagerStore.StoredEntry;
+import dev.sesame.aws.StoreProtection;
+import dev.sesame.aws.TrustedKeys;
+import java.time.Clock;
 import dev.sesame.render.FieldSource;
 import dev.sesame.vault.KeyFileKeySource;
 import dev.sesame.vault.KeySource;
@@ -35,17 +38,28 @@ final class StoreAccess {
     this.openers = openers;
   }
 
-  static StoreAccess open(String uri, KeyOptions keys) throws VaultException {
-    return open(uri, keys, AwsSettings.defaults());
+  static StoreAccess open(String uri, KeyOptions keys, StoreProtectionOptions protection)
+      throws VaultException, UserError {
+    return open(uri, keys, protection, AwsSettings.defaults());
   }
 
-  static StoreAccess open(String uri, KeyOptions keys, AwsSettings settings) throws VaultException {
+  /**
+   * The store at URI as this host is configured: PROTECTION (sealed or plain, and the key new
+   * versions are sealed under) and the keys it trusts (KEYS' trust settings, plus PROTECTION's
+   * key when it is an ARN). Sealed values open with KEYS' key file if given, else with a trusted
+   * KMS or Secrets Manager key; a value naming any other key is refused without an AWS call.
+   */
+  static StoreAccess open(String uri, KeyOptions keys, StoreProtectionOptions protection, AwsSettings settings)
+      throws VaultException, UserError {
+    TrustedKeys trust = protection.trust(keys == null ? new KeyOptions().trust() : keys.trust());
+    AwsClients clients = AwsClients.create(settings);
+    StoreProtection policy = protection.protection(clients);
     List<KeySource> openers = new ArrayList<>();
     if (keys != null && keys.keyFile() != null) {
       openers.add(KeyFileKeySource.load(keys.keyFile()));
     }
-    openers.addAll(AwsKeySources.openers(Set.of(AwsKeySources.KMS, AwsKeySources.SECRETS_MANAGER), settings));
-    return new StoreAccess(SecretsManagerStore.at(uri, AwsClients.create(settings)), openers);
+    openers.addAll(AwsKeySources.openers(Set.of(AwsKeySources.KMS, AwsKeySources.SECRETS_MANAGER), settings, trust));
+    return new StoreAccess(SecretsManagerStore.at(uri, clients, Clock.systemUTC(), policy), openers);
   }
 
   SecretsManagerStore store() {
@@ -58,17 +72,23 @@ final class StoreAccess {
   }
 
   /**
-   * Stores CREDENTIAL as the new AWSCURRENT version of ENTRY at URI: sealed under KMS_KEY (a
-   * fresh data key per version, wrapped by KMS), or plain JSON when KMS_KEY is empty. Returns the
-   * version id.
+   * Stores CREDENTIAL as the new AWSCURRENT version of ENTRY at URI as PROTECTION says: sealed
+   * under its KMS key (a fresh data key per version, wrapped by KMS), or plain JSON. Returns the
+   * version id and, for a sealed value, the line to pin the key on hosts.
    */
-  static String write(String uri, String entry, dev.sesame.vault.Credential credential, Optional<String> kmsKey)
-      throws VaultException {
+  static Written write(String uri, String entry, dev.sesame.vault.Credential credential,
+      StoreProtectionOptions protection) throws VaultException, UserError {
     AwsClients clients = AwsClients.create(AwsSettings.defaults());
-    List<KeySource> sealWith = kmsKey.isPresent()
-        ? List.of(dev.sesame.aws.KmsKeySource.create(clients, kmsKey.get())) : List.of();
-    return SecretsManagerStore.at(uri, clients).write(entry, credential, sealWith, false);
+    List<KeySource> sealWith = protection.protection(clients).sealWith();
+    try {
+      String versionId = SecretsManagerStore.at(uri, clients).write(entry, credential, sealWith, false);
+      return new Written(versionId, sealWith.stream().map(AwsKeySources::pinLine).flatMap(Optional::stream).findFirst());
+    } finally {
+      sealWith.forEach(KeySource::destroy);
+    }
   }
+
+  record Written(String versionId, Optional<String> pinLine) {}
 
   /** Entry names at URI. */
   static List<String> list(String uri) throws VaultException {
@@ -103,7 +123,7 @@ final class StoreAccess {
     String currentId = meta.versionWith(SecretsManagerStore.stage(Label.CURRENT)).orElseThrow(() ->
         new VaultException.NotFound("no AWSCURRENT version of " + entry + " (secret " + store.secretName(entry) + ")"));
     List<LabelledVersion> versions = new ArrayList<>();
-    versions.add(new LabelledVersion(store.readVersion(entry, currentId, openers),
+    versions.add(new LabelledVersion(store.readVersion(entry, currentId, SecretsManagerStore.stage(Label.CURRENT), openers),
         SecretsManagerStore.labels(meta.versionStages().get(currentId))));
     for (Map.Entry<String, List<String>> version : meta.versionStages().entrySet()) {
       Set<Label> labels = SecretsManagerStore.labels(version.getValue());
@@ -111,7 +131,7 @@ final class StoreAccess {
         continue;
       }
       // An AWSPENDING version without a value (RotateSecret's placeholder) is no pending version yet.
-      store.readVersionIfValued(entry, version.getKey(), openers)
+      store.readVersionIfValued(entry, version.getKey(), SecretsManagerStore.stageToRead(version.getValue()), openers)
           .ifPresent(read -> versions.add(new LabelledVersion(read, labels)));
     }
     return new Labelled(versions, meta.tags(), Optional.empty());

@@ -5,6 +5,7 @@ import dev.sesame.rotate.StoreStorage;
 import dev.sesame.vault.VaultException;
 import java.nio.file.Path;
 import java.time.Clock;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `--store` for rotate, revoke and status: the entry lives in Secrets Manager, not the vault file. */
@@ -21,6 +22,9 @@ final class StoreOptions {
           "else ~/.local/state/sesame)."})
   Path stateDir;
 
+  @Mixin
+  StoreProtectionOptions protection;
+
   boolean inStore() {
     return given(store);
   }
@@ -30,8 +34,8 @@ final class StoreOptions {
     return store != null && !store.isEmpty();
   }
 
-  StoreAccess access(VaultOptions vault, AwsOptions aws) throws VaultException {
-    return StoreAccess.open(store, vault.keys, aws.settings());
+  StoreAccess access(VaultOptions vault, AwsOptions aws) throws VaultException, UserError {
+    return StoreAccess.open(store, vault.keys, protection, aws.settings());
   }
 
   /** The store entries ACCESS reaches, with this rotator's locks and audit log in the state dir. */

@@ -37,13 +37,25 @@ final class VaultOptions {
     return keys.unlockSources(Stdin.SYSTEM, "Passphrase for " + vaultPath() + ": ", vaultPath());
   }
 
+  /** Opens the vault; the key sources' secrets are wiped once it is open (or failed to). */
   Vault open() throws UserError, VaultException {
     lockTimeout();
-    return Vault.open(vaultPath(), unlockSources());
+    List<KeySource> sources = unlockSources();
+    try {
+      return Vault.open(vaultPath(), sources);
+    } finally {
+      sources.forEach(KeySource::destroy);
+    }
   }
 
+  /** Runs EDIT under the lock; the key sources' secrets are wiped afterwards. */
   <T> T update(Vault.Edit<T> edit) throws UserError, VaultException {
-    return update(unlockSources(), edit);
+    List<KeySource> sources = unlockSources();
+    try {
+      return update(sources, edit);
+    } finally {
+      sources.forEach(KeySource::destroy);
+    }
   }
 
   /** For commands that read more from stdin after the unlock passphrase (which comes first). */

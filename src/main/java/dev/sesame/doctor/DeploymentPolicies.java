@@ -95,6 +95,8 @@ public final class DeploymentPolicies {
   static final List<String> IAM_ROTATE = List.of("iam:CreateAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey",
       "iam:DeleteAccessKey", "iam:GetAccessKeyLastUsed");
   private static final String CONTEXT = "kms:EncryptionContext:sesame-vault";
+  /** Store values' context key (sesame-sm/2): a store statement never reaches a vault, nor the reverse. */
+  private static final String STORE_CONTEXT = "kms:EncryptionContext:sesame-sm";
 
   private final ObjectMapper mapper = new ObjectMapper();
   private final Names names;
@@ -129,7 +131,7 @@ public final class DeploymentPolicies {
     ArrayNode statements = root.withArray("Statement");
     allow(statements, "ReadStoreEntries", STORE_READ, names.storeSecrets());
     ObjectNode store = allow(statements, "UnwrapStoreValues", List.of("kms:Decrypt"), names.key(names.storeKeyId()));
-    store.putObject("Condition").putObject("Null").put(CONTEXT, "false");
+    store.putObject("Condition").putObject("Null").put(STORE_CONTEXT, "false");
     ObjectNode vault = allow(statements, "UnwrapOwnVault", List.of("kms:Decrypt"), names.key(names.vaultKeyId()));
     vault.putObject("Condition").putObject("StringEquals").put(CONTEXT, names.vaultId());
     secretKey(statements, List.of("kms:Decrypt"));
@@ -192,7 +194,7 @@ public final class DeploymentPolicies {
 
   private void sealAndOpen(ArrayNode statements, String sid) {
     ObjectNode kms = allow(statements, sid, List.of("kms:Encrypt", "kms:Decrypt"), names.key(names.storeKeyId()));
-    kms.putObject("Condition").putObject("Null").put(CONTEXT, "false");
+    kms.putObject("Condition").putObject("Null").put(STORE_CONTEXT, "false");
   }
 
   /** A customer managed key on the secrets themselves: usable only through Secrets Manager. */

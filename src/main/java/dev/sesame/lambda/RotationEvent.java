@@ -10,11 +10,12 @@ import java.util.Optional;
  * One invocation of the rotation function. Secrets Manager sends
  * {@code {"Step": "createSecret|setSecret|testSecret|finishSecret", "SecretId": ARN,
  * "ClientRequestToken": TOKEN}} (Secrets Manager User Guide: "Rotation by Lambda function"; it
- * may add "RotationToken", which is ignored). A schedule (EventBridge Scheduler) sends
+ * adds "RotationToken", which every PutSecretValue of that invocation must carry for a rotation by
+ * an assumed role or across accounts: API reference, PutSecretValue, RotationToken). A schedule (EventBridge Scheduler) sends
  * {@code {"Step": "retireDue"}}, optionally with "SecretId", for the previous key's retirement
  * after its grace period.
  */
-record RotationEvent(Step step, Optional<String> secretId, Optional<String> token) {
+record RotationEvent(Step step, Optional<String> secretId, Optional<String> token, Optional<String> rotationToken) {
   private static final JsonFactory JSON = new JsonFactory();
 
   /** The four steps of Secrets Manager's rotation protocol, plus Sesame's scheduled retirement. */
@@ -44,6 +45,7 @@ record RotationEvent(Step step, Optional<String> secretId, Optional<String> toke
     String step = null;
     String secretId = null;
     String token = null;
+    String rotationToken = null;
     try (JsonParser parser = JSON.createParser(json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException("the event is not a JSON object");
@@ -59,7 +61,8 @@ record RotationEvent(Step step, Optional<String> secretId, Optional<String> toke
           case "Step" -> step = parser.getValueAsString();
           case "SecretId" -> secretId = parser.getValueAsString();
           case "ClientRequestToken" -> token = parser.getValueAsString();
-          default -> { } // RotationToken and anything newer
+          case "RotationToken" -> rotationToken = parser.getValueAsString();
+          default -> { } // anything newer
         }
       }
     } catch (IOException e) {
@@ -73,7 +76,8 @@ record RotationEvent(Step step, Optional<String> secretId, Optional<String> toke
       throw new IllegalArgumentException("a " + step + " event needs SecretId and ClientRequestToken");
     }
     return new RotationEvent(parsed, Optional.ofNullable(secretId).filter(s -> !s.isBlank()),
-        Optional.ofNullable(token).filter(s -> !s.isBlank()));
+        Optional.ofNullable(token).filter(s -> !s.isBlank()),
+        Optional.ofNullable(rotationToken).filter(s -> !s.isBlank()));
   }
 
   private static boolean blank(String text) {

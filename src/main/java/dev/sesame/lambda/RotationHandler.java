@@ -119,7 +119,7 @@ public final class RotationHandler {
     if (stages == null) {
       throw new IllegalStateException("version " + token + " has no stage for rotation of secret " + secret.name());
     }
-    Rotator rotator = rotator(token);
+    Rotator rotator = rotator(token, event.rotationToken());
     if (stages.contains(CURRENT)) {
       // Killed inside finishSecret after the label moved: finish the bookkeeping (the label move is a no-op).
       if (event.step() == Step.FINISH_SECRET && rotator.rotationRecorded(entry, token)) {
@@ -143,7 +143,7 @@ public final class RotationHandler {
   }
 
   private String retireDue(Optional<String> secretId) throws RotationException, VaultException {
-    Rotator rotator = rotator("");
+    Rotator rotator = rotator("", Optional.empty());
     List<String> entries;
     if (secretId.isPresent()) {
       entries = List.of(entryOf(clients.secretsManager().describeSecret(r -> r.secretId(secretId.get())).name()));
@@ -170,23 +170,28 @@ public final class RotationHandler {
     return outcome == Rotator.StepOutcome.DONE ? "done" : "already done";
   }
 
+  /** The store as the function's environment protects it ({@link LambdaSettings#protection}). */
   private SecretsManagerStore store() {
-    return SecretsManagerStore.at(settings.store(), clients);
+    return SecretsManagerStore.at(settings.store(), clients, clock, settings.protection(clients));
   }
 
   /** A rotator over the store for one invocation; audit records go to the log as JSON lines. */
-  private Rotator rotator(String rotation) throws VaultException {
-    StoreStorage storage = new StoreStorage(store(), settings.store(), openers(), settings.stateDir(), clock);
+  private Rotator rotator(String rotation, Optional<String> rotationToken) throws VaultException {
+    StoreStorage storage = new StoreStorage(store().withRotationToken(rotationToken), settings.store(), openers(),
+        settings.stateDir(), clock);
     return new Rotator(storage, new AwsKeyLifecycle(clients),
         new SmtpCredentialProver(settings.probe(), settings.smtpDeadline(), log::info), Deployer.NONE, clock, log::info,
         record -> log.audit(record, rotation)).withDeleteAfter(settings.deleteAfter());
   }
 
-  /** Openers for sealed values: each KMS or Secrets Manager slot in the region it names. */
+  /**
+   * Openers for sealed values: each KMS or Secrets Manager slot whose key the function's
+   * configuration trusts, in the pinned key's region; any other is refused without an AWS call.
+   */
   private List<KeySource> openers() {
     return List.of(
-        KmsKeySource.forSlots(region -> clientsFor(region).kms()),
-        SecretsManagerKeySource.forSlots(region -> clientsFor(region).secretsManager()));
+        KmsKeySource.forSlots(region -> clientsFor(region).kms(), settings.trusted()),
+        SecretsManagerKeySource.forSlots(region -> clientsFor(region).secretsManager(), settings.trusted()));
   }
 
   private AwsClients clientsFor(String region) {

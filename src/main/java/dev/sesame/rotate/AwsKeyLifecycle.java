@@ -73,6 +73,15 @@ public final class AwsKeyLifecycle implements KeyLifecycle {
     }
   }
 
+  @Override
+  public Optional<String> owner(String keyId) throws RotationException {
+    try {
+      return accessKeys.owner(keyId);
+    } catch (AwsException e) {
+      throw translate(e);
+    }
+  }
+
   /** The caller's ARN, looked up once; audit records still get written if STS is unreachable. */
   @Override
   public synchronized String actor() {

@@ -92,7 +92,7 @@ public record EntryStatus(String name, String iamUser, List<VersionRow> versions
         }
       }
     }
-    String iamUser = snapshot.current().credential().field(Credential.IAM_USER).orElse("");
+    String iamUser = iamUser(snapshot.current().credential(), iam);
     List<KeyRow> iamKeys = new ArrayList<>();
     if (!iamUser.isEmpty()) {
       for (IamKey key : iam.list(iamUser)) {
@@ -100,6 +100,23 @@ public record EntryStatus(String name, String iamUser, List<VersionRow> versions
       }
     }
     return new EntryStatus(name, iamUser, versions, snapshot.state(), iamKeys, storage.commandOption());
+  }
+
+  /** The recorded IAM user, else the key's owner as IAM names it (an imported SMTP password), else "". */
+  private static String iamUser(Credential current, KeyLifecycle iam) throws RotationException {
+    String recorded = current.field(Credential.IAM_USER).orElse("");
+    String keyId = current.field(Credential.ACCESS_KEY_ID).orElse("");
+    if (!recorded.isEmpty() || keyId.isEmpty()) {
+      return recorded;
+    }
+    try {
+      return iam.owner(keyId).orElse("");
+    } catch (RotationException e) {
+      if (e.kind() == RotationException.Kind.NOT_FOUND) {
+        return "";
+      }
+      throw e;
+    }
   }
 
   /** Readable lines for the terminal, ages relative to NOW. */

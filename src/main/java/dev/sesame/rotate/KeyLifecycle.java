@@ -38,6 +38,12 @@ public interface KeyLifecycle {
   /** Empty when the key was never used. */
   Optional<KeyUse> lastUsed(String user, String keyId) throws RotationException;
 
+  /**
+   * The IAM user owning KEY_ID (GetAccessKeyLastUsed answers with it), for an entry that does not
+   * name its user, such as an imported SMTP password; empty when IAM does not say.
+   */
+  Optional<String> owner(String keyId) throws RotationException;
+
   /** Who is acting (STS caller ARN), for audit records; a placeholder if unknown. */
   String actor();
 }

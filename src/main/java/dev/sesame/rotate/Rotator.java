@@ -76,6 +76,8 @@ public final class Rotator {
   private final Clock clock;
   private final Consumer<String> progress;
   private final AuditSink audit;
+  /** IAM users looked up by access key id during this run (entries that record none). */
+  private final java.util.Map<String, String> ownerOfKey = new java.util.HashMap<>();
   private Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
   /** The safety gap between deactivating a previous key and deleting it (see {@link #withDeleteAfter}). */
   private final Duration deleteAfter;
@@ -510,7 +512,7 @@ public final class Rotator {
     NewKey created = createOnce(name, user);
     record(name, "create", created.id(), "ok", "created");
     progress.accept("created access key " + created.id() + " for IAM user " + user);
-    Credential pending = SesCredentials.withNewKey(snap.current.credential(), created.id(), created.secret());
+    Credential pending = SesCredentials.withNewKey(snap.current.credential(), user, created.id(), created.secret());
     storage.savePending(name, pending, snap.state.token(), snap.state.withStep(Step.CREATED).values());
   }
 
@@ -833,14 +835,42 @@ public final class Rotator {
     return new Snapshot(read.current(), read.pending(), new RotationState(read.state()));
   }
 
-  private static String iamUser(Snapshot snap) throws RotationException {
+  /**
+   * The entry's IAM user: as recorded, or for an entry that records none but holds an access key
+   * id (an imported SMTP password), the key's owner as IAM names it (GetAccessKeyLastUsed's
+   * UserName), looked up once per run. The new key's version records it.
+   */
+  private String iamUser(Snapshot snap) throws RotationException {
     Credential current = snap.current.credential();
     String user = current.field(Credential.IAM_USER).orElse("");
-    if (current.type() != EntryType.SES || user.isEmpty()) {
+    String keyId = current.field(Credential.ACCESS_KEY_ID).orElse("");
+    if (current.type() != EntryType.SES || (user.isEmpty() && keyId.isEmpty())) {
       throw new RotationException(Kind.INVALID, "entry " + snap.current.name()
           + " is not an SES credential with an IAM user; store it with: sesame put NAME --iam-user USER ...");
     }
-    return user;
+    if (!user.isEmpty()) {
+      return user;
+    }
+    String known = ownerOfKey.get(keyId);
+    if (known != null) {
+      return known;
+    }
+    Optional<String> owner;
+    try {
+      owner = iam.owner(keyId);
+    } catch (RotationException e) {
+      if (e.kind() != Kind.NOT_FOUND) {
+        throw e;
+      }
+      owner = Optional.empty();
+    }
+    String found = owner.orElseThrow(() -> new RotationException(Kind.NOT_FOUND, "IAM does not know access key "
+        + keyId + " of entry " + snap.current.name() + " (deleted, or in another account), so its IAM user is "
+        + "unknown; store the entry again naming the user: sesame import/put NAME ... --iam-user USER"));
+    progress.accept("entry " + snap.current.name() + " names no IAM user; IAM says access key " + keyId
+        + " belongs to " + found);
+    ownerOfKey.put(keyId, found);
+    return found;
   }
 
   private static String keyOf(VersionedCredential version) {

@@ -84,14 +84,14 @@ public final class StoreStorage implements EntryStorage {
     Optional<String> pendingId = meta.versionWith(PENDING).filter(id -> !id.equals(current.versionId()));
     // RotateSecret's placeholder (AWSPENDING on a version without a value) is no pending version yet.
     Optional<StoredEntry> pending = pendingId.isPresent()
-        ? store.readVersionIfValued(entry, pendingId.get(), openers) : Optional.empty();
+        ? store.readVersionIfValued(entry, pendingId.get(), PENDING, openers) : Optional.empty();
     String token = state.get(RotationState.TOKEN);
     if (state.containsKey(RotationState.STEP) && current.versionId().equals(token)) {
       // Killed inside promotePending: present the rotation as not yet finished.
       String previousId = meta.versionWith(SecretsManagerStore.stage(Label.PREVIOUS)).orElseThrow(() ->
           new VaultException.Corrupt("the rotation of " + entry + " moved AWSCURRENT but no AWSPREVIOUS version is "
               + "left; run: sesame rotate " + entry + commandOption() + " --abort"));
-      StoredEntry previous = store.readVersion(entry, previousId, openers);
+      StoredEntry previous = store.readVersion(entry, previousId, SecretsManagerStore.stage(Label.PREVIOUS), openers);
       pendingVersion.put(entry, current.versionId());
       return new Snapshot(version(previous, Set.of(Label.CURRENT)), Optional.of(version(current, Set.of(Label.PENDING))),
           state);
@@ -112,7 +112,7 @@ public final class StoreStorage implements EntryStorage {
   private StoredEntry current(String entry, SecretMetadata meta) throws VaultException {
     String currentId = meta.versionWith(SecretsManagerStore.stage(Label.CURRENT)).orElseThrow(() ->
         new VaultException.NotFound("no current version of " + entry + " in " + describe()));
-    return store.readVersion(entry, currentId, openers);
+    return store.readVersion(entry, currentId, SecretsManagerStore.stage(Label.CURRENT), openers);
   }
 
   @Override
@@ -141,7 +141,8 @@ public final class StoreStorage implements EntryStorage {
   @Override
   public void savePending(String entry, Credential pending, String token, Map<String, String> state)
       throws VaultException {
-    store.writePending(entry, pending, current(entry, store.describe(entry)), openers, token);
+    // Sealed as this rotator is configured (the store's protection), never like the current value.
+    store.writePending(entry, pending, token);
     pendingVersion.put(entry, token);
     saveState(entry, state);
   }
@@ -173,7 +174,8 @@ public final class StoreStorage implements EntryStorage {
     SecretMetadata meta = store.describe(entry);
     List<EntryStatus.VersionRow> rows = new ArrayList<>();
     for (Map.Entry<String, List<String>> labelled : meta.versionStages().entrySet()) {
-      Optional<StoredEntry> read = store.readVersionIfValued(entry, labelled.getKey(), openers);
+      Optional<StoredEntry> read = store.readVersionIfValued(entry, labelled.getKey(),
+          SecretsManagerStore.stageToRead(labelled.getValue()), openers);
       if (read.isEmpty()) {
         continue; // RotateSecret's placeholder, no value yet
       }

@@ -33,9 +33,17 @@ public final class SesCredentials {
    * new key id and the password is derived from the new secret.
    */
   public static Credential withNewKey(Credential current, String accessKeyId, String secretAccessKey) {
+    return withNewKey(current, current.field(Credential.IAM_USER).orElse(""), accessKeyId, secretAccessKey);
+  }
+
+  /**
+   * As {@link #withNewKey(Credential, String, String)}, for IAM_USER: the user IAM named for an
+   * entry that did not record one (an imported SMTP password) is kept from now on.
+   */
+  public static Credential withNewKey(Credential current, String iamUser, String accessKeyId, String secretAccessKey) {
     String region = current.field(Credential.REGION).orElseThrow();
-    Map<String, String> fields = new HashMap<>(fromAccessKey(region, current.field(Credential.IAM_USER).orElse(""),
-        accessKeyId, secretAccessKey, Integer.parseInt(current.field(Credential.SMTP_PORT).orElse("587"))).fields());
+    Map<String, String> fields = new HashMap<>(fromAccessKey(region, iamUser, accessKeyId, secretAccessKey,
+        Integer.parseInt(current.field(Credential.SMTP_PORT).orElse("587"))).fields());
     current.field(Credential.SMTP_HOST).ifPresent(host -> fields.put(Credential.SMTP_HOST, host));
     return Credential.of(EntryType.SES, fields);
   }

@@ -34,6 +34,14 @@ public final class Credential {
   public static final List<String> ALL_FIELDS = List.of(SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD,
       REGION, IAM_USER, ACCESS_KEY_ID, SECRET_ACCESS_KEY, SMTP_TLS, CREATED_AT);
 
+  /**
+   * The secret access key of an SES entry whose SMTP password was imported from a file
+   * (`sesame import`): Sesame knows the key id, Region and password, not the key's secret. Such a
+   * field is left out of {@link #fieldsWithCreatedAt}, so `get`, `exec` and templates treat it as
+   * absent rather than as an empty secret; the first rotation or revoke replaces the key.
+   */
+  public static final String UNKNOWN_SECRET_ACCESS_KEY = "";
+
   /** Fields whose values are secrets: masked in listings and dry runs. */
   public static final Set<String> SECRET_FIELDS = Set.of(SMTP_PASSWORD, SECRET_ACCESS_KEY);
 
@@ -85,9 +93,20 @@ public final class Credential {
     return Optional.ofNullable(fields.get(name));
   }
 
-  /** All fields of this version including {@code created_at}, for rendering and {@code get}. */
+  /** Whether this is an SES entry without the secret access key (an imported SMTP password). */
+  public boolean secretAccessKeyUnknown() {
+    return type == EntryType.SES && UNKNOWN_SECRET_ACCESS_KEY.equals(fields.get(SECRET_ACCESS_KEY));
+  }
+
+  /**
+   * All fields of this version including {@code created_at}, for rendering and {@code get}; an
+   * unknown secret access key is left out.
+   */
   public Map<String, String> fieldsWithCreatedAt(Instant createdAt) {
     Map<String, String> all = new LinkedHashMap<>(fields);
+    if (secretAccessKeyUnknown()) {
+      all.remove(SECRET_ACCESS_KEY);
+    }
     all.put(CREATED_AT, Timestamps.format(createdAt));
     return all;
   }

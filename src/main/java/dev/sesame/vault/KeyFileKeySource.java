@@ -27,7 +27,6 @@ import java.util.Set;
 public final class KeyFileKeySource implements KeySource {
   public static final String TYPE = "key-file";
   public static final int KEY_BYTES = 32;
-  private static final byte[] KEK_INFO = "sesame-vault/1 key-file kek".getBytes(StandardCharsets.US_ASCII);
 
   private final Path path;
   private final byte[] keyMaterial;
@@ -113,7 +112,8 @@ public final class KeyFileKeySource implements KeySource {
   }
 
   private byte[] kek(String vaultId) {
-    return Hkdf.sha256(keyMaterial, vaultId.getBytes(StandardCharsets.US_ASCII), KEK_INFO, 32);
+    return Hkdf.sha256(keyMaterial, vaultId.getBytes(StandardCharsets.US_ASCII),
+        WrapDomain.of(vaultId).kekInfo(TYPE), 32);
   }
 
   public void destroy() {

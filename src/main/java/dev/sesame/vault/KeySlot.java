@@ -49,9 +49,12 @@ public final class KeySlot {
     return wrappedKey.clone();
   }
 
-  /** Associated data binding a wrapped key to this vault, this slot and its parameters. */
+  /**
+   * Associated data binding a wrapped key to this vault (or store value: {@link WrapDomain}), this
+   * slot and its parameters.
+   */
   byte[] associatedData(String vaultId) {
-    Canonical ad = new Canonical().add("sesame-vault/1 key-slot").add(vaultId).add(id).add(type);
+    Canonical ad = new Canonical().add(WrapDomain.of(vaultId).slotLabel()).add(vaultId).add(id).add(type);
     for (Map.Entry<String, String> param : params.entrySet()) {
       ad.add(param.getKey()).add(param.getValue());
     }

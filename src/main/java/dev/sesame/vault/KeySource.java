@@ -30,4 +30,7 @@ public interface KeySource {
    * is not the one that slot was made with (a wrong passphrase, another key file).
    */
   Optional<byte[]> unwrap(String vaultId, KeySlot slot) throws VaultException;
+
+  /** Wipes whatever secret this source holds (key file bytes, passphrase, fetched material). */
+  default void destroy() {}
 }

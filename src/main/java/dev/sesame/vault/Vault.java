@@ -356,32 +356,45 @@ public final class Vault implements AutoCloseable {
     List<KeySlot> rewrapped = new ArrayList<>();
     List<String> dropped = new ArrayList<>();
     byte[] newDataKey = Randomness.bytes(Aead.KEY_BYTES);
-    for (KeySlot slot : doc.slots) {
-      Optional<KeySource> opener = openerOf(slot);
-      if (opener.isPresent()) {
-        rewrapped.add(opener.get().rewrap(doc.vaultId, slot, newDataKey));
-      } else if (dropUnoffered) {
-        dropped.add(slot.id());
-      } else {
-        Wipe.bytes(newDataKey);
-        throw new VaultException.Conflict("rekey needs every key source: slot " + slot.id() + " ("
-            + slot.type() + ") was not offered; offer it too, or drop it with --drop-other-sources");
-      }
-    }
-    Aead newAead = entryAead(newDataKey, doc.vaultId);
-    for (Map.Entry<String, List<StoredVersion>> entry : doc.entries.entrySet()) {
-      List<StoredVersion> versions = entry.getValue();
-      for (int i = 0; i < versions.size(); i++) {
-        StoredVersion version = versions.get(i);
-        byte[] plaintext = open(entry.getKey(), version);
-        try {
-          byte[] ad = associatedData(entry.getKey(), version.version(), version.type());
-          versions.set(i, version.withSealed(newAead.encrypt(plaintext, ad)));
-        } finally {
-          Wipe.bytes(plaintext);
+    Aead newAead = null;
+    Map<String, List<StoredVersion>> resealed = new java.util.TreeMap<>();
+    try {
+      for (KeySlot slot : doc.slots) {
+        Optional<KeySource> opener = openerOf(slot);
+        if (opener.isPresent()) {
+          rewrapped.add(opener.get().rewrap(doc.vaultId, slot, newDataKey));
+        } else if (dropUnoffered) {
+          dropped.add(slot.id());
+        } else {
+          throw new VaultException.Conflict("rekey needs every key source: slot " + slot.id() + " ("
+              + slot.type() + ") was not offered; offer it too, or drop it with --drop-other-sources");
         }
       }
+      newAead = entryAead(newDataKey, doc.vaultId);
+      for (Map.Entry<String, List<StoredVersion>> entry : doc.entries.entrySet()) {
+        List<StoredVersion> versions = new ArrayList<>(entry.getValue());
+        for (int i = 0; i < versions.size(); i++) {
+          StoredVersion version = versions.get(i);
+          byte[] plaintext = open(entry.getKey(), version);
+          try {
+            byte[] ad = associatedData(entry.getKey(), version.version(), version.type());
+            versions.set(i, version.withSealed(newAead.encrypt(plaintext, ad)));
+          } finally {
+            Wipe.bytes(plaintext);
+          }
+        }
+        resealed.put(entry.getKey(), versions);
+      }
+    } catch (VaultException | RuntimeException failed) {
+      // Nothing changed: the old data key and entries stay; the new key must not outlive the attempt.
+      if (newAead != null) {
+        newAead.destroy();
+      }
+      Wipe.bytes(newDataKey);
+      throw failed;
     }
+    resealed.forEach((name, versions) -> doc.entries.get(name).clear());
+    resealed.forEach((name, versions) -> doc.entries.get(name).addAll(versions));
     doc.slots.clear();
     doc.slots.addAll(rewrapped);
     entryAead.destroy();

@@ -237,6 +237,19 @@ class AccessKeysTest {
   }
 
   @Test
+  void ownerNamesTheUserOfAKeyGivenOnlyItsIdActiveOrNot() throws Exception {
+    NewAccessKey key = keys.create(USER);
+    keys.deactivate(USER, key.accessKeyId());
+
+    assertThat(keys.owner(key.accessKeyId())).contains(USER);
+    assertThatThrownBy(() -> keys.owner("AKIAAAAAAAAAAAAAAAAA"))
+        .isInstanceOfSatisfying(AwsException.class, e -> {
+          assertThat(e.kind()).isEqualTo(AwsException.Kind.NOT_FOUND);
+          assertThat(e.operation()).isEqualTo("iam:GetAccessKeyLastUsed");
+        });
+  }
+
+  @Test
   void requestsAreSignedWithTheConfiguredCredentialsForTheGlobalIamEndpoint() throws Exception {
     keys.create(USER);
     keys.list(USER);

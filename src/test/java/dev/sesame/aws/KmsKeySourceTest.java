@@ -99,9 +99,10 @@ class KmsKeySourceTest {
   void aDeletedKeyIsAWrongKey() throws Exception {
     String keyId = kms.createKey("sesame");
     Vault.create(vault, List.of(KmsKeySource.create(clients, "alias/sesame")), 5);
+    KeySource pinnedBeforeDeletion = opener();
     kms.deleteKey(keyId);
 
-    assertThatThrownBy(() -> Vault.open(vault, List.of(opener())))
+    assertThatThrownBy(() -> Vault.open(vault, List.of(pinnedBeforeDeletion)))
         .isInstanceOf(VaultException.WrongKey.class)
         .hasMessageContaining("NotFoundException");
   }
@@ -155,8 +156,39 @@ class KmsKeySourceTest {
     }
   }
 
+  @Test
+  void aSlotNamingAKeyThisHostDoesNotTrustIsRefusedWithoutAnyAwsCall() throws Exception {
+    String sesameKey = kms.createKey("sesame");
+    String attackerKey = kms.createKey();
+    Vault.create(vault, List.of(KmsKeySource.create(clients, kms.arn(attackerKey))), 5);
+    aws.standIn().clearCalls();
+    KeySource trustsOnlySesame = KmsKeySource.forSlots(region -> clients.kms(),
+        TrustedKeys.of(List.of(kms.arn(sesameKey))));
+
+    assertThatThrownBy(() -> Vault.open(vault, List.of(trustsOnlySesame)))
+        .isInstanceOf(VaultException.WrongKey.class)
+        .hasMessageContaining("does not trust")
+        .hasMessageContaining(kms.arn(attackerKey));
+    assertThat(aws.standIn().calls()).isEmpty();
+  }
+
+  @Test
+  void aTrustedKeyIsDecryptedInThePinnedRegionNotTheOneTheSlotNames() throws Exception {
+    kms.createKey("sesame");
+    Vault.create(vault, List.of(KmsKeySource.create(clients, "alias/sesame")), 5);
+    String text = Files.readString(vault);
+    Files.writeString(vault, text.replace("\"region\" : \"" + StandInAws.REGION + "\"", "\"region\" : \"eu-west-3\""));
+    aws.standIn().clearCalls();
+
+    assertThatThrownBy(() -> Vault.open(vault, List.of(opener())))
+        .isInstanceOf(VaultException.WrongKey.class)
+        .hasMessageContaining("eu-west-3, which this host does not trust");
+    assertThat(aws.standIn().calls()).isEmpty();
+  }
+
+  /** Opens slots of every key the stand-in made (all pinned). */
   private KeySource opener() {
-    return KmsKeySource.forSlots(region -> clients.kms());
+    return KmsKeySource.forSlots(region -> clients.kms(), TrustedKeys.of(kms.keyArns()));
   }
 
   private static PassphraseKeySource passphrase() {

@@ -46,10 +46,10 @@ class LocalStackKeySourcesTest {
     String keyId = clients.kms().createKey(r -> r.description("sesame test")).keyMetadata().keyId();
     Path vault = dir.resolve("vault.json");
     Vault.create(vault, List.of(KmsKeySource.create(clients, keyId)), 5);
-    Vault.update(vault, List.of(KmsKeySource.forSlots(r -> clients.kms())), Duration.ofSeconds(5),
+    Vault.update(vault, List.of(KmsKeySource.forSlots(r -> clients.kms(), trusted(keyId))), Duration.ofSeconds(5),
         v -> v.put("mail", KmsKeySourceTest.smtp("pw")));
 
-    try (Vault opened = Vault.open(vault, List.of(KmsKeySource.forSlots(r -> clients.kms())))) {
+    try (Vault opened = Vault.open(vault, List.of(KmsKeySource.forSlots(r -> clients.kms(), trusted(keyId))))) {
       assertThat(opened.get("mail", Label.CURRENT).allFields()).containsEntry("smtp_password", "pw");
     }
   }
@@ -61,7 +61,9 @@ class LocalStackKeySourcesTest {
     Path vault = dir.resolve("vault-sm.json");
     Vault.create(vault, List.of(source), 5);
 
-    try (Vault opened = Vault.open(vault, List.of(SecretsManagerKeySource.forSlots(r -> clients.secretsManager())))) {
+    TrustedKeys pinned = TrustedKeys.of(List.of(source.secretArn().orElseThrow()));
+    try (Vault opened = Vault.open(vault, List.of(SecretsManagerKeySource.forSlots(r -> clients.secretsManager(),
+        pinned)))) {
       assertThat(opened.entries()).isEmpty();
     }
   }
@@ -78,4 +80,9 @@ class LocalStackKeySourcesTest {
     assertThatThrownBy(() -> store.read("mail", Label.PENDING, List.of())).isInstanceOf(VaultException.NotFound.class);
   }
 
+
+  /** KEY_ID pinned by the ARN KMS reports for it. */
+  private static TrustedKeys trusted(String keyId) {
+    return TrustedKeys.of(List.of(clients.kms().describeKey(r -> r.keyId(keyId)).keyMetadata().arn()));
+  }
 }

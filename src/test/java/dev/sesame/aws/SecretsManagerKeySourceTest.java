@@ -54,6 +54,7 @@ class SecretsManagerKeySourceTest {
           .containsEntry("region", StandInAws.REGION);
     }
     assertThat(aws.standIn().calls()).extracting(c -> c.action()).containsExactly("GetSecretValue");
+    assertThat(aws.standIn().secretsManager().getValueStages()).containsOnly("AWSCURRENT");
   }
 
   @Test
@@ -87,13 +88,44 @@ class SecretsManagerKeySourceTest {
     Vault.create(vault, List.of(source), 5);
     Files.writeString(vault, Files.readString(vault));
     try (StandInAws fresh = StandInAws.start()) {
-      assertThatThrownBy(() -> Vault.open(vault, List.of(SecretsManagerKeySource.forSlots(r -> fresh.clients().secretsManager()))))
+      assertThatThrownBy(() -> Vault.open(vault, List.of(SecretsManagerKeySource.forSlots(
+              r -> fresh.clients().secretsManager(), trustAll()))))
           .isInstanceOf(VaultException.WrongKey.class)
           .hasMessageContaining("ResourceNotFoundException");
     }
   }
 
+  @Test
+  void aSlotNamingASecretThisHostDoesNotTrustIsRefusedWithoutAnyAwsCall() throws Exception {
+    SecretsManagerKeySource source = SecretsManagerKeySource.create(clients, "attacker-key");
+    source.createIfMissing();
+    Vault.create(vault, List.of(source), 5);
+    SecretsManagerKeySource.create(clients, "k").createIfMissing();
+    aws.standIn().clearCalls();
+
+    assertThatThrownBy(() -> Vault.open(vault, List.of(SecretsManagerKeySource.forSlots(r -> clients.secretsManager(),
+            TrustedKeys.of(List.of(aws.standIn().secretsManager().arnOf("k")))))))
+        .isInstanceOf(VaultException.WrongKey.class)
+        .hasMessageContaining("attacker-key")
+        .hasMessageContaining("does not trust");
+    assertThat(aws.standIn().calls()).isEmpty();
+  }
+
+  @Test
+  void createIfMissingLearnsTheArnToPin() throws Exception {
+    SecretsManagerKeySource source = SecretsManagerKeySource.create(clients, "sesame/vault-key");
+    source.createIfMissing();
+
+    assertThat(source.secretArn()).contains(aws.standIn().secretsManager().arnOf("sesame/vault-key"));
+  }
+
+  /** Opens slots of every secret named k or sesame/vault-key in the stand-in (pinned by ARN). */
+  private TrustedKeys trustAll() {
+    return TrustedKeys.of(java.util.stream.Stream.of("k", "sesame/vault-key")
+        .map(aws.standIn().secretsManager()::arnOf).filter(java.util.Objects::nonNull).toList());
+  }
+
   private KeySource opener() {
-    return SecretsManagerKeySource.forSlots(region -> clients.secretsManager());
+    return SecretsManagerKeySource.forSlots(region -> clients.secretsManager(), trustAll());
   }
 }

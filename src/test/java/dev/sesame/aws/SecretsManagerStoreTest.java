@@ -49,14 +49,16 @@ class SecretsManagerStoreTest {
     assertThat(read.stages()).containsExactly("AWSCURRENT");
     assertThat(standIn.calls()).extracting(AwsStandIn.Call::action).containsExactly("GetSecretValue", "Decrypt");
     String stored = sm().getSecretValue(r -> r.secretId("sesame/prod/mail")).secretString();
-    assertThat(stored).contains("\"format\":\"sesame-sm/1\"").doesNotContain("pw-1");
+    assertThat(stored).contains("\"format\":\"sesame-sm/2\"").doesNotContain("pw-1");
   }
 
   @Test
-  void aPlainEntryNeedsNoKey() throws Exception {
-    store.write("mail", KmsKeySourceTest.smtp("pw-plain"), List.of(), false);
+  void aPlainEntryNeedsNoKeyInAStoreConfiguredPlain() throws Exception {
+    SecretsManagerStore plain = SecretsManagerStore.at("sm://sesame/prod", clients, java.time.Clock.systemUTC(),
+        StoreProtection.plain());
+    plain.write("mail", KmsKeySourceTest.smtp("pw-plain"), List.of(), false);
 
-    StoredEntry read = store.read("mail", Label.CURRENT, List.of());
+    StoredEntry read = plain.read("mail", Label.CURRENT, List.of());
 
     assertThat(read.sealed()).isFalse();
     assertThat(read.allFields()).containsEntry("smtp_password", "pw-plain");
@@ -101,12 +103,77 @@ class SecretsManagerStoreTest {
 
   @Test
   void aMissingEntryIsNotFoundAndListNamesTheEntries() throws Exception {
-    store.write("b", KmsKeySourceTest.smtp("x"), List.of(), false);
-    store.write("a", KmsKeySourceTest.smtp("y"), List.of(), false);
+    store.write("b", KmsKeySourceTest.smtp("x"), sealer(), false);
+    store.write("a", KmsKeySourceTest.smtp("y"), sealer(), false);
     sm().createSecret(r -> r.name("elsewhere/c").secretString("z"));
 
     assertThatThrownBy(() -> store.read("nope", Label.CURRENT, openers())).isInstanceOf(VaultException.NotFound.class);
     assertThat(store.list()).containsExactly("a", "b");
+  }
+
+  @Test
+  void aPlainValueWrittenOverASealedEntryIsRefusedAsTampering() throws Exception {
+    store.write("mail", KmsKeySourceTest.smtp("pw-1"), sealer(), false);
+    sm().putSecretValue(r -> r.secretId("sesame/prod/mail").secretString(
+        "{\"format\":\"sesame-sm/2\",\"type\":\"smtp\",\"created_at\":\"2026-01-01T00:00:00Z\",\"fields\":"
+            + "{\"smtp_host\":\"evil.example\",\"smtp_port\":\"25\",\"smtp_username\":\"x\",\"smtp_password\":\"y\"}}"));
+    standIn.clearCalls();
+
+    assertThatThrownBy(() -> store.read("mail", Label.CURRENT, openers()))
+        .isInstanceOf(VaultException.Corrupt.class)
+        .hasMessageContaining("plain value")
+        .hasMessageContaining("tampering");
+    assertThat(standIn.calls("Decrypt")).isZero();
+  }
+
+  @Test
+  void aValueSealedUnderAKeyThisHostDoesNotTrustIsRefusedWithoutAnyKmsCall() throws Exception {
+    String attackerKey = standIn.kms().createKey();
+    store.write("mail", KmsKeySourceTest.smtp("forged"), List.of(KmsKeySource.create(clients, attackerKey)), false);
+    standIn.clearCalls();
+    List<KeySource> trustingTheStoreKeyOnly =
+        List.of(KmsKeySource.forSlots(region -> clients.kms(), TrustedKeys.of(List.of(standIn.kms().arn(keyId)))));
+    int namedBefore = standIn.kms().namedKeys().size();
+
+    assertThatThrownBy(() -> store.read("mail", Label.CURRENT, trustingTheStoreKeyOnly))
+        .isInstanceOf(VaultException.WrongKey.class)
+        .hasMessageContaining("does not trust");
+    assertThat(standIn.calls()).extracting(AwsStandIn.Call::action).containsExactly("GetSecretValue");
+    assertThat(standIn.kms().namedKeys()).hasSize(namedBefore);
+  }
+
+  @Test
+  void aRotationsNewVersionIsSealedAsConfiguredEvenWhenTheCurrentOneIsPlain() throws Exception {
+    SecretsManagerStore sealedRotator = SecretsManagerStore.at("sm://sesame/prod", clients, java.time.Clock.systemUTC(),
+        StoreProtection.sealed(sealer()));
+    store.write("mail", KmsKeySourceTest.smtp("pw-plain"), List.of(), false);
+
+    sealedRotator.writePending("mail", KmsKeySourceTest.smtp("new"), "11111111-2222-3333-4444-555555555555");
+
+    String pending = sm().getSecretValue(r -> r.secretId("sesame/prod/mail").versionStage("AWSPENDING")).secretString();
+    assertThat(pending).contains("\"sealed\"").doesNotContain("new").doesNotContain("\"fields\"");
+    assertThat(sealedRotator.read("mail", Label.PENDING, openers()).allFields()).containsEntry("smtp_password", "new");
+  }
+
+  @Test
+  void aSealedStoreThatHasNoKeyRefusesToWriteAPendingVersion() {
+    assertThatThrownBy(() -> store.writePending("mail", KmsKeySourceTest.smtp("new"), "t"))
+        .isInstanceOf(VaultException.class)
+        .hasMessageContaining("--store-kms-key");
+  }
+
+  @Test
+  void theStoreReaderIsStrictAboutDuplicatesTypesAndBase64() throws Exception {
+    store.write("mail", KmsKeySourceTest.smtp("pw-1"), sealer(), false);
+    String good = sm().getSecretValue(r -> r.secretId("sesame/prod/mail")).secretString();
+    for (String bad : List.of(good.replace("{\"format\"", "{\"type\":\"smtp\",\"format\""),
+        good.replace("\"type\":\"smtp\"", "\"type\":[\"smtp\"]"),
+        good.replaceFirst("\"sealed\":\"", "\"sealed\":\" "),
+        good + " {}")) {
+      sm().putSecretValue(r -> r.secretId("sesame/prod/mail").secretString(bad));
+      assertThatThrownBy(() -> store.read("mail", Label.CURRENT, openers()))
+          .as(bad).isInstanceOf(VaultException.Corrupt.class);
+    }
   }
 
   private List<KeySource> sealer() {
@@ -114,7 +181,7 @@ class SecretsManagerStoreTest {
   }
 
   private List<KeySource> openers() {
-    return List.of(KmsKeySource.forSlots(region -> clients.kms()));
+    return List.of(KmsKeySource.forSlots(region -> clients.kms(), TrustedKeys.of(standIn.kms().keyArns())));
   }
 
   private SecretsManagerClient sm() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sesame.aws.AwsClients;
 import dev.sesame.aws.KmsKeySource;
 import dev.sesame.aws.SecretsManagerStore;
+import dev.sesame.aws.TrustedKeys;
 import dev.sesame.ses.ProbeSettings;
 import dev.sesame.ses.SesCredentials;
 import dev.sesame.testing.aws.IamState;
@@ -72,6 +73,7 @@ class LambdaRotationTest {
   private final MovableClock clock = new MovableClock(Instant.parse("2026-11-25T12:00:00Z"));
   private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
   private RotationHandler handler;
+  private String storeKeyArn;
 
   @BeforeAll
   static void certificate() throws Exception {
@@ -90,7 +92,7 @@ class LambdaRotationTest {
     firstSecret = first.secret();
     clients = aws.clients();
     sm = clients.secretsManager();
-    aws.standIn().kms().createKey("sesame-store");
+    storeKeyArn = aws.standIn().kms().arn(aws.standIn().kms().createKey("sesame-store"));
     store = SecretsManagerStore.at(STORE, clients);
     store.write(ENTRY, SesCredentials.fromAccessKey(StandInAws.REGION, USER, firstKey, firstSecret, 587),
         List.of(KmsKeySource.create(clients, "alias/sesame-store")), false);
@@ -124,6 +126,10 @@ class LambdaRotationTest {
     assertThat(activeKeys()).as("the old key stays active for the grace period").containsExactlyInAnyOrder(firstKey, newKey);
     assertThat(aws.standIn().secretsManager().tags(SECRET)).containsEntry("sesame:retire.key_id", firstKey)
         .noneSatisfy((tag, value) -> assertThat(tag).startsWith("sesame:rotation."));
+    assertThat(aws.standIn().secretsManager().putRotationTokens()).as("the event's RotationToken reaches PutSecretValue")
+        .containsExactly(ROTATION_TOKEN);
+    assertThat(aws.standIn().secretsManager().getValueStages()).as("every GetSecretValue names its staging label")
+        .doesNotContainNull();
   }
 
   @Test
@@ -190,6 +196,45 @@ class LambdaRotationTest {
     assertThatThrownBy(() -> handler.handleRequest(event("createSecret", "other/mail", otherToken), new ByteArrayOutputStream()))
         .isInstanceOf(RotationHandler.RotationFailed.class).hasMessageContaining("not an entry of " + STORE);
     assertThat(aws.standIn().calls("CreateAccessKey")).isZero();
+  }
+
+  @Test
+  void aPlainValueWrittenOverTheSealedEntryStopsTheRotationAndNothingIsStoredUnsealed() throws Exception {
+    store.write(ENTRY, SesCredentials.fromAccessKey(StandInAws.REGION, USER, firstKey, firstSecret, 587), List.of(), false);
+    String token = rotateSecret();
+    aws.standIn().clearCalls();
+
+    assertThatThrownBy(() -> invoke("createSecret", token))
+        .isInstanceOf(RotationHandler.RotationFailed.class).hasMessageContaining("plain value");
+
+    assertThat(aws.standIn().calls("CreateAccessKey")).isZero();
+    assertThat(aws.standIn().calls("PutSecretValue")).isZero();
+    assertThatThrownBy(() -> sm.getSecretValue(r -> r.secretId(SECRET).versionId(token)))
+        .hasMessageContaining("can't find");
+  }
+
+  @Test
+  void aValueSealedUnderAnUntrustedKeyStopsTheRotationWithoutAnyRequestNamingThatKey() throws Exception {
+    String attackerKey = aws.standIn().kms().createKey();
+    store.write(ENTRY, SesCredentials.fromAccessKey(StandInAws.REGION, USER, firstKey, firstSecret, 587),
+        List.of(KmsKeySource.create(clients, attackerKey)), false);
+    int named = aws.standIn().kms().namedKeys().size();
+    String token = rotateSecret();
+    aws.standIn().clearCalls();
+
+    assertThatThrownBy(() -> invoke("createSecret", token))
+        .isInstanceOf(RotationHandler.RotationFailed.class).hasMessageContaining("does not trust");
+
+    assertThat(aws.standIn().kms().namedKeys()).hasSize(named);
+    assertThat(aws.standIn().calls("PutSecretValue")).isZero();
+  }
+
+  @Test
+  void withoutAConfiguredProtectionTheFunctionRefusesToStart() {
+    Map<String, String> env = Map.of(LambdaSettings.STORE, STORE);
+
+    assertThatThrownBy(() -> LambdaSettings.fromEnvironment(env))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(LambdaSettings.STORE_KMS_KEY);
   }
 
   @Test
@@ -308,9 +353,12 @@ class LambdaRotationTest {
         new ByteArrayOutputStream());
   }
 
+  /** The RotationToken Secrets Manager adds to each event (one per test here). */
+  private static final String ROTATION_TOKEN = UUID.randomUUID().toString();
+
   private static ByteArrayInputStream event(String step, String secretId, String token) {
     String json = "{\"Step\":\"" + step + "\",\"SecretId\":\"" + secretId + "\",\"ClientRequestToken\":\"" + token
-        + "\",\"RotationToken\":\"" + UUID.randomUUID() + "\"}";
+        + "\",\"RotationToken\":\"" + ROTATION_TOKEN + "\"}";
     return new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -322,6 +370,7 @@ class LambdaRotationTest {
     env.put(LambdaSettings.SMTP_DEADLINE, smtpDeadline);
     env.put(LambdaSettings.GRACE, "24h");
     env.put(LambdaSettings.STATE_DIR, dir.resolve("state").toString());
+    env.put(LambdaSettings.STORE_KMS_KEY, storeKeyArn);
     return new RotationHandler(LambdaSettings.fromEnvironment(env), clients, StandInAws.FAST_RETRIES, clock,
         new PrintStream(logs, true, StandardCharsets.UTF_8));
   }
@@ -338,7 +387,8 @@ class LambdaRotationTest {
   }
 
   private Credential current() throws Exception {
-    List<KeySource> openers = List.of(KmsKeySource.forSlots(region -> clients.kms()));
+    List<KeySource> openers = List.of(KmsKeySource.forSlots(region -> clients.kms(),
+        TrustedKeys.of(List.of(storeKeyArn))));
     return store.read(ENTRY, Label.CURRENT, openers).credential();
   }
 

@@ -79,7 +79,8 @@ class DoctorStoreCliTest {
         .env("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString())
         .env("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString())
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("SESAME_SMTP_CA_FILE", pki.caPem().toString());
+        .env("SESAME_SMTP_CA_FILE", pki.caPem().toString())
+        .env("SESAME_TRUSTED_KEYS", standIn.kms().arn(kmsKey));
   }
 
   @AfterEach
@@ -161,8 +162,7 @@ class DoctorStoreCliTest {
     store.updateTags("mail", Map.of("sesame:rotation.step", "created", "sesame:rotation.token", token,
         "sesame:rotation.started_at", Instant.now().minus(Duration.ofHours(3)).toString(),
         "sesame:retire.key_id", oldKey.accessKeyId(), "sesame:retire.finished_at", finished), List.of());
-    store.writePending("mail", credential(pendingKey), store.read("mail", dev.sesame.vault.Label.CURRENT, openers()),
-        openers(), token);
+    store.writePending("mail", credential(pendingKey), token);
 
     Result r = doctor("mail", "--store", STORE);
 
@@ -267,7 +267,7 @@ class DoctorStoreCliTest {
   }
 
   private SecretsManagerStore store(Clock clock) {
-    return SecretsManagerStore.at(STORE, operator, clock);
+    return SecretsManagerStore.at(STORE, operator, clock, dev.sesame.aws.StoreProtection.sealed(sealer()));
   }
 
   private List<KeySource> sealer() {
@@ -275,7 +275,8 @@ class DoctorStoreCliTest {
   }
 
   private List<KeySource> openers() {
-    return List.of(KmsKeySource.forSlots(region -> operator.kms()));
+    return List.of(KmsKeySource.forSlots(region -> operator.kms(),
+        dev.sesame.aws.TrustedKeys.of(standIn.kms().keyArns())));
   }
 
   private static Clock daysAgo(long days) {

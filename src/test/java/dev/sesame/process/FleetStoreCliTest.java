@@ -39,7 +39,7 @@ class FleetStoreCliTest {
   void start() throws Exception {
     aws = StandInAws.start();
     standIn = aws.standIn();
-    standIn.kms().createKey("sesame-store");
+    String storeKey = standIn.kms().createKey("sesame-store");
     rotatorClients = aws.clients();
     store = SecretsManagerStore.at(STORE, rotatorClients);
     sesame = SesameProcess.withTmpDir(Files.createDirectory(dir.resolve("tmp"))).workDir(dir)
@@ -49,7 +49,8 @@ class FleetStoreCliTest {
         .env("AWS_SECRET_ACCESS_KEY", StandInAws.SECRET_ACCESS_KEY)
         .env("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString())
         .env("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString())
-        .env("AWS_EC2_METADATA_DISABLED", "true");
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("SESAME_TRUSTED_KEYS", standIn.kms().arn(storeKey));
   }
 
   @AfterEach
@@ -131,7 +132,8 @@ class FleetStoreCliTest {
     Result get = sesame.run("get", "mail", "--store", STORE);
 
     assertThat(put.exitCode()).as(put.toString()).isZero();
-    assertThat(put.err()).contains("sealed").doesNotContain("cli-password");
+    assertThat(put.err()).contains("sealed").contains("pin on hosts: --trusted-key arn:aws:kms:")
+        .doesNotContain("cli-password");
     assertThat(list.out()).isEqualTo("mail\n");
     assertThat(get.out()).isEqualTo("cli-password\n");
     String stored = rotatorClients.secretsManager().getSecretValue(r -> r.secretId("sesame/prod/mail")).secretString();
@@ -147,6 +149,55 @@ class FleetStoreCliTest {
 
     assertThat(exec.exitCode()).as(exec.toString()).isEqualTo(42);
     assertThat(exec.out()).isEqualTo("it's a $ecret \\ with \"quotes\"");
+  }
+
+  @Test
+  void aPlainValueWrittenOverASealedEntryIsRefusedWithExit3UnlessTheHostSaysThePlainStoreIsMeant() throws Exception {
+    store.write("mail", Fixtures.smtp("sealed-password"), sealer(), false);
+    // What a principal holding only secretsmanager:PutSecretValue can do.
+    store.write("mail", Fixtures.smtp("attacker-password"), List.of(), false);
+    standIn.clearCalls();
+
+    Result get = sesame.run("get", "mail", "--store", STORE);
+    Result render = sesame.run("exec", "mail", "--store", STORE, "--", "/bin/true");
+    Result meant = sesame.run("get", "mail", "--store", STORE, "--store-plain");
+
+    assertThat(get.exitCode()).as(get.toString()).isEqualTo(3);
+    assertThat(get.errLines()).hasSize(1);
+    assertThat(get.err()).contains("plain value").contains("tampering").doesNotContain("attacker-password");
+    assertThat(get.out()).isEmpty();
+    assertThat(render.exitCode()).as(render.toString()).isEqualTo(3);
+    assertThat(standIn.calls("Decrypt")).isZero();
+    assertThat(meant.out()).isEqualTo("attacker-password\n");
+  }
+
+  @Test
+  void aValueSealedUnderAKeyTheHostDoesNotTrustIsRefusedWithExit3AndNoRequestNamesThatKey() throws Exception {
+    String attackerKey = standIn.kms().createKey();
+    store.write("mail", Fixtures.smtp("forged"), List.of(KmsKeySource.create(rotatorClients, attackerKey)), false);
+    standIn.clearCalls();
+    int named = standIn.kms().namedKeys().size();
+
+    Result get = sesame.run("get", "mail", "--store", STORE);
+
+    assertThat(get.exitCode()).as(get.toString()).isEqualTo(3);
+    assertThat(get.err()).contains(standIn.kms().arn(attackerKey)).contains("does not trust");
+    assertThat(standIn.calls()).extracting(AwsStandIn.Call::action).containsExactly("GetSecretValue");
+    assertThat(standIn.kms().namedKeys()).hasSize(named);
+  }
+
+  @Test
+  void aSecretNameSecretsManagerWouldRefuseOrMisreadExits2BeforeAnyAwsCall() {
+    standIn.clearCalls();
+
+    Result suffixLike = sesame.run("get", "mail-backup", "--store", STORE);
+    Result badPrefix = sesame.run("get", "mail", "--store", "sm://sesame prod/");
+
+    assertThat(suffixLike.exitCode()).as(suffixLike.toString()).isEqualTo(2);
+    assertThat(suffixLike.err()).contains("hyphen and six characters");
+    assertThat(badPrefix.exitCode()).as(badPrefix.toString()).isEqualTo(2);
+    assertThat(badPrefix.err()).contains("/_+=.@-");
+    assertThat(standIn.calls()).isEmpty();
   }
 
   @Test

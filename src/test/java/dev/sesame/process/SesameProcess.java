@@ -31,7 +31,8 @@ final class SesameProcess {
       "-XX:-UsePerfData", "-Dfile.encoding=UTF-8");
   /** Variables of the developer's shell that would change what the child does or prints. */
   private static final List<String> SCRUBBED_ENV = List.of("SESAME_VAULT", "SESAME_KEY_FILE",
-      "SESAME_STORE", "SESAME_STATE_DIR", "SESAME_TARGETS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+      "SESAME_STORE", "SESAME_STATE_DIR", "SESAME_TRUSTED_KEYS", "SESAME_TRUST_FILE", "SESAME_STORE_KMS_KEY",
+      "SESAME_STORE_PLAIN", "SESAME_TARGETS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
   private final Path tmpDir;
   private final Map<String, String> env = new LinkedHashMap<>();
@@ -124,6 +125,8 @@ final class SesameProcess {
     command.addAll(Arrays.asList(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     SCRUBBED_ENV.forEach(builder.environment()::remove);
+    // Never the machine's own /etc/sesame/trusted-keys: a test states what its host trusts.
+    builder.environment().put("SESAME_TRUST_FILE", tmpDir.resolve("no-trust-file").toString());
     // Render journals and the render lock beside the test's temp folder, never in /var/lib/sesame.
     builder.environment().put("SESAME_STATE_DIR", tmpDir.resolveSibling(tmpDir.getFileName() + "-state").toString());
     builder.environment().putAll(env);

@@ -24,6 +24,9 @@ final class FakeIam implements KeyLifecycle {
     }
   }
 
+  /** The user that {@link #owner} names for every key. */
+  static final String USER = "ses-smtp-user";
+
   private final Clock clock;
   final Map<String, IamKey> keys = new LinkedHashMap<>();
   final Map<String, String> secrets = new HashMap<>();
@@ -111,6 +114,14 @@ final class FakeIam implements KeyLifecycle {
     enter("lastUsed");
     existing(keyId);
     return Optional.ofNullable(uses.get(keyId));
+  }
+
+  /** Every key here belongs to the one user the tests rotate. */
+  @Override
+  public Optional<String> owner(String keyId) throws RotationException {
+    enter("owner");
+    existing(keyId);
+    return Optional.of(USER);
   }
 
   @Override

@@ -148,6 +148,11 @@ public final class KillPointMain {
     }
 
     @Override
+    public Optional<String> owner(String keyId) throws RotationException {
+      return iam.owner(keyId);
+    }
+
+    @Override
     public String actor() {
       boundaries.reach("before audit record #" + (boundaries.passed + 1));
       return iam.actor();

@@ -133,17 +133,22 @@ final class RotationStand implements AutoCloseable {
    */
   dev.sesame.aws.SecretsManagerStore storeWithCurrentKey(String uri, String kmsAlias) throws VaultException {
     AwsClients clients = aws.clients();
-    aws.standIn().kms().createKey(kmsAlias);
-    dev.sesame.aws.SecretsManagerStore store = dev.sesame.aws.SecretsManagerStore.at(uri, clients);
-    store.write(ENTRY, version(Label.CURRENT).credential(),
-        List.of(dev.sesame.aws.KmsKeySource.create(clients, "alias/" + kmsAlias)), false);
+    storeKeyArn = aws.standIn().kms().arn(aws.standIn().kms().createKey(kmsAlias));
+    List<KeySource> sealWith = List.of(dev.sesame.aws.KmsKeySource.create(clients, "alias/" + kmsAlias));
+    dev.sesame.aws.SecretsManagerStore store = dev.sesame.aws.SecretsManagerStore.at(uri, clients,
+        java.time.Clock.systemUTC(), dev.sesame.aws.StoreProtection.sealed(sealWith));
+    store.write(ENTRY, version(Label.CURRENT).credential(), sealWith, false);
     return store;
   }
 
-  /** Key sources that open store values sealed under the stand-in's KMS keys. */
+  /** The store's KMS key (its ARN), once {@link #storeWithCurrentKey} made it. */
+  private String storeKeyArn;
+
+  /** Key sources that open store values sealed under the stand-in's KMS keys (all of them pinned). */
   List<KeySource> storeOpeners() {
     AwsClients clients = aws.clients();
-    return List.of(dev.sesame.aws.KmsKeySource.forSlots(region -> clients.kms()));
+    return List.of(dev.sesame.aws.KmsKeySource.forSlots(region -> clients.kms(),
+        dev.sesame.aws.TrustedKeys.of(aws.standIn().kms().keyArns())));
   }
 
   // ---- the real CLI in a child JVM ----------------------------------------------------------
@@ -159,6 +164,12 @@ final class RotationStand implements AutoCloseable {
     env.put(ProbeSettings.CA_FILE_VARIABLE, caPem.toString());
     env.put("SESAME_VAULT", vault.toString());
     env.put("SESAME_KEY_FILE", keyFile.toString());
+    env.put("SESAME_TRUST_FILE", dir.resolve("no-trust-file").toString());
+    if (storeKeyArn != null) {
+      // The rotator host's configuration: the store is sealed under this key, which it pins.
+      env.put("SESAME_STORE_KMS_KEY", storeKeyArn);
+      env.put("SESAME_TRUSTED_KEYS", storeKeyArn);
+    }
     env.put("SESAME_STATE_DIR", stateDir().toString());
     return env;
   }
@@ -196,7 +207,8 @@ final class RotationStand implements AutoCloseable {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     for (String name : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "AWS_PROFILE",
-        "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "SESAME_TARGETS", "SESAME_STORE", "SESAME_STATE_DIR")) {
+        "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "SESAME_TARGETS", "SESAME_STORE", "SESAME_STATE_DIR",
+        "SESAME_TRUSTED_KEYS", "SESAME_STORE_KMS_KEY", "SESAME_STORE_PLAIN")) {
       builder.environment().remove(name);
     }
     builder.environment().putAll(cliEnvironment());

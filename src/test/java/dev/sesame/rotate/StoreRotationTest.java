@@ -7,6 +7,7 @@ import dev.sesame.aws.AwsClients;
 import dev.sesame.aws.KmsKeySource;
 import dev.sesame.aws.SecretsManagerStore;
 import dev.sesame.aws.SecretsManagerStore.StoredEntry;
+import dev.sesame.aws.StoreProtection;
 import dev.sesame.rotate.RotationStand.StandCertificate;
 import dev.sesame.testing.aws.AwsStandIn;
 import dev.sesame.testing.aws.IamState;
@@ -15,6 +16,7 @@ import dev.sesame.vault.AuditLog;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.Label;
+import dev.sesame.vault.VaultException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,6 +100,8 @@ class StoreRotationTest {
     Map<String, Set<String>> before = sm.stages(SECRET);
 
     rotator().rotate(RotationStand.ENTRY, RotationStand.retireNow());
+    assertThat(sm.getValueStages()).as("every GetSecretValue names its staging label").isNotEmpty()
+        .doesNotContainNull();
 
     StoredEntry current = store.read(RotationStand.ENTRY, Label.CURRENT, openers);
     StoredEntry previous = store.read(RotationStand.ENTRY, Label.PREVIOUS, openers);
@@ -225,11 +229,12 @@ class StoreRotationTest {
   }
 
   @Test
-  void aPlainEntryStaysPlainAndAHandSetSmtpHostSurvives() throws Exception {
+  void aStoreConfiguredPlainStaysPlainAndAHandSetSmtpHostSurvives() throws Exception {
     Credential first = stand.version(Label.CURRENT).credential();
     Map<String, String> fields = new HashMap<>(first.fields());
     fields.put(Credential.SMTP_HOST, RotationStand.SES_HOST);
     store.write(RotationStand.ENTRY, Credential.of(first.type(), fields), List.of(), false);
+    store = SecretsManagerStore.at(STORE, clients, clock, StoreProtection.plain());
 
     rotator().rotate(RotationStand.ENTRY, RotationStand.retireNow());
 
@@ -237,6 +242,34 @@ class StoreRotationTest {
     assertThat(current.sealed()).isFalse();
     assertThat(current.credential().field(Credential.SMTP_HOST)).contains(RotationStand.SES_HOST);
     assertThat(keyOf(current.credential())).isNotEqualTo(stand.firstKey);
+  }
+
+  @Test
+  void aPlainValueWrittenOverTheSealedEntryStopsTheRotationBeforeAnyNewKeyOrUnsealedWrite() throws Exception {
+    store.write(RotationStand.ENTRY, stand.version(Label.CURRENT).credential(), List.of(), false);
+    standIn.clearCalls();
+
+    assertThatThrownBy(() -> rotator().rotate(RotationStand.ENTRY, RotationStand.retireNow()))
+        .isInstanceOf(VaultException.Corrupt.class).hasMessageContaining("plain value");
+
+    assertThat(standIn.calls("CreateAccessKey")).isZero();
+    assertThat(standIn.calls("PutSecretValue")).isZero();
+    assertThat(sm.stages(SECRET).values()).noneMatch(stages -> stages.contains("AWSPENDING"));
+  }
+
+  @Test
+  void aSealedRotatorSealsTheNewVersionUnderItsOwnKeyWhateverTheCurrentValueNames() throws Exception {
+    String otherKey = standIn.kms().createKey();
+    store.write(RotationStand.ENTRY, stand.version(Label.CURRENT).credential(),
+        List.of(dev.sesame.aws.KmsKeySource.create(clients, otherKey)), false);
+    openers = stand.storeOpeners(); // this rotator trusts both keys for reading
+
+    rotator().rotate(RotationStand.ENTRY, RotationStand.retireNow());
+
+    StoredEntry current = store.read(RotationStand.ENTRY, Label.CURRENT, openers);
+    assertThat(current.sealed()).isTrue();
+    assertThat(current.slots()).extracting(slot -> slot.params().get("key-arn")).hasSize(1)
+        .noneMatch(arn -> arn.endsWith(otherKey));
   }
 
   @Test

@@ -231,6 +231,86 @@ class VaultTest {
         .isInstanceOf(VaultException.WrongKey.class);
   }
 
+  /**
+   * The recovery order of SECURITY.md for a leaked key source: `passwd` replacing it keeps the
+   * data key, so a stolen copy of the vault plus the leaked key still reads every later version;
+   * `rekey` offering only the new source with --drop-other-sources ends that.
+   */
+  @Test
+  void passwdAloneLeavesALeakedKeyFileReadingLaterVersionsAndRekeyDroppingOtherSourcesEndsIt() throws Exception {
+    List<KeySource> leaked = createWithKeyFile();
+    update(leaked, v -> v.put("prod", ses("AKIA1", "s1")));
+    VaultDocument stolenCopy = VaultCodec.read(Files.readAllBytes(vaultPath()));
+    List<KeySource> fresh = List.of(keyFile(dir, "fresh.key"));
+
+    update(leaked, v -> {
+      v.addKeySource(fresh.get(0));
+      v.removeKeySlot(v.openedSlotId());
+      return null;
+    });
+    update(fresh, v -> v.put("prod", ses("AKIA2", "s2")));
+    assertThat(readsCurrentVersion(stolenCopy, leaked.get(0))).as("after passwd only").isTrue();
+
+    update(fresh, v -> v.rekey(true));
+    update(fresh, v -> v.put("prod", ses("AKIA3", "s3")));
+
+    assertThat(readsCurrentVersion(stolenCopy, leaked.get(0))).as("after rekey --drop-other-sources").isFalse();
+    assertThatThrownBy(() -> Vault.open(vaultPath(), leaked)).isInstanceOf(VaultException.WrongKey.class);
+    try (Vault vault = Vault.open(vaultPath(), fresh)) {
+      assertThat(vault.get("prod", Label.CURRENT).credential()).isEqualTo(ses("AKIA3", "s3"));
+    }
+  }
+
+  @Test
+  void aRekeyThatFailsLeavesTheVaultAsItWas() throws Exception {
+    List<KeySource> key = createWithKeyFile();
+    update(key, v -> v.put("prod", ses("AKIA1", "s1")));
+    byte[] before = Files.readAllBytes(vaultPath());
+    KeySource failingRewrap = new KeySource() {
+      @Override
+      public String type() {
+        return key.get(0).type();
+      }
+
+      @Override
+      public String describe() {
+        return "a source whose rewrap fails";
+      }
+
+      @Override
+      public KeySlot wrap(String vaultId, byte[] dataKey) throws VaultException {
+        throw new VaultException("cannot wrap");
+      }
+
+      @Override
+      public java.util.Optional<byte[]> unwrap(String vaultId, KeySlot slot) throws VaultException {
+        return key.get(0).unwrap(vaultId, slot);
+      }
+    };
+
+    assertThatThrownBy(() -> update(List.of(failingRewrap), v -> v.rekey(false))).hasMessageContaining("cannot wrap");
+
+    assertThat(Files.readAllBytes(vaultPath())).isEqualTo(before);
+  }
+
+  /** Whether the data key SOURCE unwraps from STOLEN's slot decrypts the current version now on disk. */
+  private boolean readsCurrentVersion(VaultDocument stolen, KeySource source) throws Exception {
+    byte[] dataKey = source.unwrap(stolen.vaultId, stolen.slots.get(0)).orElseThrow();
+    VaultDocument now = VaultCodec.read(Files.readAllBytes(vaultPath()));
+    StoredVersion current = now.entries.get("prod").stream().filter(v -> v.labels().contains(Label.CURRENT))
+        .findFirst().orElseThrow();
+    byte[] entryKey = dev.sesame.crypto.Hkdf.sha256(dataKey, now.vaultId.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "sesame-vault/1 entry aead".getBytes(java.nio.charset.StandardCharsets.UTF_8), 32);
+    byte[] ad = new Canonical().add("sesame-vault/1 entry").add(now.vaultId).add("prod").add(current.version())
+        .add(current.type().wireName()).toByteArray();
+    try {
+      dev.sesame.crypto.Aead.create(entryKey).decrypt(current.sealed(), ad);
+      return true;
+    } catch (java.security.GeneralSecurityException wrongKey) {
+      return false;
+    }
+  }
+
   @Test
   void pendingVersionIsPromotedToCurrentAndCurrentToPrevious() throws Exception {
     List<KeySource> key = createWithKeyFile();

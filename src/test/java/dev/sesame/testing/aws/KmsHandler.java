@@ -7,11 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -33,6 +35,8 @@ public final class KmsHandler extends JsonHandler {
   private final Map<String, byte[]> keysById = new ConcurrentHashMap<>();
   private final Map<String, String> aliases = new ConcurrentHashMap<>();
   private final Set<String> decryptDenied = ConcurrentHashMap.newKeySet();
+  /** Every key reference a request named (KeyId as sent, and the key a Decrypt blob names). */
+  private final List<String> namedKeys = new CopyOnWriteArrayList<>();
   private final SecureRandom random = new SecureRandom();
 
   public KmsHandler(String region) {
@@ -61,6 +65,19 @@ public final class KmsHandler extends JsonHandler {
     return id;
   }
 
+  /** The ARN of every key created so far (what a host that trusts them all pins). */
+  public List<String> keyArns() {
+    return keysById.keySet().stream().map(this::arn).sorted().toList();
+  }
+
+  /**
+   * Every key reference requests named, in arrival order: the KeyId as sent (id, ARN or alias)
+   * and, for Decrypt, the key its blob names. A test proves with it that no request named a key.
+   */
+  public List<String> namedKeys() {
+    return List.copyOf(namedKeys);
+  }
+
   public String arn(String keyId) {
     return "arn:aws:kms:" + region + ":" + IamState.ACCOUNT + ":key/" + keyId;
   }
@@ -81,6 +98,10 @@ public final class KmsHandler extends JsonHandler {
 
   @Override
   ObjectNode serve(String action, ObjectNode request) {
+    String named = optional(request, "KeyId");
+    if (named != null) {
+      namedKeys.add(named);
+    }
     return switch (action) {
       case "Encrypt" -> encrypt(request);
       case "Decrypt" -> decrypt(request);
@@ -125,6 +146,7 @@ public final class KmsHandler extends JsonHandler {
       throw new AwsError(400, "InvalidCiphertextException", "");
     }
     String blobKeyId = new String(blob, 0, 36, StandardCharsets.US_ASCII);
+    namedKeys.add(arn(blobKeyId));
     String named = optional(request, "KeyId");
     if (named != null && !resolve(named).equals(blobKeyId)) {
       throw new AwsError(400, "IncorrectKeyException",

@@ -63,6 +63,9 @@ public final class SecretsManagerHandler extends JsonHandler {
   private final Map<String, Secret> secretsByName = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private long clock = 1_700_000_000L;
+  /** The RotationToken of each PutSecretValue, in order (null when absent), for assertions. */
+  private final List<String> putRotationTokens = new ArrayList<>();
+  private final List<String> getValueStages = new ArrayList<>();
 
   private static final class Version {
     final String id;
@@ -183,7 +186,13 @@ public final class SecretsManagerHandler extends JsonHandler {
     return idAnswer(secret, first.id);
   }
 
+  /** The VersionStage each GetSecretValue named, in order (null for none), for assertions. */
+  public synchronized List<String> getValueStages() {
+    return new ArrayList<>(getValueStages);
+  }
+
   private ObjectNode getValue(ObjectNode request) {
+    getValueStages.add(optional(request, "VersionStage"));
     Secret secret = find(required(request, "SecretId"));
     String versionId = optional(request, "VersionId");
     String stage = optional(request, "VersionStage");
@@ -223,7 +232,13 @@ public final class SecretsManagerHandler extends JsonHandler {
     return result;
   }
 
+  /** The RotationToken each PutSecretValue carried, in order (null for none). */
+  public synchronized List<String> putRotationTokens() {
+    return new ArrayList<>(putRotationTokens);
+  }
+
   private ObjectNode putValue(ObjectNode request) {
+    putRotationTokens.add(optional(request, "RotationToken"));
     Secret secret = find(required(request, "SecretId"));
     String text = optional(request, "SecretString");
     byte[] binary = binary(request);
@@ -422,6 +437,12 @@ public final class SecretsManagerHandler extends JsonHandler {
     }
     keys.forEach(key -> secret.tags.remove(key.asText()));
     return JSON.createObjectNode();
+  }
+
+  /** The ARN of secret NAME (what a host pins), or null when there is none. */
+  public synchronized String arnOf(String name) {
+    Secret secret = secretsByName.get(name);
+    return secret == null ? null : secret.arn;
   }
 
   /** The tags of NAME, for assertions. */
