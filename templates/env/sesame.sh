@@ -6,5 +6,6 @@
 # Proven:  dash (/bin/sh) and bash 5.2 on Debian 12 by RealReadersTest, every hard password.
 export SMTP_HOST=${smtp_host}
 export SMTP_PORT=${smtp_port}
+export SMTP_TLS=${smtp_tls}
 export SMTP_USERNAME=${smtp_username}
 export SMTP_PASSWORD=${smtp_password}

@@ -5,8 +5,8 @@
 // Check:   php -l {}
 // Restart: none for PHP-FPM/mod_php (the file is read per request; with opcache
 //          validate_timestamps=0 use: systemctl reload php8.2-fpm)
-// 'secure' is 'tls' (STARTTLS) for ports 25/587/2587 and 'ssl' (implicit TLS) for
-// 465/2465, derived from the port (field smtp_secure). See docs/examples/phpmailer-send.php.
+// 'secure' is 'tls' (STARTTLS) or 'ssl' (implicit TLS), from the entry's TLS mode (field
+// smtp_secure, from smtp_tls: put --tls, or the SES port). See docs/examples/phpmailer-send.php.
 // Proven:  PHP 8.2 + PHPMailer 6.6.3 (Debian 12 packages) by PhpMailerEndToEndTest: php -l,
 //          then PHPMailer sends with this array over STARTTLS + AUTH, every hard password.
 return [

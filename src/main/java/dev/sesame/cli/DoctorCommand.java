@@ -12,8 +12,10 @@ import dev.sesame.doctor.VaultIndex;
 import dev.sesame.rotate.StoreStorage;
 import dev.sesame.ses.ProbeSettings;
 import dev.sesame.ses.SmtpEndpoint;
+import dev.sesame.ses.TlsMode;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryInfo;
+import dev.sesame.vault.EntryType;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.Label;
 import dev.sesame.vault.Vault;
@@ -278,9 +280,16 @@ final class DoctorCommand implements Callable<Integer> {
         return Optional.empty();
       }
     });
+    Optional<TlsMode> tls = port.flatMap(p -> {
+      try {
+        return TlsMode.ofEntry(current.field(Credential.SMTP_TLS), p, current.type() == EntryType.SES);
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+    });
     return new EntryFacts(name, current.type().name().toLowerCase(java.util.Locale.ROOT),
         current.field(Credential.REGION), current.field(Credential.IAM_USER).filter(u -> !u.isEmpty()),
-        current.field(Credential.ACCESS_KEY_ID), keyIds, current.field(Credential.SMTP_HOST), port);
+        current.field(Credential.ACCESS_KEY_ID), keyIds, current.field(Credential.SMTP_HOST), port, tls);
   }
 
   private static SmtpEndpoint parse(String option, String text) throws UserError {

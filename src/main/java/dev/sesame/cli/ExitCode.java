@@ -11,6 +11,10 @@ public final class ExitCode {
   public static final int CHECK_FAILED = 6;
   public static final int AWS_ERROR = 7;
   public static final int SMTP_FAILED = 8;
+  /** `render --dry-run --exit-code`: something would change. */
+  public static final int CHANGES_PENDING = 9;
+  /** A restart or health check failed; the previous files were restored and restarted. */
+  public static final int RESTORED = 10;
   /** `scan` found plain-text credentials (so cron and CI can alert on it). */
   public static final int CREDENTIALS_FOUND = 11;
 

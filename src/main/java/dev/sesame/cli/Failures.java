@@ -23,7 +23,21 @@ final class Failures {
       failure.printStackTrace(Console.ERR);
     }
     Console.ERR.println("sesame: " + oneLine(messageOf(failure)));
+    commandOutput(failure).ifPresent(lines -> {
+      Console.ERR.println("sesame: its last " + lines.size() + " line(s) of output, secrets masked:");
+      lines.forEach(line -> Console.ERR.println("  | " + line));
+    });
     return exitCodeOf(failure);
+  }
+
+  /** The output of the check/restart/health command behind FAILURE (masked by the renderer), if any. */
+  static java.util.Optional<java.util.List<String>> commandOutput(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RenderException render && !render.commandOutput().isEmpty()) {
+        return java.util.Optional.of(render.commandOutput());
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   static int exitCodeOf(Throwable failure) {
@@ -46,6 +60,7 @@ final class Failures {
       return switch (render.reason()) {
         case CHECK_FAILED -> ExitCode.CHECK_FAILED;
         case NOT_FOUND -> ExitCode.NOT_FOUND;
+        case RESTART_FAILED, HEALTH_FAILED -> ExitCode.RESTORED;
         case LOCKED -> ExitCode.CONFLICT;
         default -> ExitCode.ERROR;
       };
@@ -57,6 +72,7 @@ final class Failures {
         case CHECK -> ExitCode.CHECK_FAILED;
         case CONFLICT -> ExitCode.CONFLICT;
         case NOT_FOUND -> ExitCode.NOT_FOUND;
+        case RESTORED -> ExitCode.RESTORED;
         case DEPLOY, INVALID -> ExitCode.ERROR;
       };
     }
@@ -66,7 +82,7 @@ final class Failures {
     return ExitCode.ERROR;
   }
 
-  private static String messageOf(Exception failure) {
+  static String messageOf(Exception failure) {
     if (failure instanceof UserError || failure instanceof VaultException || failure instanceof AwsException
         || failure instanceof RenderException
         || failure instanceof RotationException || failure instanceof IllegalArgumentException) {

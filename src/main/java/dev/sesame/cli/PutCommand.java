@@ -3,6 +3,7 @@ package dev.sesame.cli;
 import dev.sesame.ses.CredentialRules;
 import dev.sesame.ses.SesRegions;
 import dev.sesame.ses.SesCredentials;
+import dev.sesame.ses.TlsMode;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryNames;
 import dev.sesame.vault.EntryType;
@@ -88,6 +89,12 @@ final class PutCommand implements Callable<Integer> {
     @Option(names = "--smtp-password-stdin", required = true,
         description = "Read the SMTP password from standard input.")
     boolean passwordStdin;
+
+    @Option(names = "--tls", paramLabel = "MODE",
+        description = "How TLS starts: starttls or implicit (TLS from the first byte). Default: from a "
+            + "well-known port (25, 587, 2587: starttls; 465, 2465: implicit); required on any other port. "
+            + "Plaintext is not offered: the login only ever crosses inside TLS.")
+    String tls;
   }
 
   @Override
@@ -121,6 +128,7 @@ final class PutCommand implements Callable<Integer> {
         CredentialRules.checkNoControlCharacters("--iam-user", form.ses.iamUser);
       } else {
         checkPort(form.smtp.port);
+        tlsMode(form.smtp); // a port without a TLS mode is refused here, before anything is read
         CredentialRules.checkNoControlCharacters("--host", form.smtp.host);
         CredentialRules.checkNoControlCharacters("--smtp-username", form.smtp.username);
       }
@@ -156,6 +164,7 @@ final class PutCommand implements Callable<Integer> {
   }
 
   private static Credential smtpCredential(SmtpForm smtp) throws UserError {
+    TlsMode tls = tlsMode(smtp);
     String password = Stdin.SYSTEM.nextText("SMTP password");
     try {
       CredentialRules.checkNoControlCharacters("the SMTP password on standard input", password);
@@ -166,7 +175,23 @@ final class PutCommand implements Callable<Integer> {
         Credential.SMTP_HOST, smtp.host,
         Credential.SMTP_PORT, Integer.toString(smtp.port),
         Credential.SMTP_USERNAME, smtp.username,
-        Credential.SMTP_PASSWORD, password));
+        Credential.SMTP_PASSWORD, password,
+        Credential.SMTP_TLS, tls.wireName()));
+  }
+
+  /** --tls when given, else what a well-known port implies; refused on other ports (exit 2), before stdin is read. */
+  private static TlsMode tlsMode(SmtpForm smtp) throws UserError {
+    if (smtp.tls != null) {
+      try {
+        return TlsMode.parse(smtp.tls);
+      } catch (IllegalArgumentException e) {
+        throw new UserError(ExitCode.USAGE, "--tls must be starttls or implicit (plaintext SMTP AUTH is not offered)");
+      }
+    }
+    return TlsMode.ofWellKnownPort(smtp.port).orElseThrow(() -> new UserError(ExitCode.USAGE,
+        "port " + smtp.port + " is not a well-known SMTP submission port, so its TLS mode cannot be guessed: add "
+            + "--tls starttls (the relay answers in clear, then upgrades) or --tls implicit (TLS from the first byte), "
+            + "as the relay's documentation says"));
   }
 
   private static void checkPort(int port) throws UserError {

@@ -86,8 +86,16 @@ final class RenderCommand implements Callable<Integer> {
     String kind;
   }
 
-  @Option(names = "--dry-run", description = "Show what would change, secrets masked; write and run nothing.")
+  @Option(names = "--dry-run",
+      description = "Print a unified diff per changed target on stdout, secrets shown as ********; write and run nothing.")
   boolean dryRun;
+
+  @Option(names = "--exit-code",
+      description = "With --dry-run: exit 9 when something would change, 0 when nothing would (as git diff --exit-code).")
+  boolean exitCode;
+
+  @Mixin
+  OutputOption output;
 
   @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
       description = "Render from the shared Secrets Manager store (each entry's AWSCURRENT, one "
@@ -114,6 +122,21 @@ final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (exitCode && !dryRun) {
+      throw new UserError(ExitCode.USAGE, "--exit-code goes with --dry-run");
+    }
+    if (output.json() && what.one != null && what.one.stdout) {
+      throw new UserError(ExitCode.USAGE, "--stdout prints the rendered file itself; it takes no --output json");
+    }
+    try {
+      return renderAll();
+    } catch (Exception failure) {
+      output.printFailure(failure);
+      throw failure;
+    }
+  }
+
+  private int renderAll() throws Exception {
     List<Target> targets = what.targetsFile != null
         ? TargetsFile.read(InputFiles.existing("--targets", what.targetsFile))
         : List.of(single(what.one));
@@ -142,7 +165,35 @@ final class RenderCommand implements Callable<Integer> {
     if (!report.anyChanged()) {
       Console.ERR.println("nothing to change");
     }
-    return ExitCode.OK;
+    if (output.json()) {
+      output.printSuccess(json -> writeReport(json, report));
+    } else if (dryRun) {
+      for (RenderReport.Outcome outcome : report.targets()) {
+        outcome.maskedDiff().ifPresent(Console.OUT::print);
+      }
+      Console.OUT.flush();
+    }
+    return dryRun && exitCode && report.anyChanged() ? ExitCode.CHANGES_PENDING : ExitCode.OK;
+  }
+
+  private static void writeReport(com.fasterxml.jackson.core.JsonGenerator json, RenderReport report)
+      throws java.io.IOException {
+    json.writeBooleanField("dry_run", report.dryRun());
+    json.writeBooleanField("changed", report.anyChanged());
+    json.writeArrayFieldStart("targets");
+    for (RenderReport.Outcome outcome : report.targets()) {
+      json.writeStartObject();
+      json.writeStringField("entry", outcome.target().entry());
+      json.writeStringField("out", outcome.out().toString());
+      json.writeStringField("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
+      if (outcome.maskedDiff().isPresent()) {
+        json.writeStringField("diff", outcome.maskedDiff().get());
+      }
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    OutputOption.strings(json, "restarts_run", report.restartsRun());
+    OutputOption.strings(json, "health_checks_run", report.healthChecksRun());
   }
 
   /** The renderer the CLI uses: with the set journal in STATE_DIR and the host's render lock. */

@@ -1,6 +1,7 @@
 package dev.sesame.cli;
 
 import dev.sesame.aws.AwsClients;
+import dev.sesame.rotate.EntryStorage;
 import dev.sesame.rotate.Rotator;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,6 +24,9 @@ final class RevokeCommand implements Callable<Integer> {
   RotationOptions rotation;
 
   @Mixin
+  OutputOption output;
+
+  @Mixin
   StoreOptions where;
 
   @Mixin
@@ -33,10 +37,28 @@ final class RevokeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (AwsClients clients = AwsClients.create(aws.settings())) {
-      RotationContext.rotator(vault, where, aws, clients, rotation)
-          .revoke(name, new Rotator.Options(Optional.empty(), true, Duration.ZERO));
+    try {
+      EntryStorage[] storage = new EntryStorage[1];
+      try (AwsClients clients = AwsClients.create(aws.settings())) {
+        RotationContext.rotator(vault, where, aws, clients, rotation, output.progress(Console.OUT), seen -> storage[0] = seen)
+            .revoke(name, new Rotator.Options(Optional.empty(), true, Duration.ZERO));
+      }
+      if (output.json()) {
+        output.printSuccess(json -> {
+          json.writeStringField("entry", name);
+          json.writeStringField("action", "revoke");
+          json.writeStringField("outcome", "rotated");
+          try {
+            StatusJson.writeAfterRotation(json, storage[0], name, java.time.Instant.now());
+          } catch (dev.sesame.vault.VaultException e) {
+            throw new java.io.IOException(e.getMessage(), e);
+          }
+        });
+      }
+      return ExitCode.OK;
+    } catch (Exception failure) {
+      output.printFailure(failure);
+      throw failure;
     }
-    return ExitCode.OK;
   }
 }

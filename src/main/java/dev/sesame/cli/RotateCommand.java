@@ -1,6 +1,7 @@
 package dev.sesame.cli;
 
 import dev.sesame.aws.AwsClients;
+import dev.sesame.rotate.EntryStorage;
 import dev.sesame.rotate.Rotator;
 import java.time.Duration;
 import java.util.Optional;
@@ -49,6 +50,9 @@ final class RotateCommand implements Callable<Integer> {
   RotationOptions rotation;
 
   @Mixin
+  OutputOption output;
+
+  @Mixin
   StoreOptions where;
 
   @Mixin
@@ -59,14 +63,34 @@ final class RotateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (AwsClients clients = AwsClients.create(aws.settings())) {
-      Rotator rotator = RotationContext.rotator(vault, where, aws, clients, rotation).withDeleteAfter(deleteAfter);
-      if (abort) {
-        rotator.abort(name);
-      } else {
-        rotator.rotate(name, new Rotator.Options(Optional.ofNullable(ifOlderThan), retireNow, grace, drain));
+    try {
+      EntryStorage[] storage = new EntryStorage[1];
+      Rotator.Outcome outcome;
+      try (AwsClients clients = AwsClients.create(aws.settings())) {
+        Rotator rotator = RotationContext.rotator(vault, where, aws, clients, rotation, output.progress(Console.OUT),
+            seen -> storage[0] = seen).withDeleteAfter(deleteAfter);
+        if (abort) {
+          outcome = rotator.abort(name);
+        } else {
+          outcome = rotator.rotate(name, new Rotator.Options(Optional.ofNullable(ifOlderThan), retireNow, grace, drain));
+        }
       }
+      if (output.json()) {
+        output.printSuccess(json -> {
+          json.writeStringField("entry", name);
+          json.writeStringField("action", abort ? "abort" : "rotate");
+          json.writeStringField("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));
+          try {
+            StatusJson.writeAfterRotation(json, storage[0], name, java.time.Instant.now());
+          } catch (dev.sesame.vault.VaultException e) {
+            throw new java.io.IOException(e.getMessage(), e);
+          }
+        });
+      }
+      return ExitCode.OK;
+    } catch (Exception failure) {
+      output.printFailure(failure);
+      throw failure;
     }
-    return ExitCode.OK;
   }
 }

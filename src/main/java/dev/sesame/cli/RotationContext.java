@@ -27,8 +27,19 @@ import java.util.Optional;
 final class RotationContext {
   private RotationContext() {}
 
+  /** A rotator whose progress lines go to stdout (the text output of `rotate` and `revoke`). */
   static Rotator rotator(VaultOptions vault, StoreOptions where, AwsOptions aws, AwsClients clients,
       RotationOptions options) throws Exception {
+    return rotator(vault, where, aws, clients, options, Console.OUT, entry -> { });
+  }
+
+  /**
+   * A rotator whose progress lines go to PROGRESS; the SMTP proof's line per refused attempt always
+   * goes to stderr. STORAGE_SEEN is given the entry storage, so a caller can read the result back.
+   */
+  static Rotator rotator(VaultOptions vault, StoreOptions where, AwsOptions aws, AwsClients clients,
+      RotationOptions options, java.io.PrintStream progress, java.util.function.Consumer<EntryStorage> storageSeen)
+      throws Exception {
     Clock clock = Clock.systemUTC();
     List<Target> targets = options.targetsFile() == null ? List.of() : TargetsFile.read(InputFiles.existing("--targets", options.targetsFile()));
     EntryStorage storage;
@@ -39,19 +50,20 @@ final class RotationContext {
       StoreAccess access = where.access(vault, aws);
       storage = where.storage(access, clock);
       if (!targets.isEmpty()) {
-        deployer = storeDeployer(access, targets, renderer(vault, where, options));
+        deployer = storeDeployer(access, targets, renderer(vault, where, options), progress);
       }
     } else {
       List<KeySource> keys = vault.unlockSources();
       storage = new VaultStorage(vault.vaultPath(), keys, vault.lockTimeout(), clock);
       if (!targets.isEmpty()) {
-        deployer = new RenderDeployer(vault.vaultPath(), keys, targets, renderer(vault, where, options), Console.OUT);
+        deployer = new RenderDeployer(vault.vaultPath(), keys, targets, renderer(vault, where, options), progress);
       }
     }
+    storageSeen.accept(storage);
     return new Rotator(storage, new AwsKeyLifecycle(clients),
         new SmtpCredentialProver(ProbeSettings.fromEnvironment(System.getenv()), options.smtpDeadline,
-            Console.OUT::println),
-        deployer, clock, Console.OUT::println);
+            progress::println, Console.ERR::println),
+        deployer, clock, progress::println);
   }
 
   /** The storage `status` reads: the store with --store, else the vault (unlocked now). */
@@ -72,13 +84,14 @@ final class RotationContext {
     return RenderCommand.renderer(where.stateDirectory(), vault.lockTimeoutSeconds, options.allowInsecureFolder);
   }
 
-  private static Deployer storeDeployer(StoreAccess access, List<Target> targets, Renderer renderer) {
+  private static Deployer storeDeployer(StoreAccess access, List<Target> targets, Renderer renderer,
+      java.io.PrintStream progress) {
     return (entry, candidate) -> {
       FieldSource others = access.fieldSource();
       FieldSource fields = (name, field) -> name.equals(entry)
           ? Optional.ofNullable(candidate.allFields().get(field)) : others.field(name, field);
       try {
-        RenderDeployer.render(renderer, targets, fields, Console.OUT);
+        RenderDeployer.render(renderer, targets, fields, progress);
       } catch (StoreAccess.Unreadable e) {
         throw new RotationException(RotationException.Kind.DEPLOY, "deploy: " + e.getMessage(), e);
       }

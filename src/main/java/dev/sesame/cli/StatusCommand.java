@@ -3,18 +3,30 @@ package dev.sesame.cli;
 import dev.sesame.aws.AwsClients;
 import dev.sesame.rotate.AwsKeyLifecycle;
 import dev.sesame.rotate.EntryStatus;
+import dev.sesame.rotate.VaultStorage;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Show an entry's versions, key ages, IAM key states and any rotation in progress.",
-        "Also each IAM key's last use, and a retirement in progress. Never prints a secret."})
+        "Also each IAM key's last use, and a retirement in progress. Never prints a secret.",
+        "--offline shows the local facts only (versions, labels, ages, pending step) without calling AWS."})
 final class StatusCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "Entry to show.")
   String name;
+
+  @Option(names = "--offline", description = "Local facts only (vault file), no AWS call: versions, labels, ages, "
+      + "the recorded rotation step and retirement.")
+  boolean offline;
+
+  @Mixin
+  OutputOption output;
 
   @Mixin
   StoreOptions where;
@@ -27,11 +39,36 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      EntryStatus status = read();
+      Instant now = Instant.now();
+      if (output.json()) {
+        output.printSuccess(json -> StatusJson.write(json, status, now, offline));
+      } else {
+        status.describe(now).forEach(Console.OUT::println);
+        if (offline && !status.iamUser().isEmpty()) {
+          Console.OUT.println("  (offline: IAM's view of the keys not shown)");
+        }
+      }
+      return ExitCode.OK;
+    } catch (Exception failure) {
+      output.printFailure(failure);
+      throw failure;
+    }
+  }
+
+  private EntryStatus read() throws Exception {
+    if (offline) {
+      if (where.inStore()) {
+        throw new UserError(ExitCode.USAGE, "--offline reads the vault file; a store entry lives in Secrets Manager "
+            + "(drop --store, or drop --offline)");
+      }
+      return EntryStatus.readOffline(new VaultStorage(vault.vaultPath(), vault.unlockSources(),
+          Duration.ofSeconds(vault.lockTimeoutSeconds), Clock.systemUTC()), name);
+    }
     var storage = RotationContext.storage(vault, where, aws);
     try (AwsClients clients = AwsClients.create(aws.settings())) {
-      EntryStatus status = EntryStatus.read(storage, name, new AwsKeyLifecycle(clients));
-      status.describe(Instant.now()).forEach(Console.OUT::println);
+      return EntryStatus.read(storage, name, new AwsKeyLifecycle(clients));
     }
-    return ExitCode.OK;
   }
 }

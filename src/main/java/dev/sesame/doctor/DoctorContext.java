@@ -102,13 +102,16 @@ public final class DoctorContext {
     return List.copyOf(b.spfSenders);
   }
 
-  /** The endpoint given explicitly, else the entry's own smtp_host:smtp_port. */
+  /** The endpoint given explicitly, else the entry's own smtp_host:smtp_port with its TLS mode. */
   public Optional<SmtpEndpoint> smtp() {
     if (b.smtp != null) {
       return Optional.of(b.smtp);
     }
     return entry().filter(e -> e.smtpHost().isPresent() && e.smtpPort().isPresent())
-        .map(e -> new SmtpEndpoint(e.smtpHost().get(), e.smtpPort().get()));
+        .map(e -> {
+          SmtpEndpoint endpoint = new SmtpEndpoint(e.smtpHost().get(), e.smtpPort().get());
+          return e.smtpTls().map(endpoint::withTlsMode).orElse(endpoint);
+        });
   }
 
   public Optional<Path> caFile() {

@@ -16,10 +16,19 @@ public final class Fields {
   public static final String SECRET_ACCESS_KEY = Credential.SECRET_ACCESS_KEY;
   public static final String CREATED_AT = Credential.CREATED_AT;
   /**
-   * Derived, not stored: {@code tls} for the STARTTLS ports (587, 2587, 25) and {@code ssl} for the
-   * implicit-TLS ports (465, 2465), as PHPMailer's {@code SMTPSecure} expects.
+   * {@code starttls} or {@code implicit}: stored by a manual relay's entry, derived from the port
+   * for an SES entry (and for relays stored before the field existed, on a well-known port).
    */
+  public static final String SMTP_TLS = Credential.SMTP_TLS;
+  /** Derived from {@link #SMTP_TLS}: {@code tls} or {@code ssl}, as PHPMailer's {@code SMTPSecure} expects. */
   public static final String SMTP_SECURE = "smtp_secure";
+  /** Derived from {@link #SMTP_TLS}: {@code no} or {@code yes}, for Postfix's {@code smtp_tls_wrappermode}. */
+  public static final String SMTP_TLS_WRAPPERMODE = "smtp_tls_wrappermode";
+  /** Derived from {@link #SMTP_TLS}: {@code smtp} or {@code smtps}, for the {@code protocol} of Exim's smtp transport. */
+  public static final String SMTP_PROTOCOL = "smtp_protocol";
+
+  /** The fields computed from an entry's TLS mode. */
+  public static final List<String> TLS_DERIVED = List.of(SMTP_SECURE, SMTP_TLS_WRAPPERMODE, SMTP_PROTOCOL);
 
   /** Stored fields, in the order design.md section 3 lists them. */
   public static final List<String> STORED = Credential.ALL_FIELDS;
@@ -32,7 +41,7 @@ public final class Fields {
   private Fields() {}
 
   public static boolean isKnown(String field) {
-    return STORED.contains(field) || SMTP_SECURE.equals(field);
+    return STORED.contains(field) || TLS_DERIVED.contains(field);
   }
 
   public static boolean isSecret(String field) {

@@ -18,9 +18,10 @@ public record RenderReport(List<Outcome> targets, List<String> restartsRun,
 
   /**
    * @param out the file written (the link's target when a symlink was followed)
-   * @param maskedPreview for WOULD_CHANGE, the rendered content with secrets masked
+   * @param maskedDiff for WOULD_CHANGE, the unified diff from the file to what would be written,
+   *     secrets masked (preceded by "old mode"/"new mode" lines when the mode or owner changes)
    */
-  public record Outcome(Target target, Path out, Status status, Optional<String> maskedPreview) {}
+  public record Outcome(Target target, Path out, Status status, Optional<String> maskedDiff) {}
 
   public RenderReport {
     targets = List.copyOf(targets);

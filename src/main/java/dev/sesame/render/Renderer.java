@@ -134,19 +134,22 @@ public final class Renderer {
    * carries each would-be change with secrets masked. PROGRESS gets one line per step, never a
    * secret.
    */
-  public RenderReport apply(List<Target> targets, FieldSource fields, boolean dryRun,
+  public RenderReport apply(List<Target> targets, FieldSource values, boolean dryRun,
       PrintStream progress) throws RenderException {
+    // Every secret of the entries rendered, so a failing command's output can be shown masked.
+    SecretMask mask = new SecretMask();
+    FieldSource fields = mask.recording(values);
     if (dryRun) {
-      return dryRun(plan(targets, fields, progress), fields, progress);
+      return dryRun(plan(targets, fields, progress), fields, mask, progress);
     }
     if (journal.isEmpty()) {
-      return applyPlans(plan(targets, fields, progress), Optional.empty(), progress);
+      return applyPlans(plan(targets, fields, progress), Optional.empty(), mask, progress);
     }
     try (AutoCloseable lock = journal.get().lock(lockTimeout)) {
       new SetRecovery(journal.get(), this::succeeded, progress).completeInterrupted();
       List<Plan> plans = plan(targets, fields, progress);
       sweepLeftovers(plans, progress);
-      return applyPlans(plans, journal, progress);
+      return applyPlans(plans, journal, mask, progress);
     } catch (RenderException e) {
       throw e;
     } catch (Exception e) {
@@ -171,16 +174,14 @@ public final class Renderer {
     return plans;
   }
 
-  private RenderReport dryRun(List<Plan> plans, FieldSource fields, PrintStream progress)
+  private RenderReport dryRun(List<Plan> plans, FieldSource fields, SecretMask mask, PrintStream progress)
       throws RenderException {
     List<RenderReport.Outcome> outcomes = new ArrayList<>();
     for (Plan p : plans) {
       if (p.changed) {
-        String preview = renderMasked(p.target, fields);
         progress.println("would change " + p.out);
-        preview.lines().forEach(line -> progress.println("  | " + line));
         outcomes.add(new RenderReport.Outcome(p.target, p.out, RenderReport.Status.WOULD_CHANGE,
-            Optional.of(preview)));
+            Optional.of(diff(p, fields, mask))));
       } else {
         progress.println("unchanged    " + p.out);
         outcomes.add(new RenderReport.Outcome(p.target, p.out, RenderReport.Status.UNCHANGED,
@@ -226,11 +227,11 @@ public final class Renderer {
     }
   }
 
-  private RenderReport applyPlans(List<Plan> plans, Optional<SetJournal> journal, PrintStream progress)
-      throws RenderException {
+  private RenderReport applyPlans(List<Plan> plans, Optional<SetJournal> journal, SecretMask mask,
+      PrintStream progress) throws RenderException {
     Optional<SetJournal.Entry> record = Optional.empty();
     try {
-      prepareCandidates(plans);
+      prepareCandidates(plans, mask);
       record = begin(journal, plans);
       swapAll(plans, journal, record, progress);
     } finally {
@@ -244,19 +245,19 @@ public final class Renderer {
     for (String cmd : restarts) {
       progress.println("restart      " + cmd);
       restartsRun.add(cmd);
-      if (!succeeded(cmd, Optional.empty())) {
-        rollBack(plans, restarts, journal, record, progress);
-        throw new RenderException(RenderException.Reason.RESTART_FAILED, "restart command failed: "
-            + cmd + "; previous files restored and restarts run again");
+      ServiceCommand.Outcome outcome = runCommand(cmd, Optional.empty());
+      if (!outcome.succeeded()) {
+        throw rolledBack(plans, restarts, journal, record, progress, RenderException.Reason.RESTART_FAILED,
+            "restart command " + failed(outcome) + ": " + cmd, mask.apply(outcome.lastLines()));
       }
     }
     for (String cmd : healths) {
       progress.println("health       " + cmd);
       healthRun.add(cmd);
-      if (!succeeded(cmd, Optional.empty())) {
-        rollBack(plans, restarts, journal, record, progress);
-        throw new RenderException(RenderException.Reason.HEALTH_FAILED, "health command failed: "
-            + cmd + "; previous files restored and restarts run again");
+      ServiceCommand.Outcome outcome = runCommand(cmd, Optional.empty());
+      if (!outcome.succeeded()) {
+        throw rolledBack(plans, restarts, journal, record, progress, RenderException.Reason.HEALTH_FAILED,
+            "health command " + failed(outcome) + ": " + cmd, mask.apply(outcome.lastLines()));
       }
     }
     finish(journal, record);
@@ -412,7 +413,7 @@ public final class Renderer {
         && (wanted.group().isEmpty() || wanted.group().equals(current.group()));
   }
 
-  private void prepareCandidates(List<Plan> plans) throws RenderException {
+  private void prepareCandidates(List<Plan> plans, SecretMask mask) throws RenderException {
     for (Plan p : plans) {
       if (!p.changed) {
         continue;
@@ -426,9 +427,11 @@ public final class Renderer {
       }
       if (p.target.check().isPresent()) {
         String cmd = p.target.check().get();
-        if (!succeeded(cmd, Optional.of(p.candidate))) {
+        ServiceCommand.Outcome outcome = runCommand(cmd, Optional.of(p.candidate));
+        if (!outcome.succeeded()) {
           throw new RenderException(RenderException.Reason.CHECK_FAILED,
-              "check rejected the candidate for " + p.out + ": " + cmd + "; nothing changed");
+              "check rejected the candidate for " + p.out + " (" + ended(outcome) + "): " + cmd
+                  + "; nothing changed", mask.apply(outcome.lastLines()));
         }
       }
     }
@@ -486,8 +489,9 @@ public final class Renderer {
    * candidates not swapped yet, then reruns RESTARTS. The journal says so first, so that a run
    * killed while rolling back is rolled back, not completed, by the next one.
    */
-  private void rollBack(List<Plan> plans, List<String> restarts, Optional<SetJournal> journal,
+  private boolean rollBack(List<Plan> plans, List<String> restarts, Optional<SetJournal> journal,
       Optional<SetJournal.Entry> record, PrintStream progress) {
+    boolean allRestored = true;
     if (journal.isPresent() && record.isPresent()) {
       List<SetJournal.Item> items = new ArrayList<>();
       for (SetJournal.Item item : record.get().items()) {
@@ -517,6 +521,7 @@ public final class Renderer {
         p.swapped = false;
         progress.println("restored     " + p.out);
       } catch (IOException e) {
+        allRestored = false;
         progress.println("NOT RESTORED " + p.out + " (" + e.getClass().getSimpleName()
             + "); its previous content is in " + backupOf(p.out));
       }
@@ -524,11 +529,15 @@ public final class Renderer {
     removeCandidates(plans);
     for (String cmd : restarts) {
       progress.println("restart      " + cmd + " (after rollback)");
-      if (!succeeded(cmd, Optional.empty())) {
-        progress.println("restart after rollback failed: " + cmd);
+      ServiceCommand.Outcome outcome = runCommand(cmd, Optional.empty());
+      if (!outcome.succeeded()) {
+        // Its output is not shown: the restored files hold earlier secrets that the mask does not know.
+        progress.println("restart after rollback " + failed(outcome) + ": " + cmd
+            + " (output not shown: the restored files may hold earlier secrets)");
       }
     }
     finish(journal, record);
+    return allRestored;
   }
 
   private void removeCandidates(List<Plan> plans) {
@@ -545,11 +554,76 @@ public final class Renderer {
   }
 
   boolean succeeded(String command, Optional<Path> candidate) {
+    return runCommand(command, candidate).succeeded();
+  }
+
+  private ServiceCommand.Outcome runCommand(String command, Optional<Path> candidate) {
     try {
-      Optional<Integer> status = ServiceCommand.run(command, candidate, commandTimeout);
-      return status.isPresent() && status.get() == 0;
+      return ServiceCommand.run(command, candidate, commandTimeout);
     } catch (IOException e) {
-      return false;
+      return new ServiceCommand.Outcome(Optional.of(-1), List.of("cannot run /bin/sh: " + e.getClass().getSimpleName()));
+    }
+  }
+
+  /** Rolls PLANS back and returns the failure to raise: REASON when every file was put back. */
+  private RenderException rolledBack(List<Plan> plans, List<String> restarts, Optional<SetJournal> journal,
+      Optional<SetJournal.Entry> record, PrintStream progress, RenderException.Reason reason, String what,
+      List<String> output) {
+    if (rollBack(plans, restarts, journal, record, progress)) {
+      return new RenderException(reason, what + "; previous files restored and restarts run again", output);
+    }
+    return new RenderException(RenderException.Reason.ROLLBACK_INCOMPLETE, what
+        + "; NOT every previous file could be restored (see the lines above; each has a .bak)", output);
+  }
+
+  private static String failed(ServiceCommand.Outcome outcome) {
+    return "failed (" + ended(outcome) + ")";
+  }
+
+  private static String ended(ServiceCommand.Outcome outcome) {
+    return outcome.status().map(status -> "exit " + status).orElse("timed out");
+  }
+
+  /**
+   * What a dry run shows for a changed target: git-style "old mode"/"new mode" (and owner, group)
+   * lines when those change, then the unified diff of the content, secrets masked.
+   */
+  private String diff(Plan p, FieldSource fields, SecretMask mask) throws RenderException {
+    StringBuilder out = new StringBuilder();
+    AtomicFile.Attributes wanted = p.wanted;
+    if (p.previousAttributes.isPresent()) {
+      AtomicFile.Attributes now = p.previousAttributes.get();
+      attribute(out, "mode", octal(now.permissions()), octal(wanted.permissions()));
+      wanted.owner().ifPresent(owner -> attribute(out, "owner", now.owner().map(Object::toString).orElse("?"),
+          owner.getName()));
+      wanted.group().ifPresent(group -> attribute(out, "group", now.group().map(Object::toString).orElse("?"),
+          group.getName()));
+    } else {
+      out.append("new file mode ").append(octal(wanted.permissions())).append('\n');
+    }
+    String oldText = p.previous.map(bytes -> new String(bytes, StandardCharsets.UTF_8)).orElse("");
+    String newReal = new String(p.content, StandardCharsets.UTF_8);
+    String newMasked = renderMasked(p.target, fields);
+    String oldName = p.previous.isPresent() ? p.out.toString() : "/dev/null";
+    for (String line : MaskedDiff.unified(oldName, p.out.toString(), oldText, newReal, newMasked, mask)) {
+      out.append(line).append('\n');
+    }
+    return out.toString();
+  }
+
+  /** PERMISSIONS as a four-digit octal mode, e.g. 0640. */
+  private static String octal(Set<PosixFilePermission> permissions) {
+    int mode = 0;
+    for (PosixFilePermission p : permissions) {
+      mode |= 1 << (8 - p.ordinal()); // OWNER_READ is ordinal 0 (0400) ... OTHERS_EXECUTE ordinal 8 (0001)
+    }
+    return String.format("%04o", mode);
+  }
+
+  private static void attribute(StringBuilder out, String what, String now, String wanted) {
+    if (!now.equals(wanted)) {
+      out.append("old ").append(what).append(' ').append(now).append('\n');
+      out.append("new ").append(what).append(' ').append(wanted).append('\n');
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.sesame.render;
 
+import dev.sesame.ses.TlsMode;
 import java.util.Optional;
 import org.apache.commons.text.StringSubstitutor;
 import org.apache.commons.text.lookup.StringLookup;
@@ -66,14 +67,11 @@ final class TemplateEngine {
     if (entry.isEmpty() || !Fields.isKnown(field)) {
       throw new RenderException(RenderException.Reason.TEMPLATE,
           "template " + templateName + ": unknown placeholder ${" + name + "}; fields are "
-              + String.join(", ", Fields.STORED) + ", " + Fields.SMTP_SECURE);
+              + String.join(", ", Fields.STORED) + ", " + String.join(", ", Fields.TLS_DERIVED));
     }
     String value;
-    if (Fields.SMTP_SECURE.equals(field)) {
-      // An entry may store it (a relay on an unusual port); otherwise it follows the port.
-      Optional<String> stored = source.field(entry, field);
-      value = stored.isPresent() ? stored.get()
-          : secureFor(entry, require(source, entry, Fields.SMTP_PORT, templateName));
+    if (Fields.SMTP_TLS.equals(field) || Fields.TLS_DERIVED.contains(field)) {
+      value = tlsWord(field, tlsMode(source, entry, templateName));
     } else {
       value = require(source, entry, field, templateName);
     }
@@ -94,14 +92,32 @@ final class TemplateEngine {
     return value.get();
   }
 
-  /** PHPMailer's SMTPSecure for an SES port: implicit TLS on 465/2465, STARTTLS on 25/587/2587. */
-  static String secureFor(String entry, String port) throws RenderException {
-    return switch (port.trim()) {
-      case "465", "2465" -> "ssl";
-      case "25", "587", "2587" -> "tls";
-      default -> throw new RenderException(RenderException.Reason.TEMPLATE,
-          "cannot derive smtp_secure for entry '" + entry + "' from port " + port
-              + " (known: 25, 587, 2587 STARTTLS; 465, 2465 implicit TLS)");
+  /**
+   * ENTRY's TLS mode: its stored smtp_tls, else what its port implies (any port of an SES entry,
+   * a well-known port of a manual relay). A relay on another port with nothing stored cannot be
+   * guessed: 2525 is STARTTLS at some providers and implicit TLS at others.
+   */
+  static TlsMode tlsMode(FieldSource source, String entry, String templateName) throws RenderException {
+    String port = require(source, entry, Fields.SMTP_PORT, templateName).trim();
+    boolean ses = source.field(entry, Fields.REGION).isPresent();
+    try {
+      return TlsMode.ofEntry(source.field(entry, Fields.SMTP_TLS), Integer.parseInt(port), ses)
+          .orElseThrow(() -> new RenderException(RenderException.Reason.TEMPLATE, "entry '" + entry
+              + "' is a relay on port " + port + " with no stored TLS mode; store it again with: sesame put "
+              + entry + " --host ... --port " + port + " --tls starttls|implicit ..."));
+    } catch (IllegalArgumentException e) {
+      throw new RenderException(RenderException.Reason.TEMPLATE, "entry '" + entry + "': " + e.getMessage());
+    }
+  }
+
+  /** The word each reader wants for MODE in FIELD. */
+  private static String tlsWord(String field, TlsMode mode) {
+    boolean implicit = mode == TlsMode.IMPLICIT;
+    return switch (field) {
+      case Fields.SMTP_SECURE -> implicit ? "ssl" : "tls";
+      case Fields.SMTP_TLS_WRAPPERMODE -> implicit ? "yes" : "no";
+      case Fields.SMTP_PROTOCOL -> implicit ? "smtps" : "smtp";
+      default -> mode.wireName();
     };
   }
 

@@ -42,6 +42,50 @@ public record EntryStatus(String name, String iamUser, List<VersionRow> versions
   /** One IAM key: its state, last use, and which label (if any) holds it. */
   public record KeyRow(IamKey key, Optional<KeyUse> lastUse, Optional<Label> label) {}
 
+  /**
+   * The rotation bookkeeping of an entry, as `status` and `metrics` show it (never secret).
+   *
+   * @param step the step a rotation in progress stopped after (creating, created, tested, deployed)
+   * @param retiringKey the previous key still to be deactivated or deleted
+   * @param lastFinishedAt when the last rotation finished (absent for rotations finished by older releases)
+   */
+  public record Progress(Optional<String> token, Optional<String> mode, Optional<String> step,
+      Optional<Instant> startedAt, Optional<String> retiringKey, Optional<Instant> retireFinishedAt,
+      Optional<Instant> retireDeactivatedAt, List<String> revokedToDelete, Optional<Instant> lastFinishedAt) {
+
+    public boolean inProgress() {
+      return step.isPresent();
+    }
+  }
+
+  /** The bookkeeping in STATE (an entry's state map, from the vault index or the store's tags). */
+  public static Progress progressOf(Map<String, String> state) {
+    RotationState rotation = new RotationState(state);
+    boolean inProgress = rotation.inProgress();
+    return new Progress(inProgress ? Optional.of(rotation.token()) : Optional.empty(),
+        inProgress ? Optional.of(rotation.mode().name().toLowerCase(java.util.Locale.ROOT)) : Optional.empty(),
+        rotation.step().map(step -> step.name().toLowerCase(java.util.Locale.ROOT)),
+        Optional.ofNullable(state.get(RotationState.STARTED_AT)).map(Instant::parse), rotation.retiringKey(),
+        rotation.retireFinishedAt(), rotation.retireDeactivatedAt(), rotation.revokedToDelete(),
+        rotation.lastFinishedAt().or(rotation::retireFinishedAt));
+  }
+
+  /** This entry's rotation bookkeeping. */
+  public Progress progress() {
+    return progressOf(state);
+  }
+
+  /**
+   * The local facts only, without asking IAM: versions, labels, ages, the recorded rotation step
+   * and retirement. {@link #iamKeys} is empty.
+   */
+  public static EntryStatus readOffline(EntryStorage storage, String name) throws VaultException {
+    EntryStorage.Snapshot snapshot = storage.snapshot(name);
+    String iamUser = snapshot.current().credential().field(Credential.IAM_USER).orElse("");
+    return new EntryStatus(name, iamUser, storage.versions(name), snapshot.state(), List.of(),
+        storage.commandOption());
+  }
+
   public static EntryStatus read(Path vault, List<KeySource> keys, String name, KeyLifecycle iam)
       throws VaultException, RotationException {
     return read(new VaultStorage(vault, keys, java.time.Duration.ZERO, java.time.Clock.systemUTC()), name, iam);

@@ -47,7 +47,8 @@ public final class RenderDeployer implements Deployer {
   /**
    * Renders TARGETS from FIELDS as one all-or-nothing set (the renderer restores every target
    * on failure), turning the renderer's failures into the rotation's: CHECK when the new config
-   * was rejected, DEPLOY otherwise. Shared with the store's deployer, whose values come from
+   * was rejected, RESTORED when a restart or health check failed and every target was put back,
+   * DEPLOY otherwise. Shared with the store's deployer, whose values come from
    * Secrets Manager instead of the vault.
    */
   public static void render(Renderer renderer, List<Target> targets, FieldSource fields, PrintStream progress)
@@ -55,8 +56,12 @@ public final class RenderDeployer implements Deployer {
     try {
       renderer.apply(targets, fields, false, progress);
     } catch (RenderException e) {
-      throw new RotationException(e.reason() == RenderException.Reason.CHECK_FAILED ? Kind.CHECK : Kind.DEPLOY,
-          "deploy: " + e.getMessage(), e);
+      Kind kind = switch (e.reason()) {
+        case CHECK_FAILED -> Kind.CHECK;
+        case RESTART_FAILED, HEALTH_FAILED -> Kind.RESTORED;
+        default -> Kind.DEPLOY;
+      };
+      throw new RotationException(kind, "deploy: " + e.getMessage(), e);
     }
   }
 }

@@ -36,6 +36,8 @@ record RotationState(Map<String, String> values) {
   static final String RETIRE_NOW = "retire.now";
   /** Incident mode: revoked keys still to delete after the new key took over (comma-separated). */
   static final String RETIRE_REVOKED = "retire.revoked";
+  /** When the last rotation finished (pending became current); kept until the next one finishes. For monitoring. */
+  static final String LAST_FINISHED_AT = "last_rotation.finished_at";
 
   /** Steps in order; a rotation resumes after the last one recorded. */
   enum Step { CREATING, CREATED, TESTED, DEPLOYED }
@@ -85,6 +87,10 @@ record RotationState(Map<String, String> values) {
 
   Optional<Instant> retireFinishedAt() {
     return Optional.ofNullable(values.get(RETIRE_FINISHED_AT)).map(Instant::parse);
+  }
+
+  Optional<Instant> lastFinishedAt() {
+    return Optional.ofNullable(values.get(LAST_FINISHED_AT)).map(Instant::parse);
   }
 
   Optional<Instant> retireDueAt() {

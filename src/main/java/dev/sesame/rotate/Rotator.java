@@ -607,7 +607,7 @@ public final class Rotator {
       throws RotationException, VaultException {
     VersionedCredential pending = snap.pending.orElseThrow(() -> lostPending(name));
     String oldKey = keyOf(snap.current);
-    RotationState next = snap.state.withoutRotation();
+    RotationState next = snap.state.withoutRotation().with(RotationState.LAST_FINISHED_AT, clock.instant().toString());
     if (snap.state.mode() == Mode.INCIDENT) {
       // Every older key was revoked; remember them until deleted, so no later run revokes the new one.
       next = next.withoutRetirement().with(RotationState.RETIRE_REVOKED, String.join(",", snap.state.revoked()));

@@ -1,13 +1,16 @@
 package dev.sesame.rotate;
 
 import dev.sesame.rotate.RotationException.Kind;
+import dev.sesame.ses.Diagnosis;
 import dev.sesame.ses.ProbeFailure;
 import dev.sesame.ses.ProbeOptions;
 import dev.sesame.ses.ProbeResult;
 import dev.sesame.ses.ProbeSettings;
 import dev.sesame.ses.SmtpEndpoint;
 import dev.sesame.ses.SmtpProbe;
+import dev.sesame.ses.TlsMode;
 import dev.sesame.vault.Credential;
+import dev.sesame.vault.EntryType;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -21,17 +24,42 @@ public final class SmtpCredentialProver implements CredentialProver {
   private final ProbeSettings settings;
   private final Duration deadline;
   private final Consumer<String> progress;
+  private final Consumer<String> attempts;
 
   public SmtpCredentialProver(ProbeSettings settings, Duration deadline, Consumer<String> progress) {
+    this(settings, deadline, progress, progress);
+  }
+
+  /** As above, with one line per refused attempt (elapsed time, time left before the deadline) to ATTEMPTS. */
+  public SmtpCredentialProver(ProbeSettings settings, Duration deadline, Consumer<String> progress,
+      Consumer<String> attempts) {
     this.settings = settings;
     this.deadline = deadline;
     this.progress = progress;
+    this.attempts = attempts;
+  }
+
+  /** "SMTP attempt 3 refused (auth rejected) by HOST:587; 6s elapsed, 114s left before the deadline; next in 4s". */
+  static String attemptLine(SmtpEndpoint endpoint, int attempt, Diagnosis diagnosis, Duration elapsed, Duration left,
+      Duration pause) {
+    return "SMTP attempt " + attempt + " refused by " + endpoint + " ("
+        + diagnosis.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+        + (diagnosis == Diagnosis.AUTH_REJECTED ? ": a new key is refused while IAM propagates it" : "")
+        + "); " + seconds(elapsed) + " elapsed, " + seconds(left) + " left before the deadline; next attempt in "
+        + seconds(pause);
+  }
+
+  private static String seconds(Duration d) {
+    return Math.round(d.toMillis() / 1000.0) + "s";
   }
 
   @Override
   public void prove(Credential candidate) throws RotationException {
-    SmtpEndpoint endpoint = settings.endpointFor(candidate.field(Credential.SMTP_HOST).orElseThrow(),
-        Integer.parseInt(candidate.field(Credential.SMTP_PORT).orElseThrow()));
+    int port = Integer.parseInt(candidate.field(Credential.SMTP_PORT).orElseThrow());
+    TlsMode tls = TlsMode.ofEntry(candidate.field(Credential.SMTP_TLS), port, candidate.type() == EntryType.SES)
+        .orElseThrow(() -> new RotationException(Kind.INVALID, "the entry's relay on port " + port
+            + " has no stored TLS mode; store it again with: sesame put NAME ... --tls starttls|implicit"));
+    SmtpEndpoint endpoint = settings.endpointFor(candidate.field(Credential.SMTP_HOST).orElseThrow(), port, tls);
     ProbeOptions options;
     try {
       options = settings.applyTo(ProbeOptions.defaults().withDeadline(deadline));
@@ -40,8 +68,11 @@ public final class SmtpCredentialProver implements CredentialProver {
     }
     try {
       ProbeResult result = SmtpProbe.prove(endpoint, candidate.field(Credential.SMTP_USERNAME).orElseThrow(),
-          candidate.field(Credential.SMTP_PASSWORD).orElseThrow(), options);
-      progress.accept("SMTP login accepted by " + endpoint + " after " + result.attempts() + " attempt(s)");
+          candidate.field(Credential.SMTP_PASSWORD).orElseThrow(), options,
+          (attempt, diagnosis, elapsed, left, pause) -> attempts.accept(attemptLine(endpoint, attempt, diagnosis,
+              elapsed, left, pause)));
+      progress.accept("SMTP login accepted by " + endpoint + " after " + result.attempts() + " attempt(s), "
+          + seconds(result.elapsed()));
     } catch (ProbeFailure failure) {
       throw new RotationException(Kind.SMTP, failure.getMessage(), failure);
     }

@@ -42,6 +42,14 @@ public record ProbeSettings(Optional<SmtpEndpoint> endpointOverride, Optional<Pa
     return endpointOverride.orElseGet(() -> new SmtpEndpoint(entryHost, entryPort));
   }
 
+  /**
+   * As above for an entry whose TLS mode is ENTRY_TLS. The override stands in for the entry's
+   * endpoint, so it is reached with the entry's mode too.
+   */
+  public SmtpEndpoint endpointFor(String entryHost, int entryPort, TlsMode entryTls) {
+    return endpointOverride.orElseGet(() -> new SmtpEndpoint(entryHost, entryPort)).withTlsMode(entryTls);
+  }
+
   /** The JVM's default trust, plus the CAs of the CA file when one is set. */
   public SSLContext sslContext() throws IOException, GeneralSecurityException {
     if (caFile.isEmpty()) {

@@ -6,8 +6,11 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Where an SMTP credential is proved: a host name or address and a TCP port. */
-public record SmtpEndpoint(String host, int port) {
+/**
+ * Where an SMTP credential is proved: a host name or address, a TCP port, and how TLS starts
+ * there (by default what SES does on that port; a manual relay's entry says so itself).
+ */
+public record SmtpEndpoint(String host, int port, TlsMode tlsMode) {
   private static final Pattern SES_HOST =
       Pattern.compile("email-smtp(?:-fips)?\\.([a-z0-9-]+)\\.amazonaws\\.com\\.?");
 
@@ -19,6 +22,17 @@ public record SmtpEndpoint(String host, int port) {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port out of range 1-65535: " + port);
     }
+    Objects.requireNonNull(tlsMode, "tlsMode");
+  }
+
+  /** HOST:PORT with the TLS mode SES uses on PORT ({@link TlsMode#forPort}). */
+  public SmtpEndpoint(String host, int port) {
+    this(host, port, TlsMode.forPort(port));
+  }
+
+  /** The same host and port reached with MODE. */
+  public SmtpEndpoint withTlsMode(TlsMode mode) {
+    return new SmtpEndpoint(host, port, mode);
   }
 
   /** The SES SMTP endpoint of REGION on port 587 (STARTTLS), as design.md section 3 names it. */
@@ -60,11 +74,6 @@ public record SmtpEndpoint(String host, int port) {
   public Optional<String> region() {
     Matcher m = SES_HOST.matcher(host.toLowerCase(Locale.ROOT));
     return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
-  }
-
-  /** The TLS mode that SES uses on this port. */
-  public TlsMode tlsMode() {
-    return TlsMode.forPort(port);
   }
 
   @Override

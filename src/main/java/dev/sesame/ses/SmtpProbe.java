@@ -42,8 +42,24 @@ public final class SmtpProbe {
 
   private SmtpProbe() {}
 
+  /** Told about each refused attempt that will be retried; never given a secret. */
+  @FunctionalInterface
+  public interface RetryListener {
+    /**
+     * ATTEMPT (from 1) failed with DIAGNOSIS after ELAPSED since the first; LEFT remains before
+     * the deadline, and the next attempt starts after PAUSE.
+     */
+    void retrying(int attempt, Diagnosis diagnosis, Duration elapsed, Duration left, Duration pause);
+  }
+
   public static ProbeResult prove(SmtpEndpoint endpoint, String username, String password,
       ProbeOptions options) throws ProbeFailure {
+    return prove(endpoint, username, password, options, (attempt, diagnosis, elapsed, left, pause) -> { });
+  }
+
+  /** As above, telling RETRIES about every attempt that failed and will be tried again. */
+  public static ProbeResult prove(SmtpEndpoint endpoint, String username, String password,
+      ProbeOptions options, RetryListener retries) throws ProbeFailure {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(username, "username");
     Objects.requireNonNull(password, "password");
@@ -81,8 +97,10 @@ public final class SmtpProbe {
         }
         Duration pause = jittered(backoff, options);
         Duration left = Duration.between(now, deadline);
+        Duration wait = pause.compareTo(left) < 0 ? pause : left;
+        retries.retrying(attempt, diagnosis, Duration.between(start, now), left, wait);
         try {
-          options.sleeper().sleep(pause.compareTo(left) < 0 ? pause : left);
+          options.sleeper().sleep(wait);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           throw failure(diagnosis, endpoint, attempt,

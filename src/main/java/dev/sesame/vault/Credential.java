@@ -21,12 +21,18 @@ public final class Credential {
   public static final String IAM_USER = "iam_user";
   public static final String ACCESS_KEY_ID = "access_key_id";
   public static final String SECRET_ACCESS_KEY = "secret_access_key";
+  /**
+   * How a client starts TLS with the server: {@code starttls} or {@code implicit}. Stored for manual
+   * relays (optional: entries written before it existed derive it from a well-known port); an SES
+   * entry's follows its port.
+   */
+  public static final String SMTP_TLS = "smtp_tls";
   /** Not sealed: comes from the version's index record. */
   public static final String CREATED_AT = "created_at";
 
   /** Every field a version has, in design.md's order (the names templates and `get --field` use). */
   public static final List<String> ALL_FIELDS = List.of(SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD,
-      REGION, IAM_USER, ACCESS_KEY_ID, SECRET_ACCESS_KEY, CREATED_AT);
+      REGION, IAM_USER, ACCESS_KEY_ID, SECRET_ACCESS_KEY, SMTP_TLS, CREATED_AT);
 
   /**
    * The secret access key of an SES entry whose SMTP password was imported from a file
@@ -48,8 +54,9 @@ public final class Credential {
   }
 
   /**
-   * A credential of TYPE holding exactly TYPE's fields. Missing or unexpected fields are refused;
-   * an empty IAM user is allowed (it is optional on the command line).
+   * A credential of TYPE holding exactly TYPE's fields, plus any of its optional fields. Missing
+   * or unexpected fields are refused; an empty IAM user is allowed (it is optional on the command
+   * line).
    */
   public static Credential of(EntryType type, Map<String, String> values) {
     Map<String, String> ordered = new LinkedHashMap<>();
@@ -59,6 +66,11 @@ public final class Credential {
         throw new IllegalArgumentException("a " + type.wireName() + " credential needs field " + field);
       }
       ordered.put(field, value);
+    }
+    for (String field : type.optionalFields()) {
+      if (values.containsKey(field)) {
+        ordered.put(field, values.get(field));
+      }
     }
     for (String field : values.keySet()) {
       if (!ordered.containsKey(field)) {

@@ -65,7 +65,8 @@ class HelpTextTest {
     StringWriter out = new StringWriter();
     root.usage(new PrintWriter(out), CommandLine.Help.Ansi.OFF);
     for (String code : List.of("0    ok", "1    error", "2    usage", "3    wrong key", "4    not found",
-        "5    locked", "6    check failed", "7    AWS error", "8    SMTP verification failed", "11   scan", "126  exec",
+        "5    locked", "6    check failed", "7    AWS error", "8    SMTP verification failed", "9    changes pending",
+        "10   restart or health check failed", "11   scan", "126  exec",
         "127  exec")) {
       assertThat(out.toString()).contains(code);
     }

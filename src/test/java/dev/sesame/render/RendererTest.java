@@ -204,7 +204,7 @@ class RendererTest {
     RenderReport r = new Renderer().apply(List.of(target("out")), fields, true, progress);
     assertThat(dir.resolve("out")).doesNotExist();
     assertThat(r.targets().get(0).status()).isEqualTo(RenderReport.Status.WOULD_CHANGE);
-    assertThat(r.targets().get(0).maskedPreview().orElseThrow()).contains("'********'");
+    assertThat(r.targets().get(0).maskedDiff().orElseThrow()).contains("'********'");
     assertThat(progressBytes.toString(StandardCharsets.UTF_8)).doesNotContain("s3cr3t")
         .contains("would change");
   }

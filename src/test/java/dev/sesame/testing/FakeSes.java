@@ -42,17 +42,21 @@ public final class FakeSes implements AutoCloseable {
   private final List<String> mechanisms;
   private final List<String> mechanismsUsed = new CopyOnWriteArrayList<>();
 
-  private FakeSes(TestCertificate cert, String username, String password, List<String> mechanisms)
-      throws Exception {
+  private FakeSes(TestCertificate cert, String username, String password, List<String> mechanisms, int port,
+      boolean implicitTls) throws Exception {
     this.credential = new AtomicReference<>(new String[] {username, password});
     this.mechanisms = List.copyOf(mechanisms);
-    this.server = SMTPServer.port(0)
+    SMTPServer.Builder builder = SMTPServer.port(port)
         .bindAddress(InetAddress.getByName(ADDRESS))
         .hostName("fake-ses.test")
-        .enableTLS()
-        .requireTLS()
-        .requireAuth()
-        .startTlsSocketFactory(cert.serverContext(), false)
+        .requireAuth();
+    if (implicitTls) {
+      // TLS from the first byte: a client that starts in clear (STARTTLS) fails at its EHLO.
+      builder.serverSocketFactory(cert.serverContext());
+    } else {
+      builder.enableTLS().requireTLS().startTlsSocketFactory(cert.serverContext(), false);
+    }
+    this.server = builder
         .authenticationHandlerFactory(new Auth())
         .messageHandlerFactory(ctx -> new org.subethamail.smtp.MessageHandler() {
           final List<String> rcpts = new ArrayList<>();
@@ -83,13 +87,19 @@ public final class FakeSes implements AutoCloseable {
 
   public static FakeSes start(TestCertificate cert, String username, String password)
       throws Exception {
-    return new FakeSes(cert, username, password, List.of("PLAIN", "LOGIN"));
+    return new FakeSes(cert, username, password, List.of("PLAIN", "LOGIN"), 0, false);
   }
 
   /** A server offering only MECHANISMS (e.g. just LOGIN), to prove a client's other authenticator. */
   public static FakeSes offering(List<String> mechanisms, TestCertificate cert, String username,
       String password) throws Exception {
-    return new FakeSes(cert, username, password, mechanisms);
+    return new FakeSes(cert, username, password, mechanisms, 0, false);
+  }
+
+  /** A relay on PORT (0: any free one) speaking STARTTLS, or TLS from the first byte when IMPLICIT_TLS. */
+  public static FakeSes start(TestCertificate cert, String username, String password, int port,
+      boolean implicitTls) throws Exception {
+    return new FakeSes(cert, username, password, List.of("PLAIN", "LOGIN"), port, implicitTls);
   }
 
   /** The AUTH mechanism of each successful login, in order. */

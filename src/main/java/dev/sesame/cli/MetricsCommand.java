@@ -1,0 +1,126 @@
+package dev.sesame.cli;
+
+import dev.sesame.doctor.VaultIndex;
+import dev.sesame.rotate.EntryStatus;
+import dev.sesame.rotate.StoreStorage;
+import dev.sesame.vault.Label;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "metrics", mixinStandardHelpOptions = true,
+    description = {"Print each entry's key age, pending rotation and last rotation as Prometheus metrics.",
+        "The text format of node_exporter's textfile collector (scripts/systemd/sesame-metrics.*); never a secret.",
+        "Reads the vault's clear index, so no key is needed; with --store, each store entry's metadata."})
+final class MetricsCommand implements Callable<Integer> {
+  @Option(names = "--vault", paramLabel = "FILE", defaultValue = "${env:SESAME_VAULT}",
+      description = "Vault file (default: $SESAME_VAULT). Its index is read without a key.")
+  Path vault;
+
+  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
+      description = "Report the entries of the shared Secrets Manager store instead (default: $SESAME_STORE).")
+  String store;
+
+  @Option(names = "--out", paramLabel = "FILE",
+      description = "Write FILE atomically (a temporary file beside it, fsync, rename; mode 0644) instead of "
+          + "stdout, e.g. /var/lib/prometheus/node-exporter/sesame.prom.")
+  Path out;
+
+  @Mixin
+  KeyOptions keys;
+
+  @Mixin
+  StoreProtectionOptions protection;
+
+  /** One entry's figures. */
+  record Sample(String entry, Instant currentCreatedAt, boolean rotationPending, Optional<Instant> lastRotation) {}
+
+  @Override
+  public Integer call() throws Exception {
+    List<Sample> samples = StoreOptions.given(store) ? fromStore() : fromVault();
+    String text = PrometheusText.of(samples, Instant.now());
+    if (out == null) {
+      Console.OUT.print(text);
+      Console.OUT.flush();
+    } else {
+      writeAtomically(out, text);
+    }
+    return ExitCode.OK;
+  }
+
+  private List<Sample> fromVault() throws Exception {
+    if (vault == null || vault.toString().isEmpty()) {
+      throw new UserError(ExitCode.USAGE, "no vault given: use --vault FILE or set SESAME_VAULT (or --store sm://PREFIX)");
+    }
+    VaultIndex index;
+    try {
+      index = VaultIndex.read(vault);
+    } catch (NoSuchFileException e) {
+      throw new UserError(ExitCode.NOT_FOUND, "vault " + vault + " does not exist (--vault or SESAME_VAULT)");
+    } catch (IOException | RuntimeException e) {
+      throw new UserError(ExitCode.WRONG_KEY, "cannot read the index of " + vault + ": not a readable sesame vault");
+    }
+    List<Sample> samples = new ArrayList<>();
+    for (VaultIndex.Entry entry : index.entries()) {
+      Optional<VaultIndex.Version> current = entry.labelled(Label.CURRENT.wireName());
+      if (current.isEmpty()) {
+        continue;
+      }
+      EntryStatus.Progress progress = EntryStatus.progressOf(entry.state());
+      boolean pending = progress.inProgress() || entry.labelled(Label.PENDING.wireName()).isPresent();
+      samples.add(new Sample(entry.name(), current.get().createdAt(), pending, progress.lastFinishedAt()));
+    }
+    return samples;
+  }
+
+  private List<Sample> fromStore() throws Exception {
+    List<Sample> samples = new ArrayList<>();
+    StoreAccess access = StoreAccess.open(store, keys, protection);
+    for (String entry : StoreAccess.list(store)) {
+      StoreAccess.Labelled read = access.labelled(entry);
+      EntryStatus.Progress progress = EntryStatus.progressOf(StoreStorage.stateOf(read.tags()));
+      boolean pending = progress.inProgress()
+          || read.versions().stream().anyMatch(v -> v.labels().contains(Label.PENDING));
+      samples.add(new Sample(entry, read.versions().get(0).value().createdAt(), pending, progress.lastFinishedAt()));
+    }
+    return samples;
+  }
+
+  /** node_exporter may read at any moment: it must see the old file or the new one, never half. */
+  private static void writeAtomically(Path file, String text) throws IOException, UserError {
+    Path folder = file.toAbsolutePath().getParent();
+    if (folder == null || !Files.isDirectory(folder)) {
+      throw new UserError(ExitCode.NOT_FOUND, "--out: folder " + folder + " does not exist");
+    }
+    // Not *.prom: the textfile collector reads only files ending in .prom.
+    Path temp = Files.createTempFile(folder, "." + file.getFileName() + ".", ".tmp");
+    try {
+      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
+        channel.force(true);
+      }
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+}
