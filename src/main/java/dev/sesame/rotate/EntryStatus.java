@@ -52,6 +52,9 @@ public record EntryStatus(String name, String iamUser, List<VersionRow> versions
   public record Progress(Optional<String> token, Optional<String> mode, Optional<String> step,
       Optional<Instant> startedAt, Optional<String> retiringKey, Optional<Instant> retireFinishedAt,
       Optional<Instant> retireDeactivatedAt, List<String> revokedToDelete, Optional<Instant> lastFinishedAt) {
+    public Progress {
+      revokedToDelete = List.copyOf(revokedToDelete);
+    }
 
     public boolean inProgress() {
       return step.isPresent();
