@@ -22,7 +22,8 @@ final class OutputOption {
     void write(JsonGenerator json) throws IOException;
   }
 
-  @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
+  // Not "FORMAT": render also has --format, and the generated completion keys value lists by label.
+  @Option(names = "--output", paramLabel = "OUTPUT", defaultValue = "text",
       description = "text, or json: one JSON object on stdout at the end (also on failure: ok=false, exit_code,"
           + " error), progress on stderr. Default: text.")
   Format format = Format.text;

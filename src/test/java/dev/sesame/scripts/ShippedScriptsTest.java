@@ -67,7 +67,7 @@ class ShippedScriptsTest {
       try (Stream<Path> files = Files.list(Path.of(dir))) {
         for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
           String first = firstLine(file);
-          if (first.startsWith("#!") && first.matches("#!.*\\b(ba)?sh\\b.*")) {
+          if (first.startsWith("#!") && first.matches("#!.*\\b(ba)?sh\\b.*") || file.toString().endsWith(".bash")) {
             scripts.add(file);
           }
         }
