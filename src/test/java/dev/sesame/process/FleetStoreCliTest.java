@@ -110,6 +110,23 @@ class FleetStoreCliTest {
   }
 
   @Test
+  void metricsReportEachStoreEntrysKeyAgeAndAPendingVersionWithoutASecret() throws Exception {
+    store.write("mail", Fixtures.smtp("store-secret-one"), sealer(), false);
+    store.write("relay", Fixtures.smtp("store-secret-two"), sealer(), false);
+    store.write("relay", Fixtures.smtp("store-secret-three"), sealer(), true); // AWSPENDING, not promoted
+
+    Result metrics = sesame.run("metrics", "--store", STORE);
+
+    assertThat(metrics.exitCode()).as(metrics.toString()).isZero();
+    assertThat(metrics.out())
+        .contains("# TYPE sesame_key_age_seconds gauge\n", "sesame_rotation_pending{entry=\"mail\"} 0\n",
+            "sesame_rotation_pending{entry=\"relay\"} 1\n")
+        .containsPattern("(?m)^sesame_key_age_seconds\\{entry=\"mail\"\\} \\d+$")
+        .doesNotContain("store-secret");
+    assertThat(metrics.err()).doesNotContain("store-secret");
+  }
+
+  @Test
   void aMissingEntryExits4AndADeniedKeyExits3() throws Exception {
     String keyId = standIn.kms().createKey("other");
     store.write("mail", Fixtures.smtp("one"), List.of(KmsKeySource.create(rotatorClients, "alias/other")), false);
