@@ -47,7 +47,8 @@ class StdinOrderTest {
   @Test
   void putReadsThePassphraseThenTheManualPasswordWithoutAFinalNewline() {
     Result put = sesame.runWithStdin(PASSPHRASE + "\r\n" + "manual password", "put", "relay", "--host",
-        "smtp.example.test", "--port", "2525", "--smtp-username", "u", "--smtp-password-stdin", "--passphrase-stdin",
+        "smtp.example.test", "--port", "2525", "--tls", "starttls", "--smtp-username", "u", "--smtp-password-stdin",
+        "--passphrase-stdin",
         "--vault", vault.toString());
     assertThat(put.exitCode()).as(put.toString()).isZero();
 
