@@ -21,6 +21,12 @@ final class AuditCommand {
           "The chain cannot vouch for the newest lines on its own: record the head hash elsewhere",
           "and pass it back with --expect-head to detect edits or removals at the end."})
   static final class Verify implements Callable<Integer> {
+    private final Invocation io;
+
+    Verify(Invocation io) {
+      this.io = io;
+    }
+
     @Option(names = "--vault", paramLabel = "FILE", defaultValue = "${env:SESAME_VAULT}",
         description = "Vault whose log (FILE.audit) to check. Default: $SESAME_VAULT.")
     Path vault;
@@ -41,7 +47,7 @@ final class AuditCommand {
         throw new UserError(ExitCode.WRONG_KEY, "audit log " + log + " is broken at line " + at.line()
             + ": " + at.reason());
       }
-      Console.OUT.println("audit log " + log + ": intact, " + report.lines() + " records, head "
+      io.out().println("audit log " + log + ": intact, " + report.lines() + " records, head "
           + report.headHash());
       return ExitCode.OK;
     }

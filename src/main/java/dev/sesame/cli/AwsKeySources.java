@@ -68,11 +68,11 @@ final class AwsKeySources {
         + TrustedKeys.DEFAULT_FILE + ")");
   }
 
-  /** A Secrets Manager source for SECRET_ID, creating the secret with fresh material if missing. */
-  static KeySource secretsManager(AwsSettings settings, String secretId) throws VaultException {
+  /** A Secrets Manager source for SECRET_ID, creating the secret with fresh material if missing (said on ERR). */
+  static KeySource secretsManager(AwsSettings settings, String secretId, java.io.PrintStream err) throws VaultException {
     SecretsManagerKeySource source = SecretsManagerKeySource.create(AwsClients.create(settings), secretId);
     if (source.createIfMissing()) {
-      Console.ERR.println("created key secret " + secretId + " (32 random bytes)");
+      err.println("created key secret " + secretId + " (32 random bytes)");
     }
     return source;
   }

@@ -104,7 +104,7 @@ public final class CdsTraining {
       };
       Vault.create(vault, List.of(fakeKms), 5);
       // Pinned, so the unlock goes as far as a host's would: to the (closed) KMS endpoint.
-      Main.run("get", "training", "--vault", vault.toString(), "--trusted-key", TRAINING_KEY_ARN);
+      Main.run(Invocation.system(), "get", "training", "--vault", vault.toString(), "--trusted-key", TRAINING_KEY_ARN);
     } catch (Exception | LinkageError ignored) {
       // Training only: a failure here costs start-up time later, never correctness.
     } finally {
@@ -125,7 +125,7 @@ public final class CdsTraining {
     }
     args.addAll(List.of(common));
     args.addAll(List.of(extra));
-    int code = Main.run(args.toArray(String[]::new));
+    int code = Main.run(Invocation.system(), args.toArray(String[]::new));
     if (code != 0) {
       throw new IllegalStateException("training command failed: " + args + " exited " + code);
     }

@@ -44,6 +44,12 @@ import picocli.CommandLine.Parameters;
         "Every finding says how to fix it; checks that lack what they need SKIP. Exit 0 when nothing FAILs,",
         "1 otherwise (docs/doctor.md)."})
 final class DoctorCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  DoctorCommand(Invocation io) {
+    this.io = io;
+  }
+
   enum Output { table, json }
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The entry to check (default: every entry's vault state).")
@@ -134,7 +140,7 @@ final class DoctorCommand implements Callable<Integer> {
     }
     ProbeSettings probe;
     try {
-      probe = ProbeSettings.fromEnvironment(System.getenv());
+      probe = ProbeSettings.fromEnvironment(io.env());
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCode.USAGE, e.getMessage());
     }
@@ -173,7 +179,7 @@ final class DoctorCommand implements Callable<Integer> {
         context.aws(AwsPosture.using(clients));
       }
       Report report = Doctor.standard().run(context.build());
-      Console.OUT.print(output == Output.json ? report.json() + System.lineSeparator() : report.table());
+      io.out().print(output == Output.json ? report.json() + System.lineSeparator() : report.table());
       return report.exitCode();
     } finally {
       if (clients != null) {

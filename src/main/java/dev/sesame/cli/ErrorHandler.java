@@ -11,15 +11,23 @@ import picocli.CommandLine.ParseResult;
  * message that never repeats a typed word ({@link UsageErrors}) and a pointer to --help.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
-  @Override
-  public int handleExecutionException(Exception failure, CommandLine command, ParseResult parseResult) {
-    return Failures.report(failure, debug(parseResult));
+  private final Invocation invocation;
+
+  ErrorHandler(Invocation invocation) {
+    this.invocation = invocation;
   }
 
-  static int usage(ParameterException failure, String[] args) {
+  @Override
+  public int handleExecutionException(Exception failure, CommandLine command, ParseResult parseResult) {
+    return Failures.report(invocation.err(), failure, debug(parseResult));
+  }
+
+  int usage(ParameterException failure, String[] args) {
     CommandLine command = failure.getCommandLine();
-    Console.ERR.println("sesame: " + Failures.oneLine(UsageErrors.describe(failure, args)));
-    Console.ERR.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+    java.io.PrintWriter err = command.getErr();
+    err.println("sesame: " + Failures.oneLine(UsageErrors.describe(failure, args)));
+    err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.flush();
     return ExitCode.USAGE;
   }
 

@@ -28,6 +28,12 @@ import picocli.CommandLine.Parameters;
         "cannot be run.",
         "Example: sesame exec prod -- php artisan queue:work"})
 final class ExecCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  ExecCommand(Invocation io) {
+    this.io = io;
+  }
+
   /** POSIX shells' exit codes for a command that cannot be run (XCU 2.8.2, "Exit Status for Commands"). */
   static final int NOT_EXECUTABLE = 126;
   static final int NOT_FOUND = 127;
@@ -82,14 +88,15 @@ final class ExecCommand implements Callable<Integer> {
     String program = command.get(0);
     int unrunnable = unrunnable(program);
     if (unrunnable != 0) {
-      Console.ERR.println("sesame: cannot run " + program + ": "
+      io.err().println("sesame: cannot run " + program + ": "
           + (unrunnable == NOT_FOUND ? "command not found" : "not an executable file"));
       return unrunnable;
     }
     ProcessBuilder child = new ProcessBuilder(command).inheritIO();
-    if (pristine) {
-      child.environment().clear();
-    } else {
+    // This run's environment (in production the same as the JVM's, which ProcessBuilder starts from).
+    child.environment().clear();
+    if (!pristine) {
+      child.environment().putAll(io.env());
       // The vault location and key are ours, not the child's business.
       child.environment().keySet().removeAll(List.of("SESAME_VAULT", "SESAME_KEY_FILE"));
     }
@@ -98,7 +105,7 @@ final class ExecCommand implements Callable<Integer> {
     try {
       process = child.start();
     } catch (IOException e) {
-      Console.ERR.println("sesame: cannot run " + program + ": " + reason(e));
+      io.err().println("sesame: cannot run " + program + ": " + reason(e));
       return NOT_EXECUTABLE;
     }
     // Java cannot exec(2) in place, so we supervise: Ctrl-C reaches the child too (same process
@@ -143,7 +150,7 @@ final class ExecCommand implements Callable<Integer> {
   }
 
   /** 127 if PROGRAM cannot be found, 126 if it is found but cannot be run, else 0 (as sh decides). */
-  private static int unrunnable(String program) {
+  private int unrunnable(String program) {
     if (program.contains("/")) {
       Path path = Path.of(program);
       if (!Files.exists(path)) {
@@ -151,7 +158,7 @@ final class ExecCommand implements Callable<Integer> {
       }
       return Files.isRegularFile(path) && Files.isExecutable(path) ? 0 : NOT_EXECUTABLE;
     }
-    String searchPath = System.getenv("PATH");
+    String searchPath = io.env("PATH");
     boolean foundButNotRunnable = false;
     for (String folder : (searchPath == null ? "/usr/bin:/bin" : searchPath).split(File.pathSeparator, -1)) {
       Path candidate = Path.of(folder.isEmpty() ? "." : folder).resolve(program);

@@ -17,15 +17,15 @@ import dev.sesame.vault.VaultException;
 final class Failures {
   private Failures() {}
 
-  /** Prints FAILURE as one line (and its stack trace when DEBUG) and returns its exit code. */
-  static int report(Exception failure, boolean debug) {
+  /** Prints FAILURE to ERR as one line (and its stack trace when DEBUG) and returns its exit code. */
+  static int report(java.io.PrintStream err, Exception failure, boolean debug) {
     if (debug) {
-      failure.printStackTrace(Console.ERR);
+      failure.printStackTrace(err);
     }
-    Console.ERR.println("sesame: " + oneLine(messageOf(failure)));
+    err.println("sesame: " + oneLine(messageOf(failure)));
     commandOutput(failure).ifPresent(lines -> {
-      Console.ERR.println("sesame: its last " + lines.size() + " line(s) of output, secrets masked:");
-      lines.forEach(line -> Console.ERR.println("  | " + line));
+      err.println("sesame: its last " + lines.size() + " line(s) of output, secrets masked:");
+      lines.forEach(line -> err.println("  | " + line));
     });
     return exitCodeOf(failure);
   }

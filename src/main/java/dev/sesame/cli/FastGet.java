@@ -16,8 +16,8 @@ import java.util.Optional;
 final class FastGet {
   private FastGet() {}
 
-  static Optional<Integer> tryRun(String[] args) {
-    Optional<GetCommand> command = parse(args);
+  static Optional<Integer> tryRun(Invocation invocation, String[] args) {
+    Optional<GetCommand> command = parse(invocation, args);
     if (command.isEmpty()) {
       return Optional.empty();
     }
@@ -26,23 +26,23 @@ final class FastGet {
     try {
       return Optional.of(command.get().call());
     } catch (Exception failure) {
-      return Optional.of(Failures.report(failure, false));
+      return Optional.of(Failures.report(invocation.err(), failure, false));
     }
   }
 
-  static Optional<GetCommand> parse(String[] args) {
-    if (args.length < 2 || !args[0].equals("get") || StoreOptions.given(System.getenv("SESAME_STORE"))) {
+  static Optional<GetCommand> parse(Invocation invocation, String[] args) {
+    if (args.length < 2 || !args[0].equals("get") || StoreOptions.given(invocation.env("SESAME_STORE"))) {
       return Optional.empty();
     }
-    GetCommand command = new GetCommand();
+    GetCommand command = new GetCommand(invocation);
     command.field = "smtp_password";
     command.label = "current";
     command.output = GetCommand.Output.value;
     command.prefix = EnvNames.DEFAULT_PREFIX;
-    command.vault = new VaultOptions();
-    command.vault.keys = new KeyOptions();
-    command.vault.vault = pathOrNull(System.getenv("SESAME_VAULT"));
-    command.vault.keys.keyFile = pathOrNull(System.getenv("SESAME_KEY_FILE"));
+    command.vault = new VaultOptions(invocation);
+    command.vault.keys = new KeyOptions(invocation);
+    command.vault.vault = pathOrNull(invocation.env("SESAME_VAULT"));
+    command.vault.keys.keyFile = pathOrNull(invocation.env("SESAME_KEY_FILE"));
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("-")) {

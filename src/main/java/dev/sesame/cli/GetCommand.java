@@ -18,6 +18,12 @@ import picocli.CommandLine.Parameters;
     description = {"Print one field of an entry (default: the SMTP password).",
         "Prints to standard output; --output json prints the whole version."})
 final class GetCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  GetCommand(Invocation io) {
+    this.io = io;
+  }
+
   enum Output { value, json, env }
 
   @Parameters(index = "0", paramLabel = "NAME", description = "Entry name.")
@@ -63,7 +69,7 @@ final class GetCommand implements Callable<Integer> {
     try (Vault opened = vault.open()) {
       VersionedCredential version = opened.get(name, wanted);
       if (output == Output.json) {
-        Console.OUT.println(json(version));
+        io.out().println(json(version));
         return ExitCode.OK;
       }
       return printFields(version.allFields(), "entry " + name + " (" + version.credential().type().wireName() + ")");
@@ -93,7 +99,7 @@ final class GetCommand implements Callable<Integer> {
         json.writeEndObject();
         json.writeEndObject();
       }
-      Console.OUT.println(out);
+      io.out().println(out);
       return ExitCode.OK;
     }
     return printFields(fields, "entry " + name);
@@ -103,7 +109,7 @@ final class GetCommand implements Callable<Integer> {
   private int printFields(Map<String, String> fields, String what) throws UserError {
     if (output == Output.env) {
       for (Map.Entry<String, String> variable : EnvNames.of(prefix, fields).entrySet()) {
-        Console.OUT.println(variable.getKey() + "=" + TerminalText.forStdout(shellWord(variable.getValue())));
+        io.out().println(variable.getKey() + "=" + TerminalText.forStdout(io, shellWord(variable.getValue())));
       }
       return ExitCode.OK;
     }
@@ -111,7 +117,7 @@ final class GetCommand implements Callable<Integer> {
     if (value == null) {
       throw new UserError(ExitCode.NOT_FOUND, what + " has no field " + field);
     }
-    Console.OUT.println(TerminalText.forStdout(value));
+    io.out().println(TerminalText.forStdout(io, value));
     return ExitCode.OK;
   }
 

@@ -32,6 +32,12 @@ import picocli.CommandLine.Parameters;
         "find the key's IAM user with iam:GetAccessKeyLastUsed unless --iam-user names it.",
         "See docs/scan.md and docs/runbooks/incident-response.md."})
 final class ImportCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  ImportCommand(Invocation io) {
+    this.io = io;
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "Entry name: letters, digits, '_' and '-'.")
   String name;
 
@@ -82,7 +88,7 @@ final class ImportCommand implements Callable<Integer> {
     }
     String entryRegion = credential.field(Credential.REGION).orElseThrow();
     if (!SesRegions.isKnown(entryRegion)) {
-      Console.ERR.println("sesame: warning: region " + entryRegion
+      io.err().println("sesame: warning: region " + entryRegion
           + " is not in the known SES SMTP regions; check the name (the password is region-specific)");
     }
     List<KeySource> sources = vault.unlockSources();
@@ -91,19 +97,19 @@ final class ImportCommand implements Callable<Integer> {
     new AuditLog(vault.vaultPath(), Clock.systemUTC()).append(new AuditLog.Entry(
         "local user " + System.getProperty("user.name"), name, "import", AuditLog.keyHint(keyId), "ok",
         chosen.kind().wireName() + " from " + from.toAbsolutePath() + " line " + chosen.line()));
-    Console.ERR.println("imported " + chosen.kind().wireName() + " " + keyId + " from line " + chosen.line() + " of "
+    io.err().println("imported " + chosen.kind().wireName() + " " + keyId + " from line " + chosen.line() + " of "
         + from + " as " + name + " version " + version + " (current): "
         + credential.field(Credential.SMTP_HOST).orElseThrow() + ":" + credential.field(Credential.SMTP_PORT).orElseThrow()
         + ", region " + entryRegion);
     if (chosen.kind() == Kind.SES_SMTP_PASSWORD) {
-      Console.ERR.println("the file holds no secret access key: " + name + " has none until its first rotate or "
+      io.err().println("the file holds no secret access key: " + name + " has none until its first rotate or "
           + "revoke, which replaces the key");
     }
     if (iamUser.isEmpty()) {
-      Console.ERR.println("no --iam-user: rotate and revoke look the user up from " + keyId
+      io.err().println("no --iam-user: rotate and revoke look the user up from " + keyId
           + " (iam:GetAccessKeyLastUsed)");
     }
-    Console.ERR.println("the credential is still in plain text in " + from + ": render the templates over it, "
+    io.err().println("the credential is still in plain text in " + from + ": render the templates over it, "
         + "then revoke the key (docs/runbooks/incident-response.md)");
     return ExitCode.OK;
   }

@@ -20,6 +20,12 @@ import picocli.CommandLine.Option;
         "(created if missing). Several sources may be combined, e.g. --kms-key for hosts plus",
         "--passphrase-stdin for offline recovery."})
 final class InitCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  InitCommand(Invocation io) {
+    this.io = io;
+  }
+
   @Mixin
   VaultOptions vault;
 
@@ -55,7 +61,7 @@ final class InitCommand implements Callable<Integer> {
     if (keys.keyFile() != null) {
       boolean existed = java.nio.file.Files.exists(keys.keyFile());
       sources.add(KeyFileKeySource.createOrLoad(keys.keyFile()));
-      boolean fromEnvironment = keys.keyFile().toString().equals(System.getenv("SESAME_KEY_FILE"))
+      boolean fromEnvironment = keys.keyFile().toString().equals(io.env("SESAME_KEY_FILE"))
           && !keyFileOptionGiven();
       why.add("key file " + keys.keyFile() + (existed ? "" : " (created, mode 0600)")
           + (fromEnvironment ? ", because SESAME_KEY_FILE names it" : ", from --key-file"));
@@ -65,12 +71,12 @@ final class InitCommand implements Callable<Integer> {
       why.add("KMS key " + kmsKey + ", from --kms-key");
     }
     if (smKeySecret != null) {
-      sources.add(AwsKeySources.secretsManager(aws.settings(), smKeySecret));
+      sources.add(AwsKeySources.secretsManager(aws.settings(), smKeySecret, io.err()));
       why.add("Secrets Manager key material " + smKeySecret + ", from --sm-key-secret");
     }
     boolean awsOnly = kmsKey != null || smKeySecret != null;
     if (keys.passphraseStdin || keys.passphraseFile != null || (keys.keyFile() == null && !awsOnly)) {
-      byte[] passphrase = Passphrases.read(Stdin.SYSTEM, keys.passphraseStdin, keys.passphraseFile,
+      byte[] passphrase = Passphrases.read(io.stdin(), keys.passphraseStdin, keys.passphraseFile,
           "New passphrase for " + vault.vaultPath() + ": ", true)
           .orElseThrow(() -> new UserError(ExitCode.USAGE,
               "no key given: use --key-file FILE, --passphrase-stdin, --passphrase-file FILE, --kms-key KEYID "
@@ -81,10 +87,10 @@ final class InitCommand implements Callable<Integer> {
     }
     try {
       Vault.create(vault.vaultPath(), sources, maxVersions);
-      Console.ERR.println("created vault " + vault.vaultPath() + " with " + sources.size() + " key slot"
+      io.err().println("created vault " + vault.vaultPath() + " with " + sources.size() + " key slot"
           + (sources.size() == 1 ? "" : "s") + ", each able to open it: " + String.join("; ", why));
       for (KeySource source : sources) {
-        AwsKeySources.pinLine(source).ifPresent(Console.ERR::println);
+        AwsKeySources.pinLine(source).ifPresent(io.err()::println);
       }
     } finally {
       sources.forEach(KeySource::destroy);

@@ -18,6 +18,12 @@ import picocli.CommandLine.Option;
  * prompt when stdin is a terminal. Several may be given (rekey needs every slot's source).
  */
 final class KeyOptions {
+  private final Invocation io;
+
+  KeyOptions(Invocation io) {
+    this.io = io;
+  }
+
   @Option(names = "--key-file", paramLabel = "FILE", defaultValue = "${env:SESAME_KEY_FILE}",
       description = "Key file (32 bytes, mode 0600). Default: $SESAME_KEY_FILE.")
   Path keyFile;
@@ -39,7 +45,7 @@ final class KeyOptions {
   /** This host's trust settings: --trusted-key, $SESAME_TRUSTED_KEYS, the trust file. */
   TrustedKeys trust() throws UserError {
     try {
-      return TrustedKeys.load(trustedKeys, System.getenv());
+      return TrustedKeys.load(trustedKeys, io.env());
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCode.USAGE, e.getMessage());
     }

@@ -21,6 +21,12 @@ import picocli.CommandLine.Option;
     description = {"List entries with their versions, labels and ages. Never prints a secret.",
         "With --key-slots, list the key sources that open the vault instead."})
 final class ListCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  ListCommand(Invocation io) {
+    this.io = io;
+  }
+
   enum Output { table, json }
 
   @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table",
@@ -42,7 +48,7 @@ final class ListCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (StoreOptions.given(store)) {
       for (String entry : StoreAccess.list(store)) {
-        Console.OUT.println(entry);
+        io.out().println(entry);
       }
       return ExitCode.OK;
     }
@@ -51,7 +57,7 @@ final class ListCommand implements Callable<Integer> {
       if (keySlots) {
         printSlots(opened);
       } else if (output == Output.json) {
-        Console.OUT.println(json(opened.entries()));
+        io.out().println(json(opened.entries()));
       } else {
         printTable(opened.entries(), now);
       }
@@ -68,16 +74,16 @@ final class ListCommand implements Callable<Integer> {
         }
       });
       String opened_ = slot.id().equals(opened.openedSlotId()) ? "  (used now)" : "";
-      Console.OUT.println(slot.id() + "  " + slot.type() + "  " + String.join(" ", params) + opened_);
+      io.out().println(slot.id() + "  " + slot.type() + "  " + String.join(" ", params) + opened_);
     }
   }
 
-  private static void printTable(List<EntryInfo> entries, Instant now) {
+  private void printTable(List<EntryInfo> entries, Instant now) {
     String format = "%-24s %-5s %7s  %-18s %s%n";
-    Console.OUT.printf(format, "NAME", "TYPE", "VERSION", "LABELS", "AGE");
+    io.out().printf(format, "NAME", "TYPE", "VERSION", "LABELS", "AGE");
     for (EntryInfo entry : entries) {
       for (VersionInfo version : entry.versions()) {
-        Console.OUT.printf(format, entry.name(), version.type().wireName(), version.version(),
+        io.out().printf(format, entry.name(), version.type().wireName(), version.version(),
             labels(version).isEmpty() ? "-" : String.join(",", labels(version)),
             Ages.since(version.createdAt(), now));
       }

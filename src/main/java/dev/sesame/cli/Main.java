@@ -1,5 +1,9 @@
 package dev.sesame.cli;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /** Entry point: wires the command tree, exit codes and error printing; holds no logic. */
@@ -7,16 +11,28 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    System.exit(run(Invocation.system(), args));
   }
 
-  /** Runs one command line and returns its exit code (tests call this in-process). */
-  public static int run(String... args) {
-    java.util.Optional<Integer> fast = FastGet.tryRun(args);
-    if (fast.isPresent()) {
-      return fast.get();
+  /**
+   * Runs one command line in INVOCATION (its streams and environment) and returns its exit code;
+   * tests call this in process. Nothing here or below exits the JVM.
+   */
+  public static int run(Invocation invocation, String... args) {
+    try {
+      Optional<Integer> fast = FastGet.tryRun(invocation, args);
+      if (fast.isPresent()) {
+        return fast.get();
+      }
+      return WithPicocli.run(invocation, args);
+    } finally {
+      invocation.flush();
     }
-    return WithPicocli.run(args);
+  }
+
+  /** The command tree wired to INVOCATION: its writers, its environment for `${env:...}` defaults. */
+  static CommandLine commandLine(Invocation invocation) {
+    return WithPicocli.commandLine(invocation);
   }
 
   /**
@@ -25,16 +41,20 @@ public final class Main {
    * fast `get` path then runs entirely from the class-data archive and never opens the jar.
    */
   private static final class WithPicocli {
-    static int run(String[] args) {
-      CommandLine commandLine = new CommandLine(new SesameCommand());
-      // UTF-8 whatever the locale: the same bytes Console writes (secrets may be non-ASCII).
-      commandLine.setOut(new java.io.PrintWriter(
-          new java.io.OutputStreamWriter(Console.OUT, java.nio.charset.StandardCharsets.UTF_8), true));
-      commandLine.setErr(new java.io.PrintWriter(
-          new java.io.OutputStreamWriter(Console.ERR, java.nio.charset.StandardCharsets.UTF_8), true));
-      commandLine.setExecutionExceptionHandler(new ErrorHandler());
-      commandLine.setParameterExceptionHandler(ErrorHandler::usage);
-      return commandLine.execute(args);
+    static int run(Invocation invocation, String[] args) {
+      return commandLine(invocation).execute(args);
+    }
+
+    static CommandLine commandLine(Invocation invocation) {
+      CommandLine commandLine = new CommandLine(new SesameCommand(), new CommandFactory(invocation));
+      // UTF-8 whatever the locale: the same bytes the commands write (secrets may be non-ASCII).
+      commandLine.setOut(new PrintWriter(new OutputStreamWriter(invocation.out(), StandardCharsets.UTF_8), true));
+      commandLine.setErr(new PrintWriter(new OutputStreamWriter(invocation.err(), StandardCharsets.UTF_8), true));
+      commandLine.setDefaultValueProvider(new EnvDefaults(invocation.env()));
+      ErrorHandler errors = new ErrorHandler(invocation);
+      commandLine.setExecutionExceptionHandler(errors);
+      commandLine.setParameterExceptionHandler(errors::usage);
+      return commandLine;
     }
   }
 }

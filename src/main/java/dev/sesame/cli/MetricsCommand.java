@@ -28,6 +28,12 @@ import picocli.CommandLine.Option;
         "The text format of node_exporter's textfile collector (scripts/systemd/sesame-metrics.*); never a secret.",
         "Reads the vault's clear index, so no key is needed; with --store, each store entry's metadata."})
 final class MetricsCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  MetricsCommand(Invocation io) {
+    this.io = io;
+  }
+
   @Option(names = "--vault", paramLabel = "FILE", defaultValue = "${env:SESAME_VAULT}",
       description = "Vault file (default: $SESAME_VAULT). Its index is read without a key.")
   Path vault;
@@ -55,8 +61,8 @@ final class MetricsCommand implements Callable<Integer> {
     List<Sample> samples = StoreOptions.given(store) ? fromStore() : fromVault();
     String text = PrometheusText.of(samples, Instant.now());
     if (out == null) {
-      Console.OUT.print(text);
-      Console.OUT.flush();
+      io.out().print(text);
+      io.out().flush();
     } else {
       writeAtomically(out, text);
     }

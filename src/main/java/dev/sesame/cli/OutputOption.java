@@ -14,6 +14,12 @@ import picocli.CommandLine.Option;
  * code and the one-line error), and every progress line goes to stderr.
  */
 final class OutputOption {
+  private final Invocation io;
+
+  OutputOption(Invocation io) {
+    this.io = io;
+  }
+
   enum Format { text, json }
 
   /** Writes the fields of one JSON object. */
@@ -34,7 +40,7 @@ final class OutputOption {
 
   /** Where progress lines go: stderr with json (stdout holds only the object), else TEXT_DEFAULT. */
   PrintStream progress(PrintStream textDefault) {
-    return json() ? Console.ERR : textDefault;
+    return json() ? io.err() : textDefault;
   }
 
   /** Prints {"ok": true, FIELDS...} on stdout. */
@@ -65,7 +71,7 @@ final class OutputOption {
     });
   }
 
-  private static void print(Fields fields) throws IOException {
+  private void print(Fields fields) throws IOException {
     StringWriter out = new StringWriter();
     try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
       json.useDefaultPrettyPrinter();
@@ -73,8 +79,8 @@ final class OutputOption {
       fields.write(json);
       json.writeEndObject();
     }
-    Console.OUT.println(out);
-    Console.OUT.flush();
+    io.out().println(out);
+    io.out().flush();
   }
 
   /** Writes NAME: [ITEMS...] as strings. */

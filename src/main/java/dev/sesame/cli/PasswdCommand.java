@@ -19,6 +19,12 @@ import picocli.CommandLine.Option;
         "  sesame passwd --add --new-passphrase-prompt   (unlocked through KMS, no key option needed)",
         "When both the unlock and the new passphrase come from stdin, the unlock one is line 1."})
 final class PasswdCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  PasswdCommand(Invocation io) {
+    this.io = io;
+  }
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Change change;
 
@@ -79,7 +85,7 @@ final class PasswdCommand implements Callable<Integer> {
         v.removeKeySlot(change.removeSlot);
         return null;
       });
-      Console.ERR.println("removed key slot " + change.removeSlot);
+      io.err().println("removed key slot " + change.removeSlot);
       return ExitCode.OK;
     }
     KeySource next = newSource();
@@ -91,9 +97,9 @@ final class PasswdCommand implements Callable<Integer> {
         }
         return slot;
       });
-      Console.ERR.println((add ? "added" : "replaced the unlocking slot with") + " key slot " + added.id()
+      io.err().println((add ? "added" : "replaced the unlocking slot with") + " key slot " + added.id()
           + " (" + next.describe() + ")" + (add ? "" : "; " + nextSteps()));
-      AwsKeySources.pinLine(next).ifPresent(Console.ERR::println);
+      AwsKeySources.pinLine(next).ifPresent(io.err()::println);
     } finally {
       next.destroy();
     }
@@ -103,7 +109,7 @@ final class PasswdCommand implements Callable<Integer> {
   /** After a replacement the old key no longer opens the vault: say what the caller must change. */
   private String nextSteps() {
     if (change.newKeyFile != null) {
-      String envKeyFile = System.getenv("SESAME_KEY_FILE");
+      String envKeyFile = io.env("SESAME_KEY_FILE");
       if (envKeyFile != null && !envKeyFile.isEmpty() && !Path.of(envKeyFile).equals(change.newKeyFile)) {
         return "SESAME_KEY_FILE still names " + envKeyFile + ", which no longer opens the vault:"
             + " export SESAME_KEY_FILE=" + change.newKeyFile + " (and in every service and timer that sets it)";
@@ -124,9 +130,9 @@ final class PasswdCommand implements Callable<Integer> {
       return AwsKeySources.kms(aws.settings(), change.newKmsKey);
     }
     if (change.newSmKeySecret != null) {
-      return AwsKeySources.secretsManager(aws.settings(), change.newSmKeySecret);
+      return AwsKeySources.secretsManager(aws.settings(), change.newSmKeySecret, io.err());
     }
-    byte[] passphrase = Passphrases.read(Stdin.SYSTEM, change.newPassphraseStdin, change.newPassphraseFile,
+    byte[] passphrase = Passphrases.read(io.stdin(), change.newPassphraseStdin, change.newPassphraseFile,
         "New passphrase: ", true)
         .orElseThrow(() -> new UserError(ExitCode.USAGE, "no terminal to prompt for the new passphrase"));
     return PassphraseKeySource.of(newPassphrase.checked(passphrase), kdf.params());

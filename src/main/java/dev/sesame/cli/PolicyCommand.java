@@ -22,6 +22,12 @@ import picocli.CommandLine.Option;
         "(aws:SourceVpce, aws:VpcSourceIp). `sesame doctor` compares the user's live policies with it.",
         "--role prints the fleet's other policies (docs/runbooks/fleet.md)."})
 final class PolicyCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  PolicyCommand(Invocation io) {
+    this.io = io;
+  }
+
   static final class From {
     @Option(names = "--from-address", paramLabel = "ADDR", required = true, description = "The one From address allowed.")
     String address;
@@ -86,9 +92,9 @@ final class PolicyCommand implements Callable<Integer> {
     Role chosen = role();
     try {
       if (chosen == Role.SMTP_USER) {
-        Console.OUT.println(smtpUserPolicy().json());
+        io.out().println(smtpUserPolicy().json());
       } else {
-        Console.OUT.println(new DeploymentPolicies(names()).json(chosen));
+        io.out().println(new DeploymentPolicies(names()).json(chosen));
       }
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCode.USAGE, e.getMessage());

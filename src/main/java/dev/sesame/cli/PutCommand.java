@@ -24,6 +24,12 @@ import picocli.CommandLine.Parameters;
         "Secrets come from standard input only; when the vault passphrase is also read from stdin,",
         "it is the first line and the secret the second."})
 final class PutCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  PutCommand(Invocation io) {
+    this.io = io;
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "Entry name: letters, digits, '_' and '-'.")
   String name;
 
@@ -105,16 +111,16 @@ final class PutCommand implements Callable<Integer> {
       protection.requireWritable("put");
       Credential credential = form.ses != null ? sesCredential(form.ses) : smtpCredential(form.smtp);
       StoreAccess.Written written = StoreAccess.write(store, name, credential, protection);
-      Console.ERR.println("stored " + name + " in " + store + " as AWSCURRENT (version " + written.versionId() + ", "
+      io.err().println("stored " + name + " in " + store + " as AWSCURRENT (version " + written.versionId() + ", "
           + (protection.plain() ? "plain" : "sealed") + ")");
-      written.pinLine().ifPresent(Console.ERR::println);
+      written.pinLine().ifPresent(io.err()::println);
       return ExitCode.OK;
     }
     checkOptions();
     List<KeySource> sources = vault.unlockSources();
     Credential credential = form.ses != null ? sesCredential(form.ses) : smtpCredential(form.smtp);
     int version = vault.update(sources, v -> v.put(name, credential));
-    Console.ERR.println("stored " + name + " version " + version + " as current");
+    io.err().println("stored " + name + " version " + version + " as current");
     return ExitCode.OK;
   }
 
@@ -153,8 +159,8 @@ final class PutCommand implements Callable<Integer> {
         + " For a Region opened since this release, add --allow-unknown-region");
   }
 
-  private static Credential sesCredential(SesForm ses) throws UserError {
-    String secret = Stdin.SYSTEM.nextText("secret access key");
+  private Credential sesCredential(SesForm ses) throws UserError {
+    String secret = io.stdin().nextText("secret access key");
     try {
       CredentialRules.checkSecretAccessKey(secret);
     } catch (IllegalArgumentException refused) {
@@ -163,9 +169,9 @@ final class PutCommand implements Callable<Integer> {
     return SesCredentials.fromAccessKey(ses.region, ses.iamUser, ses.accessKeyId, secret, ses.smtpPort);
   }
 
-  private static Credential smtpCredential(SmtpForm smtp) throws UserError {
+  private Credential smtpCredential(SmtpForm smtp) throws UserError {
     TlsMode tls = tlsMode(smtp);
-    String password = Stdin.SYSTEM.nextText("SMTP password");
+    String password = io.stdin().nextText("SMTP password");
     try {
       CredentialRules.checkNoControlCharacters("the SMTP password on standard input", password);
     } catch (IllegalArgumentException refused) {

@@ -11,6 +11,12 @@ import picocli.CommandLine.Option;
         "Every key slot is re-wrapped, so offer every key source (e.g. --key-file and --passphrase-stdin);",
         "slots whose source is not offered block the rekey unless --drop-other-sources removes them."})
 final class RekeyCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  RekeyCommand(Invocation io) {
+    this.io = io;
+  }
+
   @Option(names = "--drop-other-sources",
       description = "Remove key slots that none of the offered sources opens.")
   boolean dropOtherSources;
@@ -22,9 +28,9 @@ final class RekeyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<String> dropped = vault.update(v -> v.rekey(dropOtherSources));
     for (String slot : dropped) {
-      Console.ERR.println("dropped key slot " + slot);
+      io.err().println("dropped key slot " + slot);
     }
-    Console.ERR.println("rekeyed " + vault.vaultPath());
+    io.err().println("rekeyed " + vault.vaultPath());
     return ExitCode.OK;
   }
 }

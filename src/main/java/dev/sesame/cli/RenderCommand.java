@@ -26,6 +26,12 @@ import picocli.CommandLine.Option;
         "checks; any failure restores every file and restarts again. Unchanged files: nothing runs.",
         "CMDs run under /bin/sh -c; in --check, {} stands for the candidate file."})
 final class RenderCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  RenderCommand(Invocation io) {
+    this.io = io;
+  }
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   What what;
 
@@ -156,22 +162,22 @@ final class RenderCommand implements Callable<Integer> {
 
   private int render(List<Target> targets, FieldSource fields) throws Exception {
     if (what.one != null && what.one.stdout) {
-      Console.OUT.print(new Renderer().renderToString(targets.get(0), fields));
-      Console.OUT.flush();
+      io.out().print(new Renderer().renderToString(targets.get(0), fields));
+      io.out().flush();
       return ExitCode.OK;
     }
     RenderReport report = renderer(StoreOptions.stateDirectory(stateDir), vault.lockTimeoutSeconds,
-        allowInsecureFolder).apply(targets, fields, dryRun, Console.ERR);
+        allowInsecureFolder).apply(targets, fields, dryRun, io.err());
     if (!report.anyChanged()) {
-      Console.ERR.println("nothing to change");
+      io.err().println("nothing to change");
     }
     if (output.json()) {
       output.printSuccess(json -> writeReport(json, report));
     } else if (dryRun) {
       for (RenderReport.Outcome outcome : report.targets()) {
-        outcome.maskedDiff().ifPresent(Console.OUT::print);
+        outcome.maskedDiff().ifPresent(io.out()::print);
       }
-      Console.OUT.flush();
+      io.out().flush();
     }
     return dryRun && exitCode && report.anyChanged() ? ExitCode.CHANGES_PENDING : ExitCode.OK;
   }

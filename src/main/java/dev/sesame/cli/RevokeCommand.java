@@ -17,6 +17,12 @@ import picocli.CommandLine.Parameters;
         "the revoked ones. Prints each revoked key's last use and where to look next.",
         "See docs/runbooks/incident-response.md."})
 final class RevokeCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  RevokeCommand(Invocation io) {
+    this.io = io;
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "Entry whose keys are revoked.")
   String name;
 
@@ -40,7 +46,7 @@ final class RevokeCommand implements Callable<Integer> {
     try {
       EntryStorage[] storage = new EntryStorage[1];
       try (AwsClients clients = AwsClients.create(aws.settings())) {
-        RotationContext.rotator(vault, where, aws, clients, rotation, output.progress(Console.OUT), seen -> storage[0] = seen)
+        RotationContext.rotator(io, vault, where, aws, clients, rotation, output.progress(io.out()), seen -> storage[0] = seen)
             .revoke(name, new Rotator.Options(Optional.empty(), true, Duration.ZERO));
       }
       if (output.json()) {

@@ -8,6 +8,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "rm", mixinStandardHelpOptions = true,
     description = "Remove an entry and all its versions from the vault.")
 final class RmCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  RmCommand(Invocation io) {
+    this.io = io;
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "Entry to remove.")
   String name;
 
@@ -20,7 +26,7 @@ final class RmCommand implements Callable<Integer> {
       v.remove(name);
       return null;
     });
-    Console.ERR.println("removed " + name);
+    io.err().println("removed " + name);
     return ExitCode.OK;
   }
 }

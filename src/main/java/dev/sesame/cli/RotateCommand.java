@@ -18,6 +18,12 @@ import picocli.CommandLine.Parameters;
         "delete it if IAM shows no use after the rotation.",
         "Safe to run daily with --if-older-than 90d (docs/runbooks/scheduled-rotation.md)."})
 final class RotateCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  RotateCommand(Invocation io) {
+    this.io = io;
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "Entry to rotate.")
   String name;
 
@@ -67,7 +73,7 @@ final class RotateCommand implements Callable<Integer> {
       EntryStorage[] storage = new EntryStorage[1];
       Rotator.Outcome outcome;
       try (AwsClients clients = AwsClients.create(aws.settings())) {
-        Rotator rotator = RotationContext.rotator(vault, where, aws, clients, rotation, output.progress(Console.OUT),
+        Rotator rotator = RotationContext.rotator(io, vault, where, aws, clients, rotation, output.progress(io.out()),
             seen -> storage[0] = seen).withDeleteAfter(deleteAfter);
         if (abort) {
           outcome = rotator.abort(name);

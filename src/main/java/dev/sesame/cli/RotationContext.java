@@ -27,17 +27,11 @@ import java.util.Optional;
 final class RotationContext {
   private RotationContext() {}
 
-  /** A rotator whose progress lines go to stdout (the text output of `rotate` and `revoke`). */
-  static Rotator rotator(VaultOptions vault, StoreOptions where, AwsOptions aws, AwsClients clients,
-      RotationOptions options) throws Exception {
-    return rotator(vault, where, aws, clients, options, Console.OUT, entry -> { });
-  }
-
   /**
    * A rotator whose progress lines go to PROGRESS; the SMTP proof's line per refused attempt always
-   * goes to stderr. STORAGE_SEEN is given the entry storage, so a caller can read the result back.
+   * goes to INVOCATION's stderr, and the proof's settings come from its environment. STORAGE_SEEN is given the entry storage, so a caller can read the result back.
    */
-  static Rotator rotator(VaultOptions vault, StoreOptions where, AwsOptions aws, AwsClients clients,
+  static Rotator rotator(Invocation invocation, VaultOptions vault, StoreOptions where, AwsOptions aws, AwsClients clients,
       RotationOptions options, java.io.PrintStream progress, java.util.function.Consumer<EntryStorage> storageSeen)
       throws Exception {
     Clock clock = Clock.systemUTC();
@@ -61,8 +55,8 @@ final class RotationContext {
     }
     storageSeen.accept(storage);
     return new Rotator(storage, new AwsKeyLifecycle(clients),
-        new SmtpCredentialProver(ProbeSettings.fromEnvironment(System.getenv()), options.smtpDeadline,
-            progress::println, Console.ERR::println),
+        new SmtpCredentialProver(ProbeSettings.fromEnvironment(invocation.env()), options.smtpDeadline,
+            progress::println, invocation.err()::println),
         deployer, clock, progress::println);
   }
 

@@ -30,6 +30,12 @@ import picocli.CommandLine.Parameters;
         "  sesame import NAME --from FILE --line N",
         "See docs/scan.md and docs/runbooks/incident-response.md."})
 final class ScanCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  ScanCommand(Invocation io) {
+    this.io = io;
+  }
+
   enum Output { text, json }
 
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders to scan (folders recursively).")
@@ -59,20 +65,20 @@ final class ScanCommand implements Callable<Integer> {
       throw new UserError(ExitCode.NOT_FOUND, "no such file or folder: " + e.getFile());
     }
     if (output == Output.json) {
-      Console.OUT.println(json(report));
+      io.out().println(json(report));
     } else {
       for (Finding finding : report.findings()) {
-        Console.OUT.println(line(finding));
+        io.out().println(line(finding));
       }
     }
     for (ScanReport.Notice notice : report.notices()) {
-      Console.ERR.println("sesame: warning: not scanned: " + notice.path() + ": " + notice.detail());
+      io.err().println("sesame: warning: not scanned: " + notice.path() + ": " + notice.detail());
     }
-    Console.ERR.println("sesame: " + summary(report));
+    io.err().println("sesame: " + summary(report));
     if (report.findings().isEmpty()) {
       return ExitCode.OK;
     }
-    Console.ERR.println("sesame: seal a credential with: sesame import NAME --from FILE --line N, then render the "
+    io.err().println("sesame: seal a credential with: sesame import NAME --from FILE --line N, then render the "
         + "templates over the file and revoke the key (docs/runbooks/incident-response.md)");
     return ExitCode.CREDENTIALS_FOUND;
   }

@@ -26,6 +26,12 @@ import picocli.CommandLine.Option;
         "Domains and addresses from sesv2 ListEmailIdentities with sending enabled and verification SUCCESS:",
         "the sender list of templates/cpanel-exim (/etc/exim_sesame_domains). Without --out, print them."})
 final class SesDomainsCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  SesDomainsCommand(Invocation io) {
+    this.io = io;
+  }
+
   @Mixin
   AwsOptions aws;
 
@@ -42,16 +48,16 @@ final class SesDomainsCommand implements Callable<Integer> {
     StringBuilder text = new StringBuilder("# SES identities verified for sending, from sesame ses-domains\n");
     names.forEach(n -> text.append(n.toLowerCase(java.util.Locale.ROOT)).append('\n'));
     if (out == null) {
-      Console.OUT.print(text);
+      io.out().print(text);
       return ExitCode.OK;
     }
     byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
     if (Files.isRegularFile(out) && java.util.Arrays.equals(Files.readAllBytes(out), bytes)) {
-      Console.ERR.println("unchanged    " + out + " (" + names.size() + " identities)");
+      io.err().println("unchanged    " + out + " (" + names.size() + " identities)");
       return ExitCode.OK;
     }
     write(out.toAbsolutePath(), bytes);
-    Console.ERR.println("wrote        " + out + " (" + names.size() + " identities)");
+    io.err().println("wrote        " + out + " (" + names.size() + " identities)");
     return ExitCode.OK;
   }
 

@@ -12,18 +12,24 @@ import picocli.CommandLine.Option;
     description = {"Print the SES SMTP password of a secret access key read on standard input.",
         "Needs no vault. The password is derived for --region and works only there."})
 final class SmtpPasswordCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  SmtpPasswordCommand(Invocation io) {
+    this.io = io;
+  }
+
   @Option(names = "--region", required = true, paramLabel = "REGION", description = "SES Region the password is for, e.g. eu-west-1.")
   String region;
 
   @Override
   public Integer call() throws Exception {
     if (!SesRegions.isKnown(region)) {
-      Console.ERR.println("sesame: warning: --region is not a known SES SMTP Region; check it (the password is"
+      io.err().println("sesame: warning: --region is not a known SES SMTP Region; check it (the password is"
           + " derived per Region)");
     }
-    byte[] secret = Stdin.SYSTEM.nextLine("secret access key");
+    byte[] secret = io.stdin().nextLine("secret access key");
     try {
-      Console.OUT.println(SmtpPassword.derive(new String(secret, StandardCharsets.UTF_8), region));
+      io.out().println(SmtpPassword.derive(new String(secret, StandardCharsets.UTF_8), region));
     } finally {
       Wipe.bytes(secret);
     }

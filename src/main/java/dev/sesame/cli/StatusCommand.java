@@ -18,6 +18,12 @@ import picocli.CommandLine.Parameters;
         "Also each IAM key's last use, and a retirement in progress. Never prints a secret.",
         "--offline shows the local facts only (versions, labels, ages, pending step) without calling AWS."})
 final class StatusCommand implements Callable<Integer> {
+  private final Invocation io;
+
+  StatusCommand(Invocation io) {
+    this.io = io;
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "Entry to show.")
   String name;
 
@@ -45,9 +51,9 @@ final class StatusCommand implements Callable<Integer> {
       if (output.json()) {
         output.printSuccess(json -> StatusJson.write(json, status, now, offline));
       } else {
-        status.describe(now).forEach(Console.OUT::println);
+        status.describe(now).forEach(io.out()::println);
         if (offline && !status.iamUser().isEmpty()) {
-          Console.OUT.println("  (offline: IAM's view of the keys not shown)");
+          io.out().println("  (offline: IAM's view of the keys not shown)");
         }
       }
       return ExitCode.OK;

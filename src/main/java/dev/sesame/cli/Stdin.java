@@ -16,9 +16,6 @@ import java.util.Arrays;
  * newline; a trailing "\r" is dropped so files edited on Windows work. Every line must be UTF-8.
  */
 final class Stdin {
-  /** The one reader of this process's stdin: a second reader would lose buffered bytes. */
-  static final Stdin SYSTEM = new Stdin(System.in);
-
   private static final int MAX_LINE = 64 * 1024;
   private final InputStream in;
   private boolean exhausted;

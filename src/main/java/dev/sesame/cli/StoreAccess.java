@@ -51,7 +51,7 @@ final class StoreAccess {
    */
   static StoreAccess open(String uri, KeyOptions keys, StoreProtectionOptions protection, AwsSettings settings)
       throws VaultException, UserError {
-    TrustedKeys trust = protection.trust(keys == null ? new KeyOptions().trust() : keys.trust());
+    TrustedKeys trust = protection.trust(keys == null ? new KeyOptions(protection.io).trust() : keys.trust());
     AwsClients clients = AwsClients.create(settings);
     StoreProtection policy = protection.protection(clients);
     List<KeySource> openers = new ArrayList<>();

@@ -13,6 +13,12 @@ import picocli.CommandLine.Option;
  * command that takes `--store` ({@link StoreProtection}). Never taken from a value read.
  */
 final class StoreProtectionOptions {
+  final Invocation io;
+
+  StoreProtectionOptions(Invocation io) {
+    this.io = io;
+  }
+
   static final String PLAIN_ENV = "SESAME_STORE_PLAIN";
 
   @Option(names = "--store-kms-key", paramLabel = "KEYID", defaultValue = "${env:SESAME_STORE_KMS_KEY}",
@@ -30,7 +36,7 @@ final class StoreProtectionOptions {
   }
 
   boolean plain() {
-    String env = System.getenv(PLAIN_ENV);
+    String env = io.env(PLAIN_ENV);
     return plainFlag || (env != null && List.of("1", "true", "yes").contains(env.strip().toLowerCase(Locale.ROOT)));
   }
 

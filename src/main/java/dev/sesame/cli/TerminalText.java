@@ -10,18 +10,15 @@ import java.nio.file.Path;
  * a file gets the exact bytes, because a pipeline needs the value, not a picture of it.
  */
 final class TerminalText {
-  private static boolean noted;
-
   private TerminalText() {}
 
-  /** VALUE as it should be printed on standard output. */
-  static String forStdout(String value) {
-    if (!hasControl(value) || !stdoutIsTerminal()) {
+  /** VALUE as it should be printed on INVOCATION's standard output. */
+  static String forStdout(Invocation invocation, String value) {
+    if (!hasControl(value) || !invocation.stdoutIsTerminal()) {
       return value;
     }
-    if (!noted) {
-      noted = true;
-      Console.ERR.println("sesame: the value holds control characters, shown here as \\xNN;"
+    if (invocation.firstControlCharacterNote()) {
+      invocation.err().println("sesame: the value holds control characters, shown here as \\xNN;"
           + " redirect or pipe the output to get the exact bytes");
     }
     return escape(value);

@@ -11,6 +11,12 @@ import picocli.CommandLine.Option;
 
 /** Which vault, how to unlock it, and how long to wait for another writer. */
 final class VaultOptions {
+  private final Invocation io;
+
+  VaultOptions(Invocation io) {
+    this.io = io;
+  }
+
   @Option(names = "--vault", paramLabel = "FILE", defaultValue = "${env:SESAME_VAULT}",
       description = "Vault file. Default: $SESAME_VAULT.")
   Path vault;
@@ -34,7 +40,7 @@ final class VaultOptions {
   }
 
   List<KeySource> unlockSources() throws UserError, VaultException {
-    return keys.unlockSources(Stdin.SYSTEM, "Passphrase for " + vaultPath() + ": ", vaultPath());
+    return keys.unlockSources(io.stdin(), "Passphrase for " + vaultPath() + ": ", vaultPath());
   }
 
   /** Opens the vault; the key sources' secrets are wiped once it is open (or failed to). */

@@ -8,6 +8,10 @@ import picocli.CommandLine;
 
 /** The picocli-free `get` parser fills exactly what picocli would, and declines everything else. */
 class FastGetTest {
+  /** Both parsers see the same, empty, environment (not the developer's SESAME_VAULT). */
+  private static final Invocation NO_ENV = Invocation.of(java.util.Map.of(), java.io.InputStream.nullInputStream(),
+      java.io.OutputStream.nullOutputStream(), java.io.OutputStream.nullOutputStream());
+
   @Test
   void plainGetsAreParsedLikePicocliWould() {
     for (List<String> args : List.of(
@@ -16,7 +20,7 @@ class FastGetTest {
         List.of("get", "prod", "--vault", "v", "--key-file", "k", "--label", "previous", "--output", "json"),
         List.of("get", "prod", "--key-file", "k", "--vault", "v", "--output", "env", "--prefix", "MAIL_"),
         List.of("get", "prod", "--key-file=k", "--vault=v", "--output=env"))) {
-      GetCommand fast = FastGet.parse(args.toArray(String[]::new)).orElseThrow();
+      GetCommand fast = FastGet.parse(NO_ENV, args.toArray(String[]::new)).orElseThrow();
       GetCommand slow = viaPicocli(args);
       assertThat(fast.name).as("%s", args).isEqualTo(slow.name);
       assertThat(fast.field).isEqualTo(slow.field);
@@ -42,12 +46,12 @@ class FastGetTest {
         List.of("get", "prod", "--key-file", "k", "--output", "yaml"),
         List.of("get", "prod", "--key-file", "k", "--lock-timeout", "3"),
         List.of("list", "--key-file", "k"))) {
-      assertThat(FastGet.parse(args.toArray(String[]::new))).as("%s", args).isEmpty();
+      assertThat(FastGet.parse(NO_ENV, args.toArray(String[]::new))).as("%s", args).isEmpty();
     }
   }
 
   private static GetCommand viaPicocli(List<String> args) {
-    CommandLine.ParseResult result = new CommandLine(new SesameCommand()).parseArgs(args.toArray(String[]::new));
+    CommandLine.ParseResult result = Main.commandLine(NO_ENV).parseArgs(args.toArray(String[]::new));
     return (GetCommand) result.subcommand().commandSpec().userObject();
   }
 }

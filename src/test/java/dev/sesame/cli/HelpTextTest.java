@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * ${...} interpolation, and the exit codes listed.
  */
 class HelpTextTest {
-  private final CommandLine root = new CommandLine(new SesameCommand());
+  private final CommandLine root = Main.commandLine(Invocation.system());
 
   @Test
   void everyOptionAndParameterOfEveryCommandIsDescribed() {

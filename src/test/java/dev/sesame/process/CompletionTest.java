@@ -2,6 +2,7 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.cli.CommandFactory;
 import dev.sesame.cli.SesameCommand;
 import dev.sesame.vault.KeySource;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ class CompletionTest {
 
   @BeforeEach
   void assembleTheScriptAndAVault() throws Exception {
-    String generated = AutoComplete.bash("sesame", new CommandLine(new SesameCommand()));
+    String generated = AutoComplete.bash("sesame", new CommandLine(new SesameCommand(), new CommandFactory()));
     script = dir.resolve("sesame_completion");
     Files.writeString(script, generated + Files.readString(Path.of("scripts/completion-entries.bash")));
     Path bin = Files.createDirectories(dir.resolve("bin"));
