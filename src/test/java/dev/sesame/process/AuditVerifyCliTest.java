@@ -2,7 +2,8 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sesame.process.SesameProcess.Result;
+import dev.sesame.testing.cli.SesameCli;
+import dev.sesame.testing.cli.SesameCli.Result;
 import dev.sesame.vault.AuditLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditVerifyCliTest {
   @TempDir Path dir;
   private Path vault;
-  private SesameProcess sesame;
+  private SesameCli sesame;
 
   @BeforeEach
   void writeLog() throws Exception {
@@ -26,7 +27,7 @@ class AuditVerifyCliTest {
     for (String step : List.of("create", "test", "deploy", "finish")) {
       audit.append(new AuditLog.Entry("ops", "mail", step, "…0001", "ok", ""));
     }
-    sesame = SesameProcess.withTmpDir(Files.createDirectory(dir.resolve("tmp"))).workDir(dir);
+    sesame = SesameCli.withTmpDir(Files.createDirectory(dir.resolve("tmp")));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.testing.cli.SesameCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sesame.aws.AwsException;
@@ -51,21 +52,21 @@ class AwsErrorsCliTest {
 
   @Test
   void noCredentialsNamesTheWaysToGiveThem() throws Exception {
-    SesameProcess.Result status = sesame(false, true).run(statusArgs());
+    SesameCli.Result status = sesame(false, true).run(statusArgs());
     assertAwsError(status, "iam:ListAccessKeys failed: no AWS credentials found; " + AwsException.FIX_NO_CREDENTIALS);
   }
 
   @Test
   void anExpiredSessionTokenSaysToRefreshIt() throws Exception {
     standIn.faults().expire("ListAccessKeys", 10);
-    SesameProcess.Result status = sesame(true, true).run(statusArgs());
+    SesameCli.Result status = sesame(true, true).run(statusArgs());
     assertAwsError(status, "(ExpiredToken)");
     assertThat(status.err()).contains(AwsException.FIX_EXPIRED);
   }
 
   @Test
   void anUnreachableEndpointSaysWhyAndWhatToCheck() throws Exception {
-    SesameProcess.Result status = sesame(true, true).env("AWS_ENDPOINT_URL", "http://127.0.0.1:1").run(statusArgs());
+    SesameCli.Result status = sesame(true, true).env("AWS_ENDPOINT_URL", "http://127.0.0.1:1").run(statusArgs());
     assertAwsError(status, "iam:ListAccessKeys failed: unreachable: the endpoint refused the connection; "
         + AwsException.FIX_UNREACHABLE);
   }
@@ -73,21 +74,21 @@ class AwsErrorsCliTest {
   @Test
   void accessDeniedNamesTheActionAndThePolicyCommand() throws Exception {
     standIn.faults().deny("ListAccessKeys", 10);
-    SesameProcess.Result status = sesame(true, true).run(statusArgs());
+    SesameCli.Result status = sesame(true, true).run(statusArgs());
     assertAwsError(status, "allow iam:ListAccessKeys to this AWS identity ('sesame policy' prints the least-privilege"
         + " policy)");
   }
 
   @Test
   void theDoctorSkipsWithTheSameWordsForMissingCredentialsAndRegion() throws Exception {
-    SesameProcess.Result noCredentials = sesame(false, true).run("doctor", "prod", "--vault", vault.toString(),
+    SesameCli.Result noCredentials = sesame(false, true).run("doctor", "prod", "--vault", vault.toString(),
         "--key-file", key.toString(), "--output", "json");
     JsonNode keys = finding(noCredentials, "iam.keys");
     assertThat(keys.get("status").asText()).isEqualTo("SKIP");
     assertThat(keys.get("reason").asText()).isEqualTo("iam:ListAccessKeys failed: no AWS credentials found");
     assertThat(keys.get("fix").asText()).isEqualTo(AwsException.FIX_NO_CREDENTIALS);
 
-    SesameProcess.Result noRegion = sesame(true, false).run("doctor", "--domain", "example.test", "--output", "json");
+    SesameCli.Result noRegion = sesame(true, false).run("doctor", "--domain", "example.test", "--output", "json");
     JsonNode account = finding(noRegion, "ses.account");
     assertThat(account.get("status").asText()).isEqualTo("SKIP");
     assertThat(account.get("reason").asText()).isEqualTo("ses:GetAccount failed: no AWS Region set");
@@ -100,8 +101,8 @@ class AwsErrorsCliTest {
     return new String[] {"status", "prod", "--vault", vault.toString(), "--key-file", key.toString()};
   }
 
-  private SesameProcess sesame(boolean credentials, boolean region) throws Exception {
-    SesameProcess sesame = SesameProcess.withTmpDir(Files.createDirectories(dir.resolve("tmp"))).workDir(dir)
+  private SesameCli sesame(boolean credentials, boolean region) throws Exception {
+    SesameCli sesame = SesameCli.withTmpDir(Files.createDirectories(dir.resolve("tmp")))
         .env("HOME", dir.toString())
         .env("AWS_ENDPOINT_URL", standIn.endpoint().toString())
         .env("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString())
@@ -116,14 +117,14 @@ class AwsErrorsCliTest {
     return sesame;
   }
 
-  private static void assertAwsError(SesameProcess.Result result, String expected) {
+  private static void assertAwsError(SesameCli.Result result, String expected) {
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(7);
     assertThat(result.errLines()).as(result.toString()).hasSize(1);
     assertThat(result.err()).startsWith("sesame: ").contains(expected).doesNotContain("software.amazon")
         .doesNotContain("Provider").doesNotContain("Exception").doesNotContain("@");
   }
 
-  private static JsonNode finding(SesameProcess.Result result, String check) throws Exception {
+  private static JsonNode finding(SesameCli.Result result, String check) throws Exception {
     for (JsonNode finding : new ObjectMapper().readTree(result.out()).get("findings")) {
       if (finding.get("check").asText().equals(check)) {
         return finding;

@@ -2,7 +2,8 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sesame.process.SesameProcess.Result;
+import dev.sesame.testing.cli.SesameCli;
+import dev.sesame.testing.cli.SesameCli.Result;
 import dev.sesame.testing.aws.AwsStandIn;
 import dev.sesame.testing.aws.KmsHandler;
 import dev.sesame.testing.aws.StandInAws;
@@ -27,7 +28,7 @@ class AwsKeySourcesCliTest {
   private StandInAws aws;
   private AwsStandIn standIn;
   private KmsHandler kms;
-  private SesameProcess sesame;
+  private SesameCli sesame;
   private Path vault;
 
   @BeforeEach
@@ -37,7 +38,7 @@ class AwsKeySourcesCliTest {
     kms = standIn.kms();
     vault = dir.resolve("vault.json");
     Path tmp = Files.createDirectory(dir.resolve("tmp"));
-    sesame = SesameProcess.withTmpDir(tmp).workDir(dir)
+    sesame = SesameCli.withTmpDir(tmp)
         .env("AWS_ENDPOINT_URL", standIn.endpoint().toString())
         .env("AWS_REGION", StandInAws.REGION)
         .env("AWS_ACCESS_KEY_ID", StandInAws.ACCESS_KEY_ID)
@@ -168,10 +169,12 @@ class AwsKeySourcesCliTest {
         "--key-file", key.toString()));
     standIn.clearCalls();
 
-    Result get = sesame.env("JAVA_TOOL_OPTIONS", "-verbose:class")
+    // Which classes a JVM loads is seen only in a JVM of its own.
+    SesameProcess.Result get = SesameProcess.withTmpDir(Files.createDirectories(dir.resolve("child-tmp")))
+        .env(sesame.environment()).env("JAVA_TOOL_OPTIONS", "-verbose:class")
         .run("get", "relay", "--vault", vault.toString(), "--key-file", key.toString());
 
-    ok(get);
+    assertThat(get.exitCode()).as(get.toString()).isZero();
     assertThat(get.out()).contains(PASSWORD).contains("dev.sesame.vault.Vault ").doesNotContain("software.amazon");
     assertThat(standIn.calls()).isEmpty();
   }

@@ -2,6 +2,7 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.testing.cli.SesameCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sesame.aws.AwsClients;
@@ -9,7 +10,7 @@ import dev.sesame.aws.KmsKeySource;
 import dev.sesame.aws.SecretsManagerStore;
 import dev.sesame.doctor.Doctor;
 import dev.sesame.doctor.LeastPrivilegePolicy;
-import dev.sesame.process.SesameProcess.Result;
+import dev.sesame.testing.cli.SesameCli.Result;
 import dev.sesame.testing.aws.AwsStandIn;
 import dev.sesame.testing.aws.IamState;
 import dev.sesame.testing.aws.SesV2Handler;
@@ -51,7 +52,7 @@ class DoctorStoreCliTest {
   private StandInAws aws;
   private AwsStandIn standIn;
   private AwsClients operator;
-  private SesameProcess sesame;
+  private SesameCli sesame;
   private SesStandIn smtp;
   private String kmsKey;
   private IamState.Key currentKey;
@@ -71,7 +72,7 @@ class DoctorStoreCliTest {
     operator = aws.clients();
     TestPki pki = TestPki.create(dir, "fleet");
     smtp = SesStandIn.builder(pki.issue("ip:" + SesStandIn.ADDRESS, "EC").serverContext(), (u, p) -> false).start();
-    sesame = SesameProcess.withTmpDir(Files.createDirectory(dir.resolve("tmp"))).workDir(dir)
+    sesame = SesameCli.withTmpDir(Files.createDirectory(dir.resolve("tmp")))
         .env("AWS_ENDPOINT_URL", standIn.endpoint().toString())
         .env("AWS_REGION", StandInAws.REGION)
         .env("AWS_ACCESS_KEY_ID", StandInAws.ACCESS_KEY_ID)

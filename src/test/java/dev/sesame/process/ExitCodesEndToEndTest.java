@@ -2,7 +2,8 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sesame.process.SesameProcess.Result;
+import dev.sesame.testing.cli.SesameCli;
+import dev.sesame.testing.cli.SesameCli.Result;
 import dev.sesame.vault.KeySource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class ExitCodesEndToEndTest {
 
   private Path vault;
   private Path key;
-  private SesameProcess sesame;
+  private SesameCli sesame;
 
   @BeforeEach
   void createVaultWithOneEntry() throws Exception {
@@ -33,7 +34,7 @@ class ExitCodesEndToEndTest {
     KeySource source = Fixtures.keyFile(key);
     Fixtures.createVault(vault, source, 5);
     Fixtures.put(vault, source, "relay", Fixtures.smtp(PASSWORD));
-    sesame = SesameProcess.withTmpDir(tmp).workDir(dir);
+    sesame = SesameCli.withTmpDir(tmp);
   }
 
   @Test

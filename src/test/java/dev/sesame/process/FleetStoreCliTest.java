@@ -2,10 +2,11 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.testing.cli.SesameCli;
 import dev.sesame.aws.AwsClients;
 import dev.sesame.aws.KmsKeySource;
 import dev.sesame.aws.SecretsManagerStore;
-import dev.sesame.process.SesameProcess.Result;
+import dev.sesame.testing.cli.SesameCli.Result;
 import dev.sesame.testing.aws.AwsStandIn;
 import dev.sesame.testing.aws.StandInAws;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class FleetStoreCliTest {
   private AwsStandIn standIn;
   private AwsClients rotatorClients;
   private SecretsManagerStore store;
-  private SesameProcess sesame;
+  private SesameCli sesame;
 
   @BeforeEach
   void start() throws Exception {
@@ -42,7 +43,7 @@ class FleetStoreCliTest {
     String storeKey = standIn.kms().createKey("sesame-store");
     rotatorClients = aws.clients();
     store = SecretsManagerStore.at(STORE, rotatorClients);
-    sesame = SesameProcess.withTmpDir(Files.createDirectory(dir.resolve("tmp"))).workDir(dir)
+    sesame = SesameCli.withTmpDir(Files.createDirectory(dir.resolve("tmp")))
         .env("AWS_ENDPOINT_URL", standIn.endpoint().toString())
         .env("AWS_REGION", StandInAws.REGION)
         .env("AWS_ACCESS_KEY_ID", StandInAws.ACCESS_KEY_ID)
@@ -161,7 +162,9 @@ class FleetStoreCliTest {
   void execFromTheStorePassesTheExactValueAndTheChildsExitCode() throws Exception {
     store.write("mail", Fixtures.smtp("it's a $ecret \\ with \"quotes\""), sealer(), false);
 
-    Result exec = sesame.run("exec", "mail", "--store", STORE, "--", "/bin/sh", "-c",
+    // exec's child writes to the real stdout: a JVM of its own, whose stdout the test reads.
+    SesameProcess.Result exec = SesameProcess.withTmpDir(Files.createDirectories(dir.resolve("child-tmp")))
+        .env(sesame.environment()).run("exec", "mail", "--store", STORE, "--", "/bin/sh", "-c",
         "printf '%s' \"$SMTP_PASSWORD\"; exit 42");
 
     assertThat(exec.exitCode()).as(exec.toString()).isEqualTo(42);

@@ -2,6 +2,7 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.testing.cli.SesameCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +15,7 @@ class InputFilesCliTest {
   Path dir;
   private Path vault;
   private Path key;
-  private SesameProcess sesame;
+  private SesameCli sesame;
 
   @BeforeEach
   void vaultWithAnEntry() throws Exception {
@@ -22,7 +23,7 @@ class InputFilesCliTest {
     key = dir.resolve("vault.key");
     Fixtures.createVault(vault, Fixtures.keyFile(key), 5);
     Fixtures.put(vault, Fixtures.keyFile(key), "relay", Fixtures.smtp("pw"));
-    sesame = SesameProcess.withTmpDir(Files.createDirectories(dir.resolve("tmp")));
+    sesame = SesameCli.withTmpDir(Files.createDirectories(dir.resolve("tmp")));
   }
 
   @Test
@@ -43,7 +44,7 @@ class InputFilesCliTest {
   void aTomlErrorCarriesTheParsersLineAndColumn() throws Exception {
     Path targets = Files.writeString(dir.resolve("targets.toml"),
         "[[target]]\nentry = \"relay\"\nformat = \"raw\n");
-    SesameProcess.Result result = render(targets);
+    SesameCli.Result result = render(targets);
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
     assertThat(result.err()).startsWith("sesame: targets file " + targets + ": line 3, column ");
   }
@@ -53,7 +54,7 @@ class InputFilesCliTest {
     for (String mode : new String[] {"0640", "0o640", "640", "\"640\"", "\"0o640\""}) {
       Path targets = Files.writeString(dir.resolve("targets.toml"), "[[target]]\nentry = \"relay\"\n"
           + "template = \"t\"\nout = \"o\"\nformat = \"raw\"\nmode = " + mode + "\n");
-      SesameProcess.Result result = render(targets);
+      SesameCli.Result result = render(targets);
       assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
       assertThat(result.errLines()).as(mode).hasSize(1);
       assertThat(result.err()).as(mode).contains("write mode = \"0640\" (a quoted octal string of four digits)")
@@ -61,12 +62,12 @@ class InputFilesCliTest {
     }
   }
 
-  private SesameProcess.Result render(Path targets) {
+  private SesameCli.Result render(Path targets) {
     return sesame.run("render", "--targets", targets.toString(), "--vault", vault.toString(), "--key-file",
         key.toString());
   }
 
-  private static void assertNotFound(SesameProcess.Result result, String line) {
+  private static void assertNotFound(SesameCli.Result result, String line) {
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(4);
     assertThat(result.errLines()).containsExactly(line);
   }

@@ -2,12 +2,12 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sesame.process.SesameProcess.Result;
+import dev.sesame.testing.cli.SesameCli;
+import dev.sesame.testing.cli.SesameCli.Result;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,13 +22,12 @@ class PassphraseAndKdfCliTest {
   Path dir;
 
   private Path vault;
-  private SesameProcess sesame;
+  private SesameCli sesame;
 
   @BeforeEach
   void setUp() throws Exception {
     vault = dir.resolve("vault.json");
-    sesame = SesameProcess.withTmpDir(Files.createDirectory(dir.resolve("tmp"))).workDir(dir)
-        .timeout(Duration.ofSeconds(60));
+    sesame = SesameCli.withTmpDir(Files.createDirectory(dir.resolve("tmp")));
   }
 
   private Result init(byte[] passphraseLine, String... extra) {

@@ -2,6 +2,7 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.testing.cli.SesameCli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,26 +22,26 @@ class PutValidationTest {
   Path dir;
   private Path vault;
   private Path key;
-  private SesameProcess sesame;
+  private SesameCli sesame;
 
   @BeforeEach
   void emptyVault() throws Exception {
     vault = dir.resolve("vault.json");
     key = dir.resolve("vault.key");
     Fixtures.createVault(vault, Fixtures.keyFile(key), 5);
-    sesame = SesameProcess.withTmpDir(Files.createDirectories(dir.resolve("tmp")));
+    sesame = SesameCli.withTmpDir(Files.createDirectories(dir.resolve("tmp")));
   }
 
   @Test
   void aKnownRegionAndWellFormedKeyAreStored() throws Exception {
-    SesameProcess.Result put = putSes(SECRET + "\n", "--region", "eu-west-1", "--access-key-id", KEY_ID);
+    SesameCli.Result put = putSes(SECRET + "\n", "--region", "eu-west-1", "--access-key-id", KEY_ID);
     assertThat(put.exitCode()).as(put.toString()).isZero();
     assertThat(entries()).contains("prod");
   }
 
   @Test
   void aMistypedRegionIsRefusedWithTheLikelyOneNamedAndNothingStored() throws Exception {
-    SesameProcess.Result put = putSes(SECRET + "\n", "--region", "eu-west1", "--access-key-id", KEY_ID);
+    SesameCli.Result put = putSes(SECRET + "\n", "--region", "eu-west1", "--access-key-id", KEY_ID);
     assertRefused(put, "--region is not a known SES SMTP Region (did you mean eu-west-1?)");
     assertThat(put.err()).doesNotContain("eu-west1 ").contains("--allow-unknown-region");
   }
@@ -49,7 +50,7 @@ class PutValidationTest {
   void anUnknownRegionIsStoredOnlyWhenAllowed() throws Exception {
     assertRefused(putSes(SECRET + "\n", "--region", "xx-future-9", "--access-key-id", KEY_ID),
         "--region is not a known SES SMTP Region;");
-    SesameProcess.Result allowed = putSes(SECRET + "\n", "--region", "xx-future-9", "--access-key-id", KEY_ID,
+    SesameCli.Result allowed = putSes(SECRET + "\n", "--region", "xx-future-9", "--access-key-id", KEY_ID,
         "--allow-unknown-region");
     assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
   }
@@ -63,7 +64,7 @@ class PutValidationTest {
   @Test
   void aMalformedAccessKeyIdIsRefusedWithoutEchoingIt() throws Exception {
     for (String id : List.of("AKIAIOSFODNN7EXAMPL", "AKIAIOSFODNN7EXAMPLEX", "akiaiosfodnn7example", SECRET)) {
-      SesameProcess.Result put = putSes(SECRET + "\n", "--region", "eu-west-1", "--access-key-id", id);
+      SesameCli.Result put = putSes(SECRET + "\n", "--region", "eu-west-1", "--access-key-id", id);
       assertRefused(put, "an access key id is AKIA followed by 16");
       assertThat(put.err()).doesNotContain(id);
     }
@@ -72,7 +73,7 @@ class PutValidationTest {
   @Test
   void aSecretAccessKeyOfTheWrongShapeIsRefusedWithoutEchoingIt() throws Exception {
     for (String secret : List.of(SECRET.substring(1), SECRET + "A", SECRET.replace('/', '-'))) {
-      SesameProcess.Result put = putSes(secret + "\n", "--region", "eu-west-1", "--access-key-id", KEY_ID);
+      SesameCli.Result put = putSes(secret + "\n", "--region", "eu-west-1", "--access-key-id", KEY_ID);
       assertRefused(put, "is not 40 characters of letters, digits, '/' and '+'");
       assertThat(put.err()).doesNotContain(secret);
     }
@@ -81,9 +82,9 @@ class PutValidationTest {
   @Test
   void bytesThatAreNotUtf8OnStdinAreRefusedNotReplaced() throws Exception {
     byte[] latin1 = "p\u00e9ss\n".getBytes(StandardCharsets.ISO_8859_1);
-    SesameProcess.Result put = sesame.runWithStdin(latin1, relayPut("smtp.example.com", "mailer"));
+    SesameCli.Result put = sesame.runWithStdin(latin1, relayPut("smtp.example.com", "mailer"));
     assertRefused(put, "SMTP password on standard input is not valid UTF-8");
-    SesameProcess.Result derive = sesame.runWithStdin(latin1, "smtp-password", "--region", "eu-west-1");
+    SesameCli.Result derive = sesame.runWithStdin(latin1, "smtp-password", "--region", "eu-west-1");
     assertThat(derive.exitCode()).isEqualTo(2);
     assertThat(derive.out()).isEmpty();
   }
@@ -101,13 +102,13 @@ class PutValidationTest {
   @Test
   void aNonAsciiPasswordIsStoredByteForByte() throws Exception {
     String password = "p\u00e9\u20ac\uD83D\uDE00s";
-    SesameProcess.Result put = sesame.runWithStdin(password + "\n", relayPut("smtp.example.com", "mailer"));
+    SesameCli.Result put = sesame.runWithStdin(password + "\n", relayPut("smtp.example.com", "mailer"));
     assertThat(put.exitCode()).as(put.toString()).isZero();
-    SesameProcess.Result get = sesame.run("get", "relay", "--vault", vault.toString(), "--key-file", key.toString());
+    SesameCli.Result get = sesame.run("get", "relay", "--vault", vault.toString(), "--key-file", key.toString());
     assertThat(get.stdout()).isEqualTo((password + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
-  private SesameProcess.Result putSes(String stdin, String... options) {
+  private SesameCli.Result putSes(String stdin, String... options) {
     List<String> args = new ArrayList<>(List.of("put", "prod", "--vault", vault.toString(), "--key-file",
         key.toString(), "--secret-stdin"));
     args.addAll(List.of(options));
@@ -119,7 +120,7 @@ class PutValidationTest {
         "--port", "587", "--smtp-username", username, "--smtp-password-stdin"};
   }
 
-  private void assertRefused(SesameProcess.Result put, String reason) throws Exception {
+  private void assertRefused(SesameCli.Result put, String reason) throws Exception {
     assertThat(put.exitCode()).as(put.toString()).isEqualTo(2);
     assertThat(put.errLines()).as(put.toString()).hasSize(1);
     assertThat(put.err()).contains(reason);
@@ -127,7 +128,7 @@ class PutValidationTest {
   }
 
   private List<String> entries() throws Exception {
-    SesameProcess.Result list = sesame.run("list", "--vault", vault.toString(), "--key-file", key.toString());
+    SesameCli.Result list = sesame.run("list", "--vault", vault.toString(), "--key-file", key.toString());
     assertThat(list.exitCode()).as(list.toString()).isZero();
     return list.out().lines().skip(1).map(line -> line.split("\\s+")[0]).toList();
   }

@@ -2,6 +2,7 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.testing.cli.SesameCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -22,16 +23,16 @@ class RenderOutputCliTest {
 
   @TempDir
   Path dir;
-  private SesameProcess sesame;
+  private SesameCli sesame;
   private Path template;
   private Path out;
 
   @BeforeEach
   void vaultWithARelay() throws Exception {
-    sesame = SesameProcess.withTmpDir(dir).env("SESAME_VAULT", dir.resolve("vault.json").toString())
+    sesame = SesameCli.withTmpDir(dir).env("SESAME_VAULT", dir.resolve("vault.json").toString())
         .env("SESAME_KEY_FILE", dir.resolve("vault.key").toString());
     assertThat(sesame.run("init").exitCode()).isZero();
-    SesameProcess.Result put = sesame.runWithStdin(SECRET + "\n", "put", "relay", "--host", "smtp.example.com",
+    SesameCli.Result put = sesame.runWithStdin(SECRET + "\n", "put", "relay", "--host", "smtp.example.com",
         "--port", "587", "--smtp-username", "mailer", "--smtp-password-stdin");
     assertThat(put.exitCode()).as(put.toString()).isZero();
     template = dir.resolve("app.conf.tpl");
@@ -40,7 +41,7 @@ class RenderOutputCliTest {
     Files.writeString(out, "# app\nlogin=mailer\npass=" + OLD_SECRET + "\nphp=" + OLD_SECRET + "\nend\n");
   }
 
-  private SesameProcess.Result render(String... extra) {
+  private SesameCli.Result render(String... extra) {
     String[] base = {"render", "--entry", "relay", "--template", template.toString(), "--format", "raw",
         "--out", out.toString(), "--mode", "0600"};
     String[] args = new String[base.length + extra.length];
@@ -49,7 +50,7 @@ class RenderOutputCliTest {
     return sesame.run(args);
   }
 
-  private static void noSecretIn(SesameProcess.Result result) {
+  private static void noSecretIn(SesameCli.Result result) {
     String base64 = Base64.getEncoder().encodeToString(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertThat(result.out() + result.err()).doesNotContain(SECRET).doesNotContain(OLD_SECRET)
         .doesNotContain("S3cr").doesNotContain(base64);
@@ -58,7 +59,7 @@ class RenderOutputCliTest {
   @Test
   void dryRunPrintsAUnifiedDiffWithOldAndNewSecretsMasked() throws Exception {
     String before = Files.readString(out);
-    SesameProcess.Result dry = render("--dry-run");
+    SesameCli.Result dry = render("--dry-run");
     assertThat(dry.exitCode()).as(dry.toString()).isZero();
     assertThat(dry.out()).contains("--- " + out, "+++ " + out, "@@ -1,5 +1,5 @@", " # app", " login=mailer",
         "-pass=********", "+pass=********", "-php=********", "+php=********", " end");
@@ -71,7 +72,7 @@ class RenderOutputCliTest {
   void exitCodeIsNineWhileSomethingWouldChangeAndZeroAfterwards() {
     assertThat(render("--dry-run", "--exit-code").exitCode()).isEqualTo(9);
     assertThat(render().exitCode()).isZero();
-    SesameProcess.Result clean = render("--dry-run", "--exit-code");
+    SesameCli.Result clean = render("--dry-run", "--exit-code");
     assertThat(clean.exitCode()).as(clean.toString()).isZero();
     assertThat(clean.out()).isEmpty();
     assertThat(render("--exit-code").exitCode()).isEqualTo(2);
@@ -80,7 +81,7 @@ class RenderOutputCliTest {
   @Test
   void aNewFileIsDiffedAgainstDevNull() throws Exception {
     Files.delete(out);
-    SesameProcess.Result dry = render("--dry-run");
+    SesameCli.Result dry = render("--dry-run");
     assertThat(dry.out()).contains("new file mode 0600", "--- /dev/null", "+pass=********");
     noSecretIn(dry);
   }
@@ -88,7 +89,7 @@ class RenderOutputCliTest {
   @Test
   void aModeChangeIsShownLikeGitDoes() throws Exception {
     assertThat(render().exitCode()).isZero();
-    SesameProcess.Result dry = sesame.run("render", "--entry", "relay", "--template", template.toString(),
+    SesameCli.Result dry = sesame.run("render", "--entry", "relay", "--template", template.toString(),
         "--format", "raw", "--out", out.toString(), "--mode", "0640", "--dry-run", "--exit-code");
     assertThat(dry.exitCode()).isEqualTo(9);
     assertThat(dry.out()).contains("old mode 0600\nnew mode 0640\n");
@@ -97,7 +98,7 @@ class RenderOutputCliTest {
   @Test
   void aFailingCheckShowsItsLastLinesWithSecretsMasked() throws Exception {
     String before = Files.readString(out);
-    SesameProcess.Result failed = render("--check",
+    SesameCli.Result failed = render("--check",
         "for i in $(seq 1 30); do echo noise $i; done; cat {}; base64 {} >/dev/null; echo 'bad line 4' >&2; exit 3");
     assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(6);
     assertThat(failed.err()).contains("check rejected the candidate for " + out + " (exit 3)")
@@ -110,7 +111,7 @@ class RenderOutputCliTest {
   @Test
   void aFailedRestartIsRolledBackAndExitsTen() throws Exception {
     String before = Files.readString(out);
-    SesameProcess.Result failed = render("--restart", "cat " + out + "; exit 1");
+    SesameCli.Result failed = render("--restart", "cat " + out + "; exit 1");
     assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(10);
     assertThat(failed.err()).contains("restart command failed (exit 1)").contains("previous files restored")
         .contains("  | pass=********");
@@ -121,7 +122,7 @@ class RenderOutputCliTest {
   @Test
   void aFailedHealthCheckIsRolledBackAndExitsTen() throws Exception {
     String before = Files.readString(out);
-    SesameProcess.Result failed = render("--health", "echo unhealthy; exit 7");
+    SesameCli.Result failed = render("--health", "echo unhealthy; exit 7");
     assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(10);
     assertThat(failed.err()).contains("health command failed (exit 7)").contains("  | unhealthy");
     assertThat(Files.readString(out)).isEqualTo(before);
@@ -129,7 +130,7 @@ class RenderOutputCliTest {
 
   @Test
   void jsonOutputIsOneObjectOnStdoutWithProgressOnStderr() throws Exception {
-    SesameProcess.Result dry = render("--dry-run", "--output", "json");
+    SesameCli.Result dry = render("--dry-run", "--output", "json");
     assertThat(dry.exitCode()).as(dry.toString()).isZero();
     JsonNode result = new ObjectMapper().readTree(dry.out());
     assertThat(result.path("ok").asBoolean()).isTrue();
@@ -139,7 +140,7 @@ class RenderOutputCliTest {
     assertThat(dry.err()).contains("would change");
     noSecretIn(dry);
 
-    SesameProcess.Result done = render("--output", "json");
+    SesameCli.Result done = render("--output", "json");
     JsonNode applied = new ObjectMapper().readTree(done.out());
     assertThat(applied.path("changed").asBoolean()).isTrue();
     assertThat(applied.path("targets").get(0).path("status").asText()).isEqualTo("changed");
@@ -147,7 +148,7 @@ class RenderOutputCliTest {
 
   @Test
   void jsonOutputOfAFailureCarriesTheExitCodeAndTheMaskedOutput() throws Exception {
-    SesameProcess.Result failed = render("--check", "cat {}; exit 1", "--output", "json");
+    SesameCli.Result failed = render("--check", "cat {}; exit 1", "--output", "json");
     assertThat(failed.exitCode()).isEqualTo(6);
     JsonNode result = new ObjectMapper().readTree(failed.out());
     assertThat(result.path("ok").asBoolean()).isFalse();

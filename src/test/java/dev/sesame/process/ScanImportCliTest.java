@@ -2,9 +2,10 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.testing.cli.SesameCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sesame.process.SesameProcess.Result;
+import dev.sesame.testing.cli.SesameCli.Result;
 import dev.sesame.ses.SmtpPassword;
 import dev.sesame.vault.KeySource;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ class ScanImportCliTest {
   private Path tree;
   private Path vault;
   private Path key;
-  private SesameProcess sesame;
+  private SesameCli sesame;
 
   @BeforeEach
   void hostWithPlainTextCredentials() throws Exception {
@@ -52,7 +53,7 @@ class ScanImportCliTest {
     key = dir.resolve("vault.key");
     KeySource source = Fixtures.keyFile(key);
     Fixtures.createVault(vault, source, 5);
-    sesame = SesameProcess.withTmpDir(Files.createDirectory(dir.resolve("tmp"))).workDir(dir)
+    sesame = SesameCli.withTmpDir(Files.createDirectory(dir.resolve("tmp")))
         .env("SESAME_VAULT", vault.toString()).env("SESAME_KEY_FILE", key.toString());
   }
 

@@ -2,7 +2,8 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sesame.process.SesameProcess.Result;
+import dev.sesame.testing.cli.SesameCli;
+import dev.sesame.testing.cli.SesameCli.Result;
 import dev.sesame.testing.aws.AwsStandIn;
 import dev.sesame.testing.aws.SesV2Handler;
 import dev.sesame.testing.aws.StandInAws;
@@ -28,7 +29,7 @@ class SesDomainsCliTest {
   private StandInAws aws;
   private SesV2Handler ses;
   private AwsStandIn standIn;
-  private SesameProcess sesame;
+  private SesameCli sesame;
 
   @BeforeEach
   void start() throws Exception {
@@ -44,7 +45,7 @@ class SesDomainsCliTest {
     ses.identity("shop.example", verified);
     ses.identity("solo@other.example", verified);
     ses.identity("late.example", verified);
-    sesame = SesameProcess.withTmpDir(Files.createDirectory(dir.resolve("tmp"))).workDir(dir)
+    sesame = SesameCli.withTmpDir(Files.createDirectory(dir.resolve("tmp")))
         .env("AWS_ENDPOINT_URL", standIn.endpoint().toString())
         .env("AWS_REGION", StandInAws.REGION)
         .env("AWS_ACCESS_KEY_ID", StandInAws.ACCESS_KEY_ID)

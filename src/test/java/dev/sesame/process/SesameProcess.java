@@ -54,6 +54,11 @@ final class SesameProcess {
     return this;
   }
 
+  SesameProcess env(java.util.Map<String, String> variables) {
+    env.putAll(variables);
+    return this;
+  }
+
   SesameProcess workDir(Path folder) {
     this.workDir = folder;
     return this;

@@ -2,7 +2,8 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sesame.process.SesameProcess.Result;
+import dev.sesame.testing.cli.SesameCli;
+import dev.sesame.testing.cli.SesameCli.Result;
 import dev.sesame.ses.SmtpPassword;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +20,12 @@ class StdinOrderTest {
   Path dir;
 
   private Path vault;
-  private SesameProcess sesame;
+  private SesameCli sesame;
 
   @BeforeEach
   void createPassphraseVault() throws Exception {
     vault = dir.resolve("vault.json");
-    sesame = SesameProcess.withTmpDir(Files.createDirectory(dir.resolve("tmp"))).workDir(dir);
+    sesame = SesameCli.withTmpDir(Files.createDirectory(dir.resolve("tmp")));
     Result init = sesame.runWithStdin(PASSPHRASE + "\n", "init", "--vault", vault.toString(), "--passphrase-stdin",
         "--kdf-memory", "8", "--kdf-iterations", "1");
     assertThat(init.exitCode()).as(init.toString()).isZero();

@@ -2,6 +2,7 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.testing.cli.SesameCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,16 +19,16 @@ class UsageErrorsTest {
 
   @TempDir
   Path dir;
-  private SesameProcess sesame;
+  private SesameCli sesame;
 
   @BeforeEach
   void runner() throws Exception {
-    sesame = SesameProcess.withTmpDir(Files.createDirectories(dir.resolve("tmp")));
+    sesame = SesameCli.withTmpDir(Files.createDirectories(dir.resolve("tmp")));
   }
 
   @Test
   void aStrayPositionalIsNamedByPosition() {
-    SesameProcess.Result result = sesame.run("put", "prod", "--region", "eu-west-1", "--access-key-id",
+    SesameCli.Result result = sesame.run("put", "prod", "--region", "eu-west-1", "--access-key-id",
         "AKIAIOSFODNN7EXAMPLE", "--secret-stdin", TYPED_SECRET);
     assertUsage(result, "sesame: argument 8 (not shown) was not expected; secrets go in on standard input");
   }
@@ -65,12 +66,12 @@ class UsageErrorsTest {
     Path key = dir.resolve("k");
     Fixtures.createVault(dir.resolve("v"), Fixtures.keyFile(key), 5);
     for (List<String> args : List.of(List.of("--label", TYPED_SECRET), List.of("--field", TYPED_SECRET))) {
-      SesameProcess.Result result = sesame.run(concat(List.of("get", "prod", "--vault", dir.resolve("v").toString(),
+      SesameCli.Result result = sesame.run(concat(List.of("get", "prod", "--vault", dir.resolve("v").toString(),
           "--key-file", key.toString()), args));
       assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
       assertThat(result.err()).doesNotContain(TYPED_SECRET).contains("expected");
     }
-    SesameProcess.Result name = sesame.run("rm", TYPED_SECRET, "--vault", dir.resolve("v").toString(), "--key-file",
+    SesameCli.Result name = sesame.run("rm", TYPED_SECRET, "--vault", dir.resolve("v").toString(), "--key-file",
         key.toString());
     assertThat(name.exitCode()).as(name.toString()).isEqualTo(2);
     assertThat(name.err()).startsWith("sesame: invalid entry name: use letters").doesNotContain(TYPED_SECRET);
@@ -80,7 +81,7 @@ class UsageErrorsTest {
     return java.util.stream.Stream.concat(first.stream(), second.stream()).toArray(String[]::new);
   }
 
-  private static void assertUsage(SesameProcess.Result result, String expected) {
+  private static void assertUsage(SesameCli.Result result, String expected) {
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
     assertThat(result.out()).isEmpty();
     assertThat(result.err()).as(result.toString()).contains(expected).doesNotContain(TYPED_SECRET)
