@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sesame.testing.aws.SesV2Handler;
 import dev.sesame.testing.aws.StandInAws;
+import dev.sesame.testing.cli.SesameCli;
 import dev.sesame.testing.dns.Dnsmasq;
 import dev.sesame.testing.smtp.SesStandIn;
 import dev.sesame.testing.smtp.TestPki;
@@ -17,12 +18,10 @@ import dev.sesame.vault.Vault;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -102,33 +101,15 @@ class DoctorCliTest {
     return sesame(true, args);
   }
 
-  /** Runs the CLI; WITH_ENDPOINT sets SESAME_SMTP_ENDPOINT to the SES-like server. */
+  /** Runs the CLI in process; WITH_ENDPOINT sets SESAME_SMTP_ENDPOINT to the SES-like server. */
   private static Result sesame(boolean withEndpoint, String... args) throws Exception {
-    List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.sesame.cli.Main"));
-    argv.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("SESAME_"));
-    env.put("AWS_ENDPOINT_URL", aws.standIn().endpoint().toString());
-    env.put("AWS_REGION", StandInAws.REGION);
-    env.put("AWS_ACCESS_KEY_ID", StandInAws.ACCESS_KEY_ID);
-    env.put("AWS_SECRET_ACCESS_KEY", StandInAws.SECRET_ACCESS_KEY);
-    env.put("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString());
-    env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString());
-    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    SesameCli cli = SesameCli.withTmpDir(dir).env(aws.cliEnvironment(dir))
+        .env("SESAME_SMTP_CA_FILE", pki.caPem().toString());
     if (withEndpoint) {
-      env.put("SESAME_SMTP_ENDPOINT", SesStandIn.ADDRESS + ":" + smtp.port());
+      cli.env("SESAME_SMTP_ENDPOINT", SesStandIn.ADDRESS + ":" + smtp.port());
     }
-    env.put("SESAME_SMTP_CA_FILE", pki.caPem().toString());
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("sesame did not finish");
-    }
-    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    SesameCli.Result run = cli.run(args);
+    return new Result(run.exitCode(), run.out(), run.err());
   }
 
   @Test

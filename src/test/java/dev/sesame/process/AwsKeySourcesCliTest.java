@@ -39,13 +39,7 @@ class AwsKeySourcesCliTest {
     vault = dir.resolve("vault.json");
     Path tmp = Files.createDirectory(dir.resolve("tmp"));
     sesame = SesameCli.withTmpDir(tmp)
-        .env("AWS_ENDPOINT_URL", standIn.endpoint().toString())
-        .env("AWS_REGION", StandInAws.REGION)
-        .env("AWS_ACCESS_KEY_ID", StandInAws.ACCESS_KEY_ID)
-        .env("AWS_SECRET_ACCESS_KEY", StandInAws.SECRET_ACCESS_KEY)
-        .env("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString())
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env(aws.cliEnvironment(dir))
         .env("AWS_MAX_ATTEMPTS", "2");
   }
 

@@ -73,13 +73,7 @@ class DoctorStoreCliTest {
     TestPki pki = TestPki.create(dir, "fleet");
     smtp = SesStandIn.builder(pki.issue("ip:" + SesStandIn.ADDRESS, "EC").serverContext(), (u, p) -> false).start();
     sesame = SesameCli.withTmpDir(Files.createDirectory(dir.resolve("tmp")))
-        .env("AWS_ENDPOINT_URL", standIn.endpoint().toString())
-        .env("AWS_REGION", StandInAws.REGION)
-        .env("AWS_ACCESS_KEY_ID", StandInAws.ACCESS_KEY_ID)
-        .env("AWS_SECRET_ACCESS_KEY", StandInAws.SECRET_ACCESS_KEY)
-        .env("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString())
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env(aws.cliEnvironment(dir))
         .env("SESAME_SMTP_CA_FILE", pki.caPem().toString())
         .env("SESAME_TRUSTED_KEYS", standIn.kms().arn(kmsKey));
   }

@@ -46,13 +46,7 @@ class SesDomainsCliTest {
     ses.identity("solo@other.example", verified);
     ses.identity("late.example", verified);
     sesame = SesameCli.withTmpDir(Files.createDirectory(dir.resolve("tmp")))
-        .env("AWS_ENDPOINT_URL", standIn.endpoint().toString())
-        .env("AWS_REGION", StandInAws.REGION)
-        .env("AWS_ACCESS_KEY_ID", StandInAws.ACCESS_KEY_ID)
-        .env("AWS_SECRET_ACCESS_KEY", StandInAws.SECRET_ACCESS_KEY)
-        .env("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString())
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString())
-        .env("AWS_EC2_METADATA_DISABLED", "true");
+        .env(aws.cliEnvironment(dir));
   }
 
   @AfterEach

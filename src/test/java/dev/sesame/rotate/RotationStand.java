@@ -9,6 +9,7 @@ import dev.sesame.ses.ProbeSettings;
 import dev.sesame.ses.SesCredentials;
 import dev.sesame.testing.aws.IamState;
 import dev.sesame.testing.aws.StandInAws;
+import dev.sesame.testing.cli.SesameCli;
 import dev.sesame.testing.smtp.IamSesStandIn;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.KeyFileKeySource;
@@ -156,10 +157,7 @@ final class RotationStand implements AutoCloseable {
   /** The environment a user sets for `sesame rotate` against these stand-ins. */
   Map<String, String> cliEnvironment() {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("AWS_ENDPOINT_URL", aws.standIn().endpoint().toString());
-    env.put("AWS_ACCESS_KEY_ID", StandInAws.ACCESS_KEY_ID);
-    env.put("AWS_SECRET_ACCESS_KEY", StandInAws.SECRET_ACCESS_KEY);
-    env.put("AWS_REGION", REGION);
+    env.putAll(aws.cliEnvironment(dir));
     env.put(ProbeSettings.ENDPOINT_VARIABLE, ses.endpoint());
     env.put(ProbeSettings.CA_FILE_VARIABLE, caPem.toString());
     env.put("SESAME_VAULT", vault.toString());
@@ -236,9 +234,10 @@ final class RotationStand implements AutoCloseable {
     }
   }
 
-  /** Runs `sesame ARGS` (dev.sesame.cli.Main) in a child JVM and waits for it. */
-  CliResult sesame(String... args) throws Exception {
-    return finish(startJava("dev.sesame.cli.Main", args), args);
+  /** Runs `sesame ARGS` in this JVM ({@link SesameCli}) with {@link #cliEnvironment()}. */
+  CliResult sesame(String... args) {
+    SesameCli.Result run = SesameCli.withTmpDir(dir).env(cliEnvironment()).run(args);
+    return new CliResult(run.args(), run.exitCode(), run.out(), run.err());
   }
 
   static CliResult finish(Process process, String... args) throws Exception {

@@ -67,6 +67,23 @@ public final class StandInAws implements AutoCloseable {
   }
 
   /** Sets a system property until {@link #close()}. */
+  /**
+   * The environment a user sets for the CLI (or any real AWS SDK) to reach these stand-ins: the
+   * endpoint, the Region and the operator's key; no profile files (their names point into DIR,
+   * where none exist) and no instance metadata.
+   */
+  public java.util.Map<String, String> cliEnvironment(java.nio.file.Path dir) {
+    java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+    env.put("AWS_ENDPOINT_URL", standIn().endpoint().toString());
+    env.put("AWS_REGION", REGION);
+    env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
+    env.put("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
+    env.put("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString());
+    env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString());
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    return env;
+  }
+
   public void setProperty(String name, String value) {
     if (!saved.containsKey(name)) {
       saved.put(name, System.getProperty(name));
