@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * `sesame doctor` and `sesame policy` as users run them: a child JVM, a real vault and key file,
+ * `sesame doctor` and `sesame policy` as users run them: the CLI (in process), a real vault and key file,
  * the AWS stand-in through AWS_ENDPOINT_URL, a real dnsmasq, and an SES-like SMTP server named by
  * SESAME_SMTP_ENDPOINT with its CA in SESAME_SMTP_CA_FILE.
  */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * AWS misconfiguration reported as users meet it: the cause and the fix in one line, the same
- * words in the doctor's SKIP findings, and never an SDK class name. Each run is a child JVM that
+ * words in the doctor's SKIP findings, and never an SDK class name. Each run (in process)
  * reaches the AWS stand-in through AWS_ENDPOINT_URL.
  */
 class AwsErrorsCliTest {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `init`, `passwd` and opening a vault through AWS KMS and Secrets Manager key sources, run as
- * users run them: a child JVM whose real SDK reaches the stand-in through AWS_ENDPOINT_URL, with
+ * users run them: the CLI (in process) whose real SDK reaches the stand-in through AWS_ENDPOINT_URL, with
  * credentials from the environment (as an instance role would provide them), and no key file.
  */
 class AwsKeySourcesCliTest {

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * `sesame doctor NAME --store sm://PREFIX` on a fleet host: no vault file, the entry sealed under
  * a KMS key in the Secrets Manager stand-in, the IAM user's keys and policy in the IAM stand-in,
- * and an SES-like SMTP server named by the entry itself. Each run is a child JVM reaching the
+ * and an SES-like SMTP server named by the entry itself. Each run (in process) reaches the
  * stand-ins through AWS_ENDPOINT_URL, as a host's timer would.
  */
 class DoctorStoreCliTest {

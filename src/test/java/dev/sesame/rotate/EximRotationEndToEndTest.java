@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Rotation end to end through real mail software ({@link EximRelay}: a real Exim daemon and
  * PHPMailer configured by the shipped templates) relaying to an SES stand-in that accepts exactly
- * the Active keys of the IAM stand-in. The rotations run through the real CLI in a child JVM.
+ * the Active keys of the IAM stand-in. The rotations run through the real CLI (in process).
  */
 @Tag("mail-stack")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * docs/runbooks/incident-response.md, "From a plain-text credential", step by step through the
- * real CLI (child JVMs) against the AWS stand-in (IAM/STS over the real SDK), an SES SMTP stand-in
+ * real CLI (in process) against the AWS stand-in (IAM/STS over the real SDK), an SES SMTP stand-in
  * that accepts exactly the Active keys, and a real Exim daemon whose exim.conf starts with the SES
  * credential inline, as blog posts set it up:
  * scan finds it, import seals it, render puts the shipped RHEL templates over the plain-text file

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * `sesame rotate` and `sesame revoke` as users run them: the CLI in a child JVM, pointed at the
+ * `sesame rotate` and `sesame revoke` as users run them: the CLI (in process), pointed at the
  * stand-ins only through AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
  * SESAME_SMTP_ENDPOINT and SESAME_SMTP_CA_FILE; exit codes as design.md section 6 fixes them.
  */

@@ -43,8 +43,8 @@ import javax.net.ssl.SSLContext;
  * One rotation world for scenario tests: the AWS stand-in (IAM/STS over the real SDK) with an SES
  * sending user and its first key, an SES SMTP stand-in that accepts exactly that user's Active
  * keys, and a vault whose entry {@value #ENTRY} holds the first key. Rotators are wired as
- * {@code cli/RotationContext} wires them, and the real CLI can be run in a child JVM with the
- * environment a user would set.
+ * {@code cli/RotationContext} wires them, and the real CLI can be run (in process, or in a child
+ * JVM for kills) with the environment a user would set.
  */
 final class RotationStand implements AutoCloseable {
   static final String ENTRY = "prod";
@@ -152,7 +152,7 @@ final class RotationStand implements AutoCloseable {
         dev.sesame.aws.TrustedKeys.of(aws.standIn().kms().keyArns())));
   }
 
-  // ---- the real CLI in a child JVM ----------------------------------------------------------
+  // ---- the real CLI, in process or in a child JVM ----------------------------------------------------------
 
   /** The environment a user sets for `sesame rotate` against these stand-ins. */
   Map<String, String> cliEnvironment() {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * `sesame rotate|revoke|status --store` as a fleet's rotator runs them: the CLI in a child JVM
+ * `sesame rotate|revoke|status --store` as a fleet's rotator runs them: the CLI (in process)
  * against the AWS and SES stand-ins, the entry in the Secrets Manager store sealed under a KMS
  * key, the rotator's lock and audit log in --state-dir, and a host pulling the result.
  */
