@@ -3,6 +3,7 @@ package dev.sesame.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sesame.testing.TestClock;
 import dev.sesame.aws.AwsClients;
 import dev.sesame.aws.KmsKeySource;
 import dev.sesame.aws.SecretsManagerStore;
@@ -23,10 +24,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +69,7 @@ class LambdaRotationTest {
   private SecretsManagerStore store;
   private String firstKey;
   private String firstSecret;
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-11-25T12:00:00Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-25T12:00:00Z"));
   private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
   private RotationHandler handler;
   private String storeKeyArn;
@@ -399,33 +398,5 @@ class LambdaRotationTest {
 
   private List<String> activeKeys() {
     return iam.keysOf(USER).stream().filter(IamState.Key::active).map(IamState.Key::accessKeyId).toList();
-  }
-
-  /** A clock the test moves forward; nothing here waits for real time to pass. */
-  private static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.sesame.rotate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sesame.testing.TestClock;
 import dev.sesame.rotate.RotationException.Kind;
 import dev.sesame.ses.SesCredentials;
 import dev.sesame.vault.Credential;
@@ -12,10 +13,8 @@ import dev.sesame.vault.Label;
 import dev.sesame.vault.Vault;
 import dev.sesame.vault.VersionedCredential;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +30,7 @@ class RotatorTest {
   Path dir;
   private Path vault;
   private List<KeySource> keys;
-  private MutableClock clock;
+  private TestClock clock;
   private FakeIam iam;
   private final List<String> proved = new ArrayList<>();
   private final List<String> deployed = new ArrayList<>();
@@ -39,35 +38,12 @@ class RotatorTest {
   private boolean deployFails;
   private String firstKey;
 
-  static final class MutableClock extends Clock {
-    Instant now = Instant.now();
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-  }
-
   @BeforeEach
   void vaultWithOneSesKey() throws Exception {
     vault = dir.resolve("vault.json");
     keys = List.of(KeyFileKeySource.createOrLoad(dir.resolve("key")));
     Vault.create(vault, keys, 5);
-    clock = new MutableClock();
+    clock = new TestClock(Instant.now());
     iam = new FakeIam(clock);
     firstKey = iam.addKey(true);
     Credential first = SesCredentials.fromAccessKey("eu-west-1", "ses-smtp", firstKey, iam.secrets.get(firstKey), 587);

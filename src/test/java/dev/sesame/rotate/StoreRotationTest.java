@@ -3,6 +3,7 @@ package dev.sesame.rotate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sesame.testing.TestClock;
 import dev.sesame.aws.AwsClients;
 import dev.sesame.aws.KmsKeySource;
 import dev.sesame.aws.SecretsManagerStore;
@@ -60,7 +61,7 @@ class StoreRotationTest {
   private List<KeySource> openers;
   private SecretsManagerHandler sm;
   private AwsStandIn standIn;
-  private RotatorTest.MutableClock clock;
+  private TestClock clock;
   private final List<String> deployed = new ArrayList<>();
 
   @BeforeAll
@@ -76,7 +77,7 @@ class StoreRotationTest {
     clients = stand.aws.clients();
     store = stand.storeWithCurrentKey(STORE, "sesame-store");
     openers = stand.storeOpeners();
-    clock = new RotatorTest.MutableClock();
+    clock = new TestClock(java.time.Instant.now());
     standIn.clearCalls();
   }
 

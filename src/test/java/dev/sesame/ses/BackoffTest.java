@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.sesame.testing.TestClock;
 import dev.sesame.testing.smtp.Logins;
 import dev.sesame.testing.smtp.SesStandIn;
 import dev.sesame.testing.smtp.TestPki;
@@ -42,29 +43,29 @@ class BackoffTest {
 
   @Test
   void pausesDoubleUpToTheCapAndTheLastOneStopsAtTheDeadline() {
-    FakeTime time = new FakeTime();
+    TestClock time = new TestClock();
     ProbeFailure f = refusedUntilDeadline(base.withTime(time, time).withJitter(() -> 1.0)
         .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
         .withDeadline(Duration.ofSeconds(40)));
-    assertThat(time.pauses).extracting(Duration::toSeconds)
+    assertThat(time.pauses()).extracting(Duration::toSeconds)
         .containsExactly(1L, 2L, 4L, 8L, 8L, 8L, 8L, 1L);
     assertThat(time.slept()).isEqualTo(Duration.ofSeconds(40));
-    assertThat(f.attempts()).isEqualTo(time.pauses.size() + 1);
+    assertThat(f.attempts()).isEqualTo(time.pauses().size() + 1);
   }
 
   @Test
   void jitterDrawsEachPauseFromTheUpperHalfOfTheBackoff() {
-    FakeTime time = new FakeTime();
+    TestClock time = new TestClock();
     refusedUntilDeadline(base.withTime(time, time).withJitter(() -> 0.0)
         .withBackoff(Duration.ofSeconds(2), Duration.ofSeconds(2))
         .withDeadline(Duration.ofSeconds(4)));
-    assertThat(time.pauses).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1),
+    assertThat(time.pauses()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1),
         Duration.ofSeconds(1), Duration.ofSeconds(1));
   }
 
   @Test
   void theDefaultDeadlineIs120Seconds() {
-    FakeTime time = new FakeTime();
+    TestClock time = new TestClock();
     ProbeFailure f = refusedUntilDeadline(base.withTime(time, time));
     assertThat(ProbeOptions.defaults().deadline()).isEqualTo(Duration.ofSeconds(120));
     assertThat(f.elapsed()).isEqualTo(Duration.ofSeconds(120));
@@ -73,7 +74,7 @@ class BackoffTest {
 
   @Test
   void aSlowAttemptPastTheDeadlineIsTheLastOne() {
-    FakeTime time = new FakeTime();
+    TestClock time = new TestClock();
     ProbeOptions.Sleeper slowWorld = pause -> time.advance(Duration.ofSeconds(50));
     ProbeFailure f = refusedUntilDeadline(base.withTime(time, slowWorld)
         .withDeadline(Duration.ofSeconds(60)));
@@ -82,7 +83,7 @@ class BackoffTest {
 
   @Test
   void interruptionEndsTheWaitAndKeepsTheInterruptFlag() {
-    FakeTime time = new FakeTime();
+    TestClock time = new TestClock();
     ProbeOptions.Sleeper interrupted = pause -> {
       throw new InterruptedException();
     };

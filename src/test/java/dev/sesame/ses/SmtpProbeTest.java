@@ -3,6 +3,7 @@ package dev.sesame.ses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.sesame.testing.TestClock;
 import dev.sesame.testing.TestCertificate;
 import dev.sesame.testing.smtp.Logins;
 import dev.sesame.testing.smtp.SesStandIn;
@@ -38,7 +39,7 @@ class SmtpProbeTest {
   static SSLContext trustingCa;
 
   final List<AutoCloseable> servers = new ArrayList<>();
-  final FakeTime time = new FakeTime();
+  final TestClock time = new TestClock();
 
   @BeforeAll
   static void pki() throws Exception {
@@ -195,7 +196,7 @@ class SmtpProbeTest {
     ProbeResult r = SmtpProbe.prove(at(s.port()), USER, PASSWORD, options());
     assertThat(r.attempts()).isEqualTo(4);
     assertThat(s.refusedLogins()).isEqualTo(3);
-    assertThat(time.pauses).hasSize(3);
+    assertThat(time.pauses()).hasSize(3);
     assertThat(r.elapsed()).isEqualTo(time.slept());
   }
 
