@@ -842,7 +842,7 @@ public final class Rotator {
       deployer.deploy(name, snap.current);
     }
     String user = iamUser(snap);
-    if (snap.pending.isPresent()) {
+    if (snap.pending.isPresent() && !keyOf(snap.pending.get()).equals(keyOf(snap.current))) {
       String pendingKey = keyOf(snap.pending.get());
       try {
         iam.delete(user, pendingKey);
