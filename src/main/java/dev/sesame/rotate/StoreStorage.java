@@ -221,7 +221,7 @@ public final class StoreStorage implements EntryStorage {
       return entries;
     }
     try (java.util.stream.Stream<Path> files = Files.list(folder)) {
-      files.map(file -> file.getFileName().toString())
+      files.map(file -> String.valueOf(file.getFileName()))
           .filter(file -> file.startsWith(head) && file.endsWith(".lock") && file.length() > head.length() + 5)
           .map(file -> file.substring(head.length(), file.length() - ".lock".length()))
           .filter(dev.sesame.vault.EntryNames::isValid)
