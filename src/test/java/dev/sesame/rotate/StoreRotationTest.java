@@ -252,6 +252,18 @@ class StoreRotationTest {
   }
 
   @Test
+  void abortingAPendingVersionThatHoldsTheCurrentKeyDropsTheLabelButNeverTheKey() throws Exception {
+    StoredEntry current = store.read(RotationStand.ENTRY, Label.CURRENT, openers);
+    store.write(RotationStand.ENTRY, current.credential(), List.of(KmsKeySource.create(clients, "alias/sesame-store")),
+        true);
+
+    assertThat(rotator().abort(RotationStand.ENTRY)).isEqualTo(Rotator.Outcome.ABORTED);
+
+    assertThat(sm.stages(SECRET).values()).noneMatch(stages -> stages.contains("AWSPENDING"));
+    assertThat(ids(stand.iam.keysOf(RotationStand.USER))).containsExactly(stand.firstKey);
+  }
+
+  @Test
   void revokeDeactivatesEveryKeyFirstAndFinishesOnANewOne() throws Exception {
     rotator().revoke(RotationStand.ENTRY, new Rotator.Options(Optional.empty(), true, Duration.ZERO));
 
