@@ -3,7 +3,7 @@ package dev.sesame.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sesame.testing.EximDaemon;
-import dev.sesame.testing.FakeSes;
+import dev.sesame.testing.smtp.SesStandIn;
 import dev.sesame.testing.MailStack;
 import dev.sesame.testing.TestCertificate;
 import dev.sesame.testing.TrickyPasswords;
@@ -80,12 +80,18 @@ class RelayPortsEndToEndTest {
     String exim = MailStack.require("exim");
     Path dir = EximDaemon.workDir("sesame-relay");
     TestCertificate cert = TestCertificate.create(dir);
-    try (FakeSes relay = FakeSes.start(cert, USER, PASSWORD, port, tls.equals("implicit"))) {
+    SesStandIn.Builder relayAt = SesStandIn.builder(cert.serverContext(),
+        (u, p) -> USER.equals(u) && PASSWORD.equals(p))
+        .port(port);
+    if (tls.equals("implicit")) {
+      relayAt.implicitTls();
+    }
+    try (SesStandIn relay = relayAt.start()) {
       SesameProcess sesame = SesameProcess.withTmpDir(tmp)
           .env("SESAME_VAULT", dir.resolve("vault.json").toString())
           .env("SESAME_KEY_FILE", dir.resolve("vault.key").toString());
       assertThat(sesame.run("init").exitCode()).isZero();
-      SesameProcess.Result put = sesame.runWithStdin(PASSWORD + "\n", "put", "relay", "--host", FakeSes.ADDRESS,
+      SesameProcess.Result put = sesame.runWithStdin(PASSWORD + "\n", "put", "relay", "--host", SesStandIn.ADDRESS,
           "--port", Integer.toString(port), "--tls", tls, "--smtp-username", USER, "--smtp-password-stdin");
       assertThat(put.exitCode()).as(put.toString()).isZero();
 
@@ -110,11 +116,11 @@ class RelayPortsEndToEndTest {
       // Postfix: main.cf as postconf reads it, and the map key relayhost looks up in sasl_passwd.
       Files.writeString(postfixConf.resolve("main.cf"), baseMainCf + Files.readString(dir.resolve("main.cf.sesame")));
       assertThat(postfix("postconf", "-c", postfixConf.toString(), "-h", "relayhost"))
-          .isEqualTo("[" + FakeSes.ADDRESS + "]:" + port);
+          .isEqualTo("[" + SesStandIn.ADDRESS + "]:" + port);
       assertThat(postfix("postconf", "-c", postfixConf.toString(), "-h", "smtp_tls_wrappermode"))
           .isEqualTo(tls.equals("implicit") ? "yes" : "no");
       assertThat(postfix("postmap", "-c", postfixConf.toString(), dir.resolve("sasl_passwd").toString())).isEmpty();
-      assertThat(postfix("postmap", "-c", postfixConf.toString(), "-q", "[" + FakeSes.ADDRESS + "]:" + port,
+      assertThat(postfix("postmap", "-c", postfixConf.toString(), "-q", "[" + SesStandIn.ADDRESS + "]:" + port,
           dir.resolve("sasl_passwd").toString())).isEqualTo(USER + ":" + PASSWORD);
 
       // Exim: a daemon running the rendered exim.conf relays through the same port.

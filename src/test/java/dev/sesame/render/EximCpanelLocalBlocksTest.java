@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sesame.testing.EximDaemon;
-import dev.sesame.testing.FakeSes;
+import dev.sesame.testing.smtp.SesStandIn;
 import dev.sesame.testing.MailStack;
 import dev.sesame.testing.MapFieldSource;
 import dev.sesame.testing.TestCertificate;
@@ -103,7 +103,7 @@ class EximCpanelLocalBlocksTest {
       """;
   private static Path dir;
   private static Path local;
-  private static FakeSes ses;
+  private static SesStandIn ses;
   private static TestCertificate cert;
 
   @BeforeAll
@@ -111,7 +111,7 @@ class EximCpanelLocalBlocksTest {
     MailStack.require("exim");
     dir = EximDaemon.workDir("sesame-exim-cpanel");
     cert = TestCertificate.create(dir);
-    ses = FakeSes.start(cert, USER, TrickyPasswords.ALL);
+    ses = SesStandIn.accepting(cert.serverContext(), USER, TrickyPasswords.ALL);
     local = dir.resolve("exim.conf.local");
     Files.writeString(local, EXIM_CONF_LOCAL);
   }
@@ -125,7 +125,7 @@ class EximCpanelLocalBlocksTest {
   }
 
   private static MapFieldSource fields(int port) {
-    return MapFieldSource.ses("ses", FakeSes.ADDRESS, port, USER, TrickyPasswords.ALL);
+    return MapFieldSource.ses("ses", SesStandIn.ADDRESS, port, USER, TrickyPasswords.ALL);
   }
 
   private static RenderReport renderBlocks(int port) throws Exception {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sesame.testing.DebianStockExim;
 import dev.sesame.testing.EximDaemon;
-import dev.sesame.testing.FakeSes;
+import dev.sesame.testing.smtp.SesStandIn;
 import dev.sesame.testing.MailStack;
 import dev.sesame.testing.MapFieldSource;
 import dev.sesame.testing.TestCertificate;
@@ -38,7 +38,7 @@ class EximDebianEndToEndTest {
   private static final Path TEMPLATES = Path.of("templates/debian-exim4").toAbsolutePath();
   private static final String USER = "AKIAEXAMPLEDEBIAN";
   private static Path dir;
-  private static FakeSes ses;
+  private static SesStandIn ses;
   private static EximDaemon exim;
   private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
 
@@ -48,7 +48,7 @@ class EximDebianEndToEndTest {
     MailStack.require("swaks");
     dir = EximDaemon.workDir("sesame-exim-debian");
     TestCertificate cert = TestCertificate.create(dir);
-    ses = FakeSes.start(cert, USER, TrickyPasswords.ALL);
+    ses = SesStandIn.accepting(cert.serverContext(), USER, TrickyPasswords.ALL);
     renderPasswdClient(TrickyPasswords.ALL);
     Path conf = dir.resolve("exim.conf");
     // Debian's stock client authenticators (included below) read CONFDIR/passwd.client. Outside
@@ -83,7 +83,7 @@ class EximDebianEndToEndTest {
         .include DEBIAN_AUTH
         """.replace("DEBIAN_AUTH", DebianStockExim.STOCK_CLIENT_AUTHENTICATORS.toString())
             .replace("DIR", dir.toString()).replace("PORT", Integer.toString(ses.port()))
-            .replace("SES_ADDRESS", FakeSes.ADDRESS));
+            .replace("SES_ADDRESS", SesStandIn.ADDRESS));
     exim = EximDaemon.start(dir, conf);
   }
 
@@ -99,7 +99,7 @@ class EximDebianEndToEndTest {
   }
 
   private static MapFieldSource fields(String password) {
-    return MapFieldSource.ses("ses", FakeSes.ADDRESS, 587, USER, password);
+    return MapFieldSource.ses("ses", SesStandIn.ADDRESS, 587, USER, password);
   }
 
   /** passwd.client as Debian ships it: 0640 root:Debian-exim, kept so by every render. */
@@ -109,10 +109,10 @@ class EximDebianEndToEndTest {
     new Renderer().apply(List.of(t), fields(password), false, QUIET);
   }
 
-  private FakeSes.Delivery sendAndAwait(String subject) throws Exception {
+  private SesStandIn.Delivery sendAndAwait(String subject) throws Exception {
     int before = ses.deliveries().size();
     assertThat(exim.send("rcpt@example.com", subject)).isZero();
-    List<FakeSes.Delivery> got = ses.awaitDeliveries(before + 1, Duration.ofSeconds(20));
+    List<SesStandIn.Delivery> got = ses.awaitDeliveries(before + 1, Duration.ofSeconds(20));
     assertThat(got).as("delivered; exim main log:\n%s", exim.log("main")).hasSize(before + 1);
     return got.get(before);
   }
@@ -120,7 +120,7 @@ class EximDebianEndToEndTest {
   @Test
   @Order(1)
   void relaysWithAPasswordFullOfSpecialCharacters() throws Exception {
-    FakeSes.Delivery d = sendAndAwait("tricky");
+    SesStandIn.Delivery d = sendAndAwait("tricky");
     assertThat(d.username()).isEqualTo(USER);
     assertThat(d.data()).contains("Subject: tricky");
     PosixFileAttributes a = Files.readAttributes(dir.resolve("passwd.client"),
@@ -135,7 +135,7 @@ class EximDebianEndToEndTest {
     for (String pw : TrickyPasswords.EACH) {
       ses.accept(USER, pw);
       renderPasswdClient(pw);
-      FakeSes.Delivery d = sendAndAwait("each");
+      SesStandIn.Delivery d = sendAndAwait("each");
       assertThat(d.username()).isEqualTo(USER);
     }
   }
@@ -157,14 +157,14 @@ class EximDebianEndToEndTest {
   void wrongPasswordIsRejectedSoTheTestCanFail() throws Exception {
     ses.accept(USER, "the-right-one");
     renderPasswdClient("a-wrong-one");
-    int failedBefore = ses.failedLogins();
+    int failedBefore = ses.refusedLogins();
     int before = ses.deliveries().size();
     assertThat(exim.send("rcpt@example.com", "wrong")).isZero();
     long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (ses.failedLogins() == failedBefore && System.nanoTime() < end) {
+    while (ses.refusedLogins() == failedBefore && System.nanoTime() < end) {
       Thread.sleep(50);
     }
-    assertThat(ses.failedLogins()).isGreaterThan(failedBefore);
+    assertThat(ses.refusedLogins()).isGreaterThan(failedBefore);
     Thread.sleep(500);
     assertThat(ses.deliveries()).hasSize(before);
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sesame.testing.DebianStockExim;
 import dev.sesame.testing.EximDaemon;
-import dev.sesame.testing.FakeSes;
+import dev.sesame.testing.smtp.SesStandIn;
 import dev.sesame.testing.MailStack;
 import dev.sesame.testing.MapFieldSource;
 import dev.sesame.testing.TestCertificate;
@@ -37,7 +37,7 @@ class EximDebianStockConfigTest {
   private static final String PASSWORD = TrickyPasswords.ALL;
   private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
   private Path dir;
-  private FakeSes ses;
+  private SesStandIn ses;
 
   @AfterEach
   void stop() throws Exception {
@@ -52,13 +52,13 @@ class EximDebianStockConfigTest {
   void stockConfigRelaysThroughTheSmarthostWithPlain(boolean split) throws Exception {
     assertThat(PASSWORD).contains(":", "/", "+", "=", "^");
     TestCertificate cert = start();
-    ses = FakeSes.start(cert, USER, PASSWORD);
+    ses = SesStandIn.accepting(cert.serverContext(), USER, PASSWORD);
     DebianStockExim stock = stockWithPasswdClient(split, cert);
     Path out = buildAndVerify(stock);
 
     DebianStockExim.Result r = stock.sendAndDeliver(out, "rcpt@example.com",
         "Subject: stock " + split + "\n\nbody\n");
-    List<FakeSes.Delivery> got = ses.awaitDeliveries(1, Duration.ofSeconds(20));
+    List<SesStandIn.Delivery> got = ses.awaitDeliveries(1, Duration.ofSeconds(20));
     assertThat(got).as("exim4 output:\n%s", r.output()).hasSize(1);
     assertThat(r.status()).isZero();
     assertThat(got.get(0).username()).isEqualTo(USER);
@@ -75,7 +75,8 @@ class EximDebianStockConfigTest {
   @ValueSource(booleans = {true, false})
   void stockLoginAuthenticatorKeepsThePasswordWhole(boolean split) throws Exception {
     TestCertificate cert = start();
-    ses = FakeSes.offering(List.of("LOGIN"), cert, USER, PASSWORD);
+    ses = SesStandIn.builder(cert.serverContext(), (u, p) -> USER.equals(u) && PASSWORD.equals(p))
+        .mechanisms("LOGIN").start();
     DebianStockExim stock = stockWithPasswdClient(split, cert);
     Path out = buildAndVerify(stock);
 
@@ -92,7 +93,7 @@ class EximDebianStockConfigTest {
   @org.junit.jupiter.api.Test
   void everyHardCharacterSurvivesTheStockAuthenticators() throws Exception {
     TestCertificate cert = start();
-    ses = FakeSes.start(cert, USER, PASSWORD);
+    ses = SesStandIn.accepting(cert.serverContext(), USER, PASSWORD);
     DebianStockExim stock = stockWithPasswdClient(false, cert);
     Path out = buildAndVerify(stock);
     int n = 0;
@@ -105,7 +106,7 @@ class EximDebianStockConfigTest {
       assertThat(ses.awaitDeliveries(n, Duration.ofSeconds(20)))
           .as("password #%d; exim4 output:\n%s", n, r.output()).hasSize(n);
     }
-    assertThat(ses.failedLogins()).isZero();
+    assertThat(ses.refusedLogins()).isZero();
   }
 
   private TestCertificate start() throws Exception {
@@ -118,7 +119,7 @@ class EximDebianStockConfigTest {
   private DebianStockExim stockWithPasswdClient(boolean split, TestCertificate cert) throws Exception {
     DebianStockExim stock = DebianStockExim.copyInto(dir);
     // Debian's host::port form; the first passwd.client column must then be Exim's $host.
-    stock.configureSmarthost(FakeSes.ADDRESS + "::" + ses.port(), split, cert.pem());
+    stock.configureSmarthost(SesStandIn.ADDRESS + "::" + ses.port(), split, cert.pem());
     renderPasswdClient(stock, PASSWORD);
     PosixFileAttributes a = Files.readAttributes(stock.confDir().resolve("passwd.client"),
         PosixFileAttributes.class);
@@ -142,6 +143,6 @@ class EximDebianStockConfigTest {
         stock.confDir().resolve("passwd.client"), Format.EXIM_PASSWD).withMode(0640)
         .withOwnership("root", EximDaemon.EXIM_USER);
     new Renderer().apply(List.of(t),
-        MapFieldSource.ses("ses", FakeSes.ADDRESS, 587, USER, password), false, QUIET);
+        MapFieldSource.ses("ses", SesStandIn.ADDRESS, 587, USER, password), false, QUIET);
   }
 }

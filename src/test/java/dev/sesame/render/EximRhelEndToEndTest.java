@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sesame.testing.EximDaemon;
-import dev.sesame.testing.FakeSes;
+import dev.sesame.testing.smtp.SesStandIn;
 import dev.sesame.testing.MailStack;
 import dev.sesame.testing.MapFieldSource;
 import dev.sesame.testing.TestCertificate;
@@ -30,7 +30,7 @@ class EximRhelEndToEndTest {
   private static final String PROBE = TrickyPasswords.ALL;
   private static Path dir;
   private static Path template;
-  private static FakeSes ses;
+  private static SesStandIn ses;
   private static EximDaemon exim;
   private static MapFieldSource fields;
   private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
@@ -41,8 +41,8 @@ class EximRhelEndToEndTest {
     MailStack.require("swaks");
     dir = EximDaemon.workDir("sesame-exim-rhel");
     TestCertificate cert = TestCertificate.create(dir);
-    ses = FakeSes.start(cert, USER, TrickyPasswords.ALL);
-    fields = MapFieldSource.ses("ses", FakeSes.ADDRESS, ses.port(), USER, TrickyPasswords.ALL)
+    ses = SesStandIn.accepting(cert.serverContext(), USER, TrickyPasswords.ALL);
+    fields = MapFieldSource.ses("ses", SesStandIn.ADDRESS, ses.port(), USER, TrickyPasswords.ALL)
         .put("probe", "smtp_password", PROBE);
     // The shipped template, plus a header whose value goes through the exim escaper, so the
     // delivered message shows what Exim made of it.
@@ -80,7 +80,7 @@ class EximRhelEndToEndTest {
         .withCommands(MailStack.require("exim") + " -bV -C {}", restart, null);
   }
 
-  private FakeSes.Delivery sendAndAwait(String subject) throws Exception {
+  private SesStandIn.Delivery sendAndAwait(String subject) throws Exception {
     int before = ses.deliveries().size();
     // A daemon re-executing after SIGHUP may drop a connection before its greeting: retry a
     // refused submission for a bounded time (a refused one was never accepted, so none doubles).
@@ -90,14 +90,14 @@ class EximRhelEndToEndTest {
       status = exim.send("rcpt@example.com", subject);
     }
     assertThat(status).isZero();
-    List<FakeSes.Delivery> got = ses.awaitDeliveries(before + 1, Duration.ofSeconds(20));
+    List<SesStandIn.Delivery> got = ses.awaitDeliveries(before + 1, Duration.ofSeconds(20));
     assertThat(got).as("exim main log:\n%s", exim.log("main")).hasSize(before + 1);
     return got.get(before);
   }
 
   @Test
   void relaysAndCarriesAnEximEscapedValueExactly() throws Exception {
-    FakeSes.Delivery d = sendAndAwait("rhel");
+    SesStandIn.Delivery d = sendAndAwait("rhel");
     assertThat(d.username()).isEqualTo(USER);
     assertThat(d.data()).contains("X-Probe: " + PROBE + "\r\n");
   }
@@ -132,7 +132,7 @@ class EximRhelEndToEndTest {
     assertThat(Files.readString(dir.resolve("exim.conf"))).isEqualTo(before);
     exim.awaitGreeting(Duration.ofSeconds(20));
     assertThat(exim.isAlive()).isTrue();
-    FakeSes.Delivery d = sendAndAwait("after rollback");
+    SesStandIn.Delivery d = sendAndAwait("after rollback");
     assertThat(d.data()).doesNotContain("X-Changed");
   }
 }

@@ -3,7 +3,7 @@ package dev.sesame.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sesame.testing.EximDaemon;
-import dev.sesame.testing.FakeSes;
+import dev.sesame.testing.smtp.SesStandIn;
 import dev.sesame.testing.MailStack;
 import dev.sesame.testing.MapFieldSource;
 import dev.sesame.testing.TestCertificate;
@@ -37,7 +37,7 @@ class EximRhelStockConfigTest {
   private static final String USER = "AKIAEXAMPLEROCKY";
   private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
   private static Path dir;
-  private static FakeSes ses;
+  private static SesStandIn ses;
   private static TestCertificate cert;
   private static Path merged;
 
@@ -46,8 +46,8 @@ class EximRhelStockConfigTest {
     MailStack.require("exim");
     dir = EximDaemon.workDir("sesame-exim-rocky");
     cert = TestCertificate.create(dir);
-    ses = FakeSes.start(cert, USER, TrickyPasswords.ALL);
-    MapFieldSource fields = MapFieldSource.ses("ses", FakeSes.ADDRESS, ses.port(), USER,
+    ses = SesStandIn.accepting(cert.serverContext(), USER, TrickyPasswords.ALL);
+    MapFieldSource fields = MapFieldSource.ses("ses", SesStandIn.ADDRESS, ses.port(), USER,
         TrickyPasswords.ALL);
     Renderer renderer = new Renderer();
     renderer.apply(List.of(Target.of("ses", TEMPLATES.resolve("sesame-smtp.passwd"),
@@ -100,7 +100,7 @@ class EximRhelStockConfigTest {
     int before = ses.deliveries().size();
     UpstreamDefaultExim.Result r = UpstreamDefaultExim.exim(exim("-odf", "-v", "-i",
         "rcpt@example.com"), "Subject: rocky remote\n\nbody\n");
-    List<FakeSes.Delivery> got = ses.awaitDeliveries(before + 1, Duration.ofSeconds(20));
+    List<SesStandIn.Delivery> got = ses.awaitDeliveries(before + 1, Duration.ofSeconds(20));
     assertThat(got).as("exim output:\n%s", r.output()).hasSize(before + 1);
     assertThat(got.get(before).username()).isEqualTo(USER);
     assertThat(got.get(before).data()).contains("Subject: rocky remote");

@@ -2,7 +2,7 @@ package dev.sesame.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sesame.testing.FakeSes;
+import dev.sesame.testing.smtp.SesStandIn;
 import dev.sesame.testing.MailStack;
 import dev.sesame.testing.MapFieldSource;
 import dev.sesame.testing.TestCertificate;
@@ -25,14 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 class PhpMailerEndToEndTest {
   private static final String USER = "AKIAEXAMPLEPHP";
   @TempDir static Path dir;
-  private static FakeSes ses;
+  private static SesStandIn ses;
   private static TestCertificate cert;
 
   @BeforeAll
   static void start() throws Exception {
     MailStack.requirePhpMailer();
     cert = TestCertificate.create(dir);
-    ses = FakeSes.start(cert, USER, TrickyPasswords.ALL);
+    ses = SesStandIn.accepting(cert.serverContext(), USER, TrickyPasswords.ALL);
   }
 
   @AfterAll
@@ -47,7 +47,7 @@ class PhpMailerEndToEndTest {
     Target t = Target.of("ses", Path.of("templates/phpmailer/smtp.php"), out, Format.PHP)
         .withCommands("php -l {}", null, null);
     new Renderer().apply(List.of(t),
-        MapFieldSource.ses("ses", FakeSes.ADDRESS, ses.port(), USER, password)
+        MapFieldSource.ses("ses", SesStandIn.ADDRESS, ses.port(), USER, password)
             .put("ses", "smtp_secure", "tls"), false,
         new PrintStream(PrintStream.nullOutputStream()));
     return out;
@@ -89,8 +89,8 @@ class PhpMailerEndToEndTest {
   @Test
   void wrongPasswordIsRefused() throws Exception {
     ses.accept(USER, "right");
-    int failed = ses.failedLogins();
+    int failed = ses.refusedLogins();
     assertThat(send(renderConfig("wrong"))).isEqualTo(1);
-    assertThat(ses.failedLogins()).isGreaterThan(failed);
+    assertThat(ses.refusedLogins()).isGreaterThan(failed);
   }
 }

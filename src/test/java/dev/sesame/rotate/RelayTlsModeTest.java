@@ -10,7 +10,7 @@ import dev.sesame.doctor.SmtpChecks;
 import dev.sesame.doctor.Status;
 import dev.sesame.ses.ProbeSettings;
 import dev.sesame.ses.TlsMode;
-import dev.sesame.testing.FakeSes;
+import dev.sesame.testing.smtp.SesStandIn;
 import dev.sesame.testing.TestCertificate;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryType;
@@ -35,12 +35,13 @@ class RelayTlsModeTest {
   @TempDir
   static Path dir;
   private static TestCertificate cert;
-  private static FakeSes implicitRelay;
+  private static SesStandIn implicitRelay;
 
   @BeforeAll
   static void start() throws Exception {
     cert = TestCertificate.create(dir);
-    implicitRelay = FakeSes.start(cert, USER, PASSWORD, 0, true);
+    implicitRelay = SesStandIn.builder(cert.serverContext(), (u, p) -> USER.equals(u) && PASSWORD.equals(p))
+        .implicitTls().start();
   }
 
   @AfterAll
@@ -51,7 +52,7 @@ class RelayTlsModeTest {
   }
 
   private static Credential relay(String tls) {
-    return Credential.of(EntryType.SMTP, Map.of(Credential.SMTP_HOST, FakeSes.ADDRESS,
+    return Credential.of(EntryType.SMTP, Map.of(Credential.SMTP_HOST, SesStandIn.ADDRESS,
         Credential.SMTP_PORT, Integer.toString(implicitRelay.port()), Credential.SMTP_USERNAME, USER,
         Credential.SMTP_PASSWORD, PASSWORD, Credential.SMTP_TLS, tls));
   }
@@ -75,7 +76,7 @@ class RelayTlsModeTest {
 
   @Test
   void aRelayOnAnUnlistedPortWithNoStoredModeIsNotGuessed() {
-    Credential old = Credential.of(EntryType.SMTP, Map.of(Credential.SMTP_HOST, FakeSes.ADDRESS,
+    Credential old = Credential.of(EntryType.SMTP, Map.of(Credential.SMTP_HOST, SesStandIn.ADDRESS,
         Credential.SMTP_PORT, "2525", Credential.SMTP_USERNAME, USER, Credential.SMTP_PASSWORD, PASSWORD));
     assertThatThrownBy(() -> prover().prove(old)).isInstanceOf(RotationException.class)
         .hasMessageContaining("--tls starttls|implicit");
@@ -84,7 +85,7 @@ class RelayTlsModeTest {
   @Test
   void theDoctorProbesTheEntryWithItsStoredMode() {
     EntryFacts facts = new EntryFacts("relay", "smtp", Optional.empty(), Optional.empty(), Optional.empty(),
-        List.of(), Optional.of(FakeSes.ADDRESS), Optional.of(implicitRelay.port()), Optional.of(TlsMode.IMPLICIT));
+        List.of(), Optional.of(SesStandIn.ADDRESS), Optional.of(implicitRelay.port()), Optional.of(TlsMode.IMPLICIT));
     DoctorContext context = DoctorContext.builder().entry(facts).caFile(cert.pem())
         .smtpTimeout(Duration.ofSeconds(5)).build();
     assertThat(context.smtp().orElseThrow().tlsMode()).isEqualTo(TlsMode.IMPLICIT);

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
 
 /**
- * A self-signed certificate for FakeSes.ADDRESS, made in process at test time (no key material in
+ * A self-signed certificate for SesStandIn.ADDRESS, made in process at test time (no key material in
  * the repository). {@link #pem()} is the certificate for clients to trust.
  */
 public final class TestCertificate {
@@ -17,7 +17,7 @@ public final class TestCertificate {
   }
 
   public static TestCertificate create(Path dir) throws IOException {
-    return new TestCertificate(TestPki.selfSigned(dir, "server", "ip:" + FakeSes.ADDRESS));
+    return new TestCertificate(TestPki.selfSigned(dir, "server", "ip:" + dev.sesame.testing.smtp.SesStandIn.ADDRESS));
   }
 
   public Path pem() {
