@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sesame.rotate.RotationStand.CliResult;
-import dev.sesame.rotate.RotationStand.StandCertificate;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.Label;
 import java.nio.file.Files;
@@ -13,10 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,27 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
  * `sesame metrics` (Prometheus text, atomic --out) and the SMTP proof's line per attempt.
  */
 class MonitoringCliTest {
-  @TempDir
-  static Path certDir;
-  private static StandCertificate cert;
+  @RegisterExtension
+  static final RotationStandExtension WORLD = new RotationStandExtension(587);
 
   @TempDir
   Path dir;
   private RotationStand stand;
 
-  @BeforeAll
-  static void certificate() throws Exception {
-    cert = StandCertificate.create(certDir);
-  }
-
   @BeforeEach
   void world() throws Exception {
-    stand = RotationStand.start(dir, cert, 587);
-  }
-
-  @AfterEach
-  void stop() {
-    stand.close();
+    stand = WORLD.stand();
   }
 
   private void noSecretIn(CliResult run) throws Exception {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sesame.rotate.RotationException.Kind;
-import dev.sesame.rotate.RotationStand.StandCertificate;
 import dev.sesame.testing.aws.AwsStandIn;
 import dev.sesame.testing.aws.IamState;
 import dev.sesame.testing.aws.StandInAws;
@@ -16,10 +15,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,27 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
 class RotationScenariosTest {
   private static final Duration SMTP_DEADLINE = Duration.ofSeconds(30);
 
-  @TempDir
-  static Path certDir;
-  private static StandCertificate cert;
+  @RegisterExtension
+  static final RotationStandExtension WORLD = new RotationStandExtension(587);
 
   @TempDir
   Path dir;
   private RotationStand stand;
 
-  @BeforeAll
-  static void certificate() throws Exception {
-    cert = StandCertificate.create(certDir);
-  }
-
   @BeforeEach
   void world() throws Exception {
-    stand = RotationStand.start(dir, cert, 587);
-  }
-
-  @AfterEach
-  void stop() {
-    stand.close();
+    stand = WORLD.stand();
   }
 
   private Rotator rotator() {
@@ -252,7 +239,8 @@ class RotationScenariosTest {
   @Test
   void aRotationIsNotBlockedByAFaultedIamCallForLongAndNeverLosesTheWorkingKey() throws Exception {
     // A reference run tells how many calls of each action a full rotation makes.
-    try (RotationStand reference = RotationStand.start(Files.createDirectory(dir.resolve("ref-world")), cert, 587)) {
+    Path referenceDir = Files.createDirectory(dir.resolve("ref-world"));
+    try (RotationStand reference = RotationStand.start(referenceDir, WORLD.cert(), 587)) {
       reference.rotator(List.of(), SMTP_DEADLINE).rotate(RotationStand.ENTRY, RotationStand.retireNow());
       List<String> actions = reference.aws.standIn().calls().stream().map(AwsStandIn.Call::action).toList();
       assertThat(actions).contains("ListAccessKeys", "CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey",
@@ -267,7 +255,7 @@ class RotationScenariosTest {
       String action = actions.get(i);
       int earlier = (int) actions.subList(0, i).stream().filter(action::equals).count();
       Path trialDir = Files.createDirectory(dir.resolve("trial-" + (++trial)));
-      try (RotationStand world = RotationStand.start(trialDir, cert, 587)) {
+      try (RotationStand world = RotationStand.start(trialDir, WORLD.cert(), 587)) {
         // Pass the earlier calls of this action, then fail every attempt the SDK makes at this one.
         world.aws.standIn().faults().slow(action, earlier, Duration.ZERO);
         // Every attempt the SDK makes fails: throttled, then 500s, then throttled again.
