@@ -1,5 +1,6 @@
 package dev.sesame.render;
 
+import dev.sesame.files.AtomicReplace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -147,7 +148,7 @@ class RenderSafetyTest {
     Path out = dir.resolve("out");
     Files.writeString(out, "old\n");
     Path restarts = dir.resolve("restarts.log");
-    Path candidate = AtomicFile.writeCandidate(out, "new\n".getBytes(StandardCharsets.UTF_8));
+    Path candidate = AtomicReplace.writeCandidate(out, "new\n".getBytes(StandardCharsets.UTF_8));
     SetJournal journal = new SetJournal(stateDir, Clock.systemUTC());
     journal.lock(java.time.Duration.ZERO).close();  // creates the folders
     journal.begin(List.of(new SetJournal.Item(out, candidate, true, PosixFilePermissions.fromString("rw-r-----"),
@@ -174,7 +175,7 @@ class RenderSafetyTest {
     Files.writeString(created, "new\n");
     Path notYet = dir.resolve("not-yet");
     Files.writeString(notYet, "old\n");
-    Path notYetCandidate = AtomicFile.writeCandidate(notYet, "new\n".getBytes(StandardCharsets.UTF_8));
+    Path notYetCandidate = AtomicReplace.writeCandidate(notYet, "new\n".getBytes(StandardCharsets.UTF_8));
     Path restarts = dir.resolve("restarts.log");
     Optional<String> restart = Optional.of("echo restarted >> " + restarts);
     var mode = PosixFilePermissions.fromString("rw-------");

@@ -1,5 +1,6 @@
 package dev.sesame.render;
 
+import dev.sesame.files.AtomicReplace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,7 +48,7 @@ class RendererTest {
 
   private List<Path> leftovers() throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(AtomicFile.CANDIDATE_SUFFIX)).toList();
+      return s.filter(p -> p.getFileName().toString().endsWith(AtomicReplace.CANDIDATE_SUFFIX)).toList();
     }
   }
 
