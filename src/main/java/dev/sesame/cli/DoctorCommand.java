@@ -7,7 +7,7 @@ import dev.sesame.doctor.Doctor;
 import dev.sesame.doctor.DoctorContext;
 import dev.sesame.doctor.DoctorFacts;
 import dev.sesame.doctor.EntryFacts;
-import dev.sesame.doctor.LeastPrivilegePolicy;
+import dev.sesame.aws.LeastPrivilegePolicy;
 import dev.sesame.doctor.Report;
 import dev.sesame.ses.ProbeSettings;
 import dev.sesame.ses.SmtpEndpoint;

@@ -1,5 +1,6 @@
 package dev.sesame.doctor;
 
+import dev.sesame.aws.LeastPrivilegePolicy;
 import dev.sesame.ses.SmtpEndpoint;
 import dev.sesame.vault.VaultIndex;
 import java.net.InetSocketAddress;
