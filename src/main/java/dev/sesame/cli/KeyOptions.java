@@ -62,7 +62,8 @@ final class KeyOptions {
   List<KeySource> unlockSources(Stdin stdin, String prompt, Path vault) throws UserError, VaultException {
     if (keyFile() == null && !passphraseStdin && passphraseFile == null && vault != null) {
       Set<String> types = slotTypes(vault);
-      if (types.contains("aws-kms") || types.contains("aws-secretsmanager")) {
+      // Compile-time constants: naming them loads no AWS class.
+      if (types.contains(AwsKeySources.KMS) || types.contains(AwsKeySources.SECRETS_MANAGER)) {
         TrustedKeys trust = trust();
         if (trust.isEmpty()) {
           throw new VaultException.WrongKey("vault " + vault + " opens with AWS key slots, but this host trusts no "

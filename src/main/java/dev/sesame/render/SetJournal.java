@@ -1,10 +1,10 @@
 package dev.sesame.render;
 
-import dev.sesame.files.AtomicReplace;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sesame.files.AtomicReplace;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -169,14 +169,19 @@ final class SetJournal {
 
   /**
    * The sets a killed run left, oldest first. A journal counts only once renamed into place, so a
-   * {@code .tmp} a kill left mid-write is deleted here: for a new set nothing was swapped yet, and
-   * for a phase change the previous journal is still in place and read instead.
+   * candidate a kill left mid-write ({@link AtomicReplace}'s {@code .set-*.json.<hex>.sesame-tmp},
+   * or the {@code set-*.json.tmp} of earlier releases) is deleted here: for a new set nothing was
+   * swapped yet, and for a phase change the previous journal is still in place and read instead.
    */
   List<Entry> pending() throws RenderException {
     List<Entry> found = new ArrayList<>();
-    try (DirectoryStream<Path> torn = Files.newDirectoryStream(dir, "set-*" + SUFFIX + ".tmp")) {
-      for (Path file : torn) {
-        Files.deleteIfExists(file);
+    try {
+      for (String glob : List.of("set-*" + SUFFIX + ".tmp", ".set-*" + SUFFIX + ".*" + AtomicReplace.CANDIDATE_SUFFIX)) {
+        try (DirectoryStream<Path> torn = Files.newDirectoryStream(dir, glob)) {
+          for (Path file : torn) {
+            Files.deleteIfExists(file);
+          }
+        }
       }
     } catch (IOException e) {
       throw new RenderException(RenderException.Reason.IO,

@@ -1,9 +1,9 @@
 package dev.sesame.render;
 
-import dev.sesame.files.AtomicReplace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sesame.files.AtomicReplace;
 import dev.sesame.testing.MapFieldSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -175,10 +175,13 @@ class RenderSafetyTest {
     // Killed inside the journal's own write: the temp file exists, the rename never happened.
     Path torn = stateDir.resolve("render-sets").resolve("set-0123456789ab.json.tmp");
     Files.writeString(torn, "{\"format\": 1, \"phase\": \"SWAPP");
+    Path candidate = AtomicReplace.writeCandidate(stateDir.resolve("render-sets").resolve("set-ba9876543210.json"),
+        "{\"format\": 1, \"pha".getBytes(StandardCharsets.UTF_8));
 
     renderer().apply(List.of(target(dir.resolve("other"))), fields, false, progress);
 
     assertThat(torn).doesNotExist();
+    assertThat(candidate).doesNotExist();
     assertThat(Files.readString(out)).as("no set was recorded, so nothing is completed").isEqualTo("old\n");
     assertThat(journal.pending()).isEmpty();
   }

@@ -1,9 +1,9 @@
 package dev.sesame.render;
 
-import dev.sesame.files.AtomicReplace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sesame.files.AtomicReplace;
 import dev.sesame.testing.MapFieldSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
