@@ -1,7 +1,6 @@
 package dev.sesame.cli;
 
 import dev.sesame.aws.AwsClients;
-import dev.sesame.aws.AwsSettings;
 import dev.sesame.doctor.AwsPosture;
 import dev.sesame.doctor.Doctor;
 import dev.sesame.doctor.DoctorContext;
@@ -106,11 +105,7 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // The From domain: --domain, else the one the expected policy names.
-    String fromDomainOf = domain != null ? domain
-        : fromDomain != null ? fromDomain
-        : fromAddress != null && fromAddress.contains("@") ? fromAddress.substring(fromAddress.lastIndexOf('@') + 1)
-        : null;
+    String fromDomainOf = DoctorFacts.fromDomain(domain, fromDomain, fromAddress);
     DoctorContext.Builder context = DoctorContext.builder().maxKeyAge(maxKeyAge).grace(grace).deleteAfter(deleteAfter)
         .dkimTokens(dkimTokens).spfSenders(spfIncludes).entryName(name).domain(fromDomainOf);
     if (resolver != null) {
@@ -149,12 +144,7 @@ final class DoctorCommand implements Callable<Integer> {
       if (noAws) {
         context.awsProblem("--no-aws given");
       } else {
-        // SES is regional: without --region, ask the region the entry's credential belongs to.
-        AwsSettings settings = aws.settings();
-        if (settings.region().isEmpty() && facts != null && facts.region().isPresent()) {
-          settings = new AwsSettings(settings.profile(), facts.region());
-        }
-        clients = AwsClients.create(settings);
+        clients = AwsClients.create(DoctorFacts.awsSettings(aws.settings(), Optional.ofNullable(facts)));
         context.aws(AwsPosture.using(clients));
       }
       Report report = Doctor.standard().run(context.build());

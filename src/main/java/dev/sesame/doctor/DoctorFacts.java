@@ -1,5 +1,6 @@
 package dev.sesame.doctor;
 
+import dev.sesame.aws.AwsSettings;
 import dev.sesame.rotate.StoreStorage;
 import dev.sesame.ses.TlsMode;
 import dev.sesame.vault.Credential;
@@ -135,6 +136,22 @@ public final class DoctorFacts {
       context.vaultProblem("cannot read entry " + name + " from store " + uri + ": " + e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** The From domain the checks judge: DOMAIN (--domain), else the one the expected policy names. */
+  public static String fromDomain(String domain, String policyDomain, String policyAddress) {
+    return domain != null ? domain
+        : policyDomain != null ? policyDomain
+        : policyAddress != null && policyAddress.contains("@")
+            ? policyAddress.substring(policyAddress.lastIndexOf('@') + 1) : null;
+  }
+
+  /** SES is regional: without a Region given, ask the one the entry's credential belongs to. */
+  public static AwsSettings awsSettings(AwsSettings given, Optional<EntryFacts> entry) {
+    if (given.region().isEmpty() && entry.isPresent() && entry.get().region().isPresent()) {
+      return new AwsSettings(given.profile(), entry.get().region());
+    }
+    return given;
   }
 
   /** The facts of entry NAME of an opened VAULT. */
