@@ -32,7 +32,8 @@ final class ListCommand implements Callable<Integer> {
 
   @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
       description = "List the entries of the shared Secrets Manager store (names only; no value is read)."
-          + " Default: $SESAME_STORE.")
+          + " Secrets Manager's list lags: an entry created in the last few minutes may be missing"
+          + " (get, render and status find it by name at once). Default: $SESAME_STORE.")
   String store;
 
   @Mixin

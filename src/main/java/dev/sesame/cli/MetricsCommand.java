@@ -30,7 +30,8 @@ final class MetricsCommand implements Callable<Integer> {
   Path vault;
 
   @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
-      description = "Report the entries of the shared Secrets Manager store instead (default: $SESAME_STORE).")
+      description = "Report the entries of the shared Secrets Manager store instead (default: $SESAME_STORE);"
+          + " an entry created in the last few minutes may be missing (Secrets Manager's list lags).")
   String store;
 
   @Option(names = "--out", paramLabel = "FILE",
