@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * One run of the CLI: its standard streams, its environment, and whether its stdout is a
@@ -21,16 +20,17 @@ public final class Invocation {
   private final PrintStream err;
   private final Stdin stdin;
   private final Map<String, String> env;
-  private final BooleanSupplier stdoutIsTerminal;
+  /** Whether stdout may be a terminal (then /proc is asked); a test's captured stdout never is. */
+  private final boolean mayBeTerminal;
   private boolean controlCharactersNoted;
 
   private Invocation(PrintStream out, PrintStream err, InputStream stdin, Map<String, String> env,
-      BooleanSupplier stdoutIsTerminal) {
+      boolean mayBeTerminal) {
     this.out = out;
     this.err = err;
     this.stdin = new Stdin(stdin);
     this.env = Map.copyOf(env);
-    this.stdoutIsTerminal = stdoutIsTerminal;
+    this.mayBeTerminal = mayBeTerminal;
   }
 
   /**
@@ -42,7 +42,7 @@ public final class Invocation {
     return new Invocation(
         new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8),
         new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8),
-        System.in, System.getenv(), TerminalText::stdoutIsTerminal);
+        System.in, System.getenv(), true);
   }
 
   /**
@@ -51,7 +51,7 @@ public final class Invocation {
    */
   public static Invocation of(Map<String, String> env, InputStream stdin, OutputStream out, OutputStream err) {
     return new Invocation(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), stdin, env, () -> false);
+        new PrintStream(err, true, StandardCharsets.UTF_8), stdin, env, false);
   }
 
   PrintStream out() {
@@ -78,7 +78,8 @@ public final class Invocation {
   }
 
   boolean stdoutIsTerminal() {
-    return stdoutIsTerminal.getAsBoolean();
+    // No lambda here: the fast `get` path should link no more than it needs.
+    return mayBeTerminal && TerminalText.stdoutIsTerminal();
   }
 
   /** True the first time only: the note about escaped control characters is printed once per run. */
