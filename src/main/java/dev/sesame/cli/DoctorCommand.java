@@ -9,13 +9,14 @@ import dev.sesame.doctor.EntryFacts;
 import dev.sesame.doctor.LeastPrivilegePolicy;
 import dev.sesame.doctor.Report;
 import dev.sesame.doctor.VaultIndex;
-import dev.sesame.rotate.StoreStorage;
 import dev.sesame.ses.ProbeSettings;
 import dev.sesame.ses.SmtpEndpoint;
 import dev.sesame.ses.TlsMode;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryInfo;
+import dev.sesame.vault.EntryStore;
 import dev.sesame.vault.EntryType;
+import dev.sesame.vault.EntryVersion;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.Label;
 import dev.sesame.vault.Vault;
@@ -50,13 +51,10 @@ final class DoctorCommand implements Callable<Integer> {
   String name;
 
   @Mixin
-  VaultOptions vault;
+  EntryStoreOptions where;
 
   @Mixin
   AwsOptions aws;
-
-  @Mixin
-  StoreProtectionOptions protection;
 
   @Option(names = "--no-aws", description = "Make no AWS call (IAM and SES checks SKIP).")
   boolean noAws;
@@ -111,11 +109,6 @@ final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
   Output output;
 
-  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
-      description = "Check entry NAME of the shared Secrets Manager store instead of a vault entry (its AWSCURRENT "
-          + "facts and age, the rotation bookkeeping in its tags). Default: $SESAME_STORE.")
-  String store;
-
   /** The entry's non-secret fields, once the vault opened. */
   private EntryFacts facts;
 
@@ -154,7 +147,7 @@ final class DoctorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCode.USAGE, e.getMessage());
     }
-    if (StoreOptions.given(store)) {
+    if (where.inStore()) {
       readStore(context);
     } else {
       readVault(context);
@@ -183,10 +176,10 @@ final class DoctorCommand implements Callable<Integer> {
   }
 
   private void readVault(DoctorContext.Builder context) throws UserError {
-    if (vault.vault == null || vault.vault.toString().isEmpty()) {
+    if (where.vault.vault == null || where.vault.vault.toString().isEmpty()) {
       return;
     }
-    Path path = vault.vault;
+    Path path = where.vault.vault;
     if (!Files.exists(path)) {
       context.vaultProblem("vault " + path + " does not exist");
       return;
@@ -197,8 +190,8 @@ final class DoctorCommand implements Callable<Integer> {
       context.vaultProblem("cannot read vault " + path + ": " + e.getMessage());
       return;
     }
-    Optional.ofNullable(vault.keys.keyFile()).ifPresent(context::keyFile);
-    boolean keyOffered = vault.keys.keyFile() != null || vault.keys.passphraseStdin || vault.keys.passphraseFile != null;
+    Optional.ofNullable(where.vault.keys.keyFile()).ifPresent(context::keyFile);
+    boolean keyOffered = where.vault.keys.keyFile() != null || where.vault.keys.passphraseStdin || where.vault.keys.passphraseFile != null;
     if (name == null) {
       context.vaultProblem("no entry named (sesame doctor NAME)");
       return;
@@ -208,7 +201,7 @@ final class DoctorCommand implements Callable<Integer> {
       return;
     }
     try {
-      List<KeySource> sources = vault.unlockSources();
+      List<KeySource> sources = where.vault.unlockSources();
       try (Vault opened = Vault.open(path, sources)) {
         facts = readFacts(opened, name);
         context.entry(facts);
@@ -225,8 +218,9 @@ final class DoctorCommand implements Callable<Integer> {
    * store that cannot be read leaves the reason for the entry-dependent checks to SKIP with.
    */
   private void readStore(DoctorContext.Builder context) {
+    String store = where.store;
     context.store(store);
-    KeyOptions keys = vault == null ? null : vault.keys;
+    KeyOptions keys = where.vault == null ? null : where.vault.keys;
     Optional.ofNullable(keys == null ? null : keys.keyFile()).ifPresent(context::keyFile);
     if (name == null) {
       context.vaultProblem("no entry named (sesame doctor NAME --store " + store + ")");
@@ -237,19 +231,22 @@ final class DoctorCommand implements Callable<Integer> {
       return;
     }
     try {
-      StoreAccess.Labelled read = StoreAccess.open(store, keys, protection, aws.settings()).labelled(name);
+      EntryStore.Labelled read;
+      try (EntryStore entries = where.openStore(aws.settings(), null)) {
+        read = entries.labelled(name);
+      }
       List<VaultIndex.Version> versions = new ArrayList<>();
       List<Credential> credentials = new ArrayList<>();
-      for (StoreAccess.LabelledVersion version : read.versions()) {
-        Credential credential = version.value().credential();
+      for (EntryVersion version : read.versions()) {
+        Credential credential = version.credential();
         credentials.add(credential);
         Set<String> labels = new TreeSet<>();
         version.labels().forEach(label -> labels.add(label.wireName()));
-        versions.add(new VaultIndex.Version(0, credential.type().wireName(), version.value().createdAt(), labels));
+        versions.add(new VaultIndex.Version(0, credential.type().wireName(), version.createdAt(), labels));
       }
       facts = facts(name, credentials.get(0), credentials);
       context.entry(facts);
-      context.storeEntry(new VaultIndex.Entry(name, versions, StoreStorage.stateOf(read.tags())));
+      context.storeEntry(new VaultIndex.Entry(name, versions, read.state()));
       read.bookkeepingProblem().ifPresent(context::storeBookkeepingProblem);
     } catch (VaultException | UserError | RuntimeException e) {
       context.vaultProblem("cannot read entry " + name + " from store " + store + ": " + e.getMessage());

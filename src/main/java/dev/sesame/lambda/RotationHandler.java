@@ -7,6 +7,7 @@ import dev.sesame.aws.AwsSettings;
 import dev.sesame.aws.CallPolicy;
 import dev.sesame.aws.KmsKeySource;
 import dev.sesame.aws.SecretsManagerKeySource;
+import dev.sesame.aws.SecretsManagerEntryStore;
 import dev.sesame.aws.SecretsManagerStore;
 import dev.sesame.lambda.RotationEvent.Step;
 import dev.sesame.rotate.AwsKeyLifecycle;
@@ -14,7 +15,6 @@ import dev.sesame.rotate.Deployer;
 import dev.sesame.rotate.RotationException;
 import dev.sesame.rotate.Rotator;
 import dev.sesame.rotate.SmtpCredentialProver;
-import dev.sesame.rotate.StoreStorage;
 import dev.sesame.vault.EntryNames;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.VaultException;
@@ -177,7 +177,7 @@ public final class RotationHandler {
 
   /** A rotator over the store for one invocation; audit records go to the log as JSON lines. */
   private Rotator rotator(String rotation, Optional<String> rotationToken) throws VaultException {
-    StoreStorage storage = new StoreStorage(store().withRotationToken(rotationToken), settings.store(), openers(),
+    SecretsManagerEntryStore storage = new SecretsManagerEntryStore(store().withRotationToken(rotationToken), settings.store(), openers(),
         settings.stateDir(), clock);
     return new Rotator(storage, new AwsKeyLifecycle(clients),
         new SmtpCredentialProver(settings.probe(), settings.smtpDeadline(), log::info), Deployer.NONE, clock, log::info,
