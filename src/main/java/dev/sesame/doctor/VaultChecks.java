@@ -6,6 +6,7 @@ import static dev.sesame.doctor.Status.SKIP;
 import static dev.sesame.doctor.Status.WARN;
 
 import dev.sesame.vault.PassphraseKeySource;
+import dev.sesame.vault.RotationState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,13 +36,13 @@ public final class VaultChecks implements Check {
   // The floor of design.md section 2 (and OWASP's Argon2id minimum is below it).
   static final int MIN_MEMORY_KIB = 64 * 1024;
   static final int MIN_ITERATIONS = 3;
-  // The rotation's bookkeeping keys in the entry state (dev.sesame.rotate.RotationState).
-  static final String STEP = "rotation.step";
-  static final String STARTED_AT = "rotation.started_at";
-  static final String RETIRE_KEY = "retire.key_id";
-  static final String RETIRE_FINISHED_AT = "retire.finished_at";
-  static final String RETIRE_DEACTIVATED_AT = "retire.deactivated_at";
-  static final String RETIRE_REVOKED = "retire.revoked";
+  // The rotation's bookkeeping keys in the entry state: the rotator's own (vault.RotationState).
+  static final String STEP = RotationState.STEP;
+  static final String STARTED_AT = RotationState.STARTED_AT;
+  static final String RETIRE_KEY = RotationState.RETIRE_KEY;
+  static final String RETIRE_FINISHED_AT = RotationState.RETIRE_FINISHED_AT;
+  static final String RETIRE_DEACTIVATED_AT = RotationState.RETIRE_DEACTIVATED_AT;
+  static final String RETIRE_REVOKED = RotationState.RETIRE_REVOKED;
 
   @Override
   public Map<String, Set<Status>> repertoire() {

@@ -62,7 +62,7 @@ public interface EntryStore extends AutoCloseable {
   /** ENTRY's labelled versions and bookkeeping. */
   Labelled labelled(String entry) throws VaultException;
 
-  /** The entry's versions, newest first, for `status`. */
+  /** The entry's versions for `status`: the vault's in version order (oldest first), the store's newest first. */
   List<EntryVersion> versions(String entry) throws VaultException;
 
   Snapshot snapshot(String entry) throws VaultException;
