@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * keep the SDK off the key-file `get` path).
  */
 final class AwsKeySources {
-  static final String KMS = "aws-kms";
-  static final String SECRETS_MANAGER = "aws-secretsmanager";
+  static final String KMS = KmsKeySource.TYPE;
+  static final String SECRETS_MANAGER = SecretsManagerKeySource.TYPE;
 
   private AwsKeySources() {}
 

@@ -83,7 +83,7 @@ public final class CdsTraining {
       KeySource fakeKms = new KeySource() {
         @Override
         public String type() {
-          return "aws-kms";
+          return dev.sesame.aws.KmsKeySource.TYPE;
         }
 
         @Override
@@ -93,7 +93,7 @@ public final class CdsTraining {
 
         @Override
         public dev.sesame.vault.KeySlot wrap(String vaultId, byte[] dataKey) {
-          return new dev.sesame.vault.KeySlot("ks-00000000", "aws-kms", Map.of("key-id", "alias/training",
+          return new dev.sesame.vault.KeySlot("ks-00000000", dev.sesame.aws.KmsKeySource.TYPE, Map.of("key-id", "alias/training",
               "key-arn", TRAINING_KEY_ARN, "region", "eu-west-1"), new byte[64]);
         }
 

@@ -30,10 +30,10 @@ final class CompletionValues {
   }
 
   /** Entry fields, as {@code get --field} and templates name them. */
-  static final class Fields implements Iterable<String> {
+  static final class FieldNames implements Iterable<String> {
     @Override
     public Iterator<String> iterator() {
-      return dev.sesame.cli.Fields.ALL.iterator();
+      return dev.sesame.vault.Credential.ALL_FIELDS.iterator();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.sesame.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryStore;
 import dev.sesame.vault.EntryVersion;
 import dev.sesame.vault.Label;
@@ -24,7 +25,7 @@ final class GetCommand implements Callable<Integer> {
   String name;
 
   @Option(names = "--field", paramLabel = "FIELD", defaultValue = "smtp_password",
-      completionCandidates = CompletionValues.Fields.class,
+      completionCandidates = CompletionValues.FieldNames.class,
       description = "smtp_host, smtp_port, smtp_username, smtp_password, region, iam_user, access_key_id, "
           + "secret_access_key or created_at (default: ${DEFAULT-VALUE}).")
   String field;
@@ -48,7 +49,7 @@ final class GetCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Label wanted = Label.parse(label);
-    Fields.check(field);
+    checkField(field);
     try (EntryStore store = entries.openToRead()) {
       EntryVersion version = store.read(name, wanted);
       if (output == Output.json) {
@@ -121,5 +122,12 @@ final class GetCommand implements Callable<Integer> {
       json.writeEndObject();
     }
     return out.toString();
+  }
+
+  /** The field names of design.md section 5 are the only names `get --field` accepts. */
+  private static void checkField(String field) throws UserError {
+    if (!Credential.ALL_FIELDS.contains(field)) {
+      throw new UserError(ExitCode.USAGE, "unknown field: expected one of " + String.join(", ", Credential.ALL_FIELDS));
+    }
   }
 }

@@ -16,7 +16,7 @@ final class LineRules {
   static void check(String format, String entry, String field, String value)
       throws RenderException {
     Escaper.refuseControl(format, entry, field, value, true);
-    if (Fields.SMTP_PASSWORD.equals(field)) {
+    if (TemplateFields.SMTP_PASSWORD.equals(field)) {
       if (!value.isEmpty() && (isSpace(value.charAt(0))
           || isSpace(value.charAt(value.length() - 1)))) {
         throw Escaper.unsafe(format, entry, field, "leading or trailing white space");

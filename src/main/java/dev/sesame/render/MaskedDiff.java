@@ -16,7 +16,7 @@ import java.util.List;
  * write, with no secret in it. The diff is computed on the real lines, then each line is shown
  * masked:
  * <ul>
- *   <li>new and unchanged lines come from the masked rendering (secret fields as {@link Fields#MASK});
+ *   <li>new and unchanged lines come from the masked rendering (secret fields as {@link TemplateFields#MASK});
  *   <li>a removed line that a new line holding a secret replaces shows only what it shares with
  *       that line at both ends, the middle masked: the old password is not known to be anything
  *       but "what differs" ({@code host:user:OLD} -> {@code host:user:********});
@@ -100,6 +100,6 @@ final class MaskedDiff {
     if (prefix + suffix >= old.length()) {
       return old; // Nothing of OLD lies between the shared ends: no old value to hide.
     }
-    return old.substring(0, prefix) + Fields.MASK + old.substring(old.length() - suffix);
+    return old.substring(0, prefix) + TemplateFields.MASK + old.substring(old.length() - suffix);
   }
 }

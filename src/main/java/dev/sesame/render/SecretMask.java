@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Replaces every known secret value in text shown to a user (a failing command's output, a
- * dry-run diff) by {@link Fields#MASK}: each secret as it is, as every format writes it (a check
+ * dry-run diff) by {@link TemplateFields#MASK}: each secret as it is, as every format writes it (a check
  * that quotes the file it read shows the escaped form), and base64-encoded (SMTP AUTH). Plain
  * string replacement, longest first: a secret is never made into a pattern.
  */
@@ -42,7 +42,7 @@ final class SecretMask {
     Set<String> seen = new LinkedHashSet<>();
     return (entry, field) -> {
       if (seen.add(entry)) {
-        for (String secretField : List.of(Fields.SMTP_PASSWORD, Fields.SECRET_ACCESS_KEY)) {
+        for (String secretField : List.of(TemplateFields.SMTP_PASSWORD, TemplateFields.SECRET_ACCESS_KEY)) {
           source.field(entry, secretField).ifPresent(this::add);
         }
       }
@@ -55,7 +55,7 @@ final class SecretMask {
     longestFirst.sort(Comparator.comparingInt(String::length).reversed());
     String out = text;
     for (String form : longestFirst) {
-      out = out.replace(form, Fields.MASK);
+      out = out.replace(form, TemplateFields.MASK);
     }
     return out;
   }

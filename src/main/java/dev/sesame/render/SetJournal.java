@@ -169,9 +169,21 @@ final class SetJournal {
     Files.deleteIfExists(entry.file());
   }
 
-  /** The sets a killed run left, oldest first. */
+  /**
+   * The sets a killed run left, oldest first. A journal counts only once renamed into place, so a
+   * {@code .tmp} a kill left mid-write is deleted here: for a new set nothing was swapped yet, and
+   * for a phase change the previous journal is still in place and read instead.
+   */
   List<Entry> pending() throws RenderException {
     List<Entry> found = new ArrayList<>();
+    try (DirectoryStream<Path> torn = Files.newDirectoryStream(dir, "set-*" + SUFFIX + ".tmp")) {
+      for (Path file : torn) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new RenderException(RenderException.Reason.IO,
+          "cannot remove an unfinished set journal in " + dir + ": " + e.getClass().getSimpleName(), e);
+    }
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "set-*" + SUFFIX)) {
       for (Path file : files) {
         found.add(read(file));

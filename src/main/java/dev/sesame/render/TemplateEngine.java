@@ -31,7 +31,7 @@ final class TemplateEngine {
 
   /**
    * TEMPLATE filled from SOURCE for ENTRY in FORMAT. When MASKED, secret fields are replaced by
-   * {@link Fields#MASK} (still escaped), for --dry-run output.
+   * {@link TemplateFields#MASK} (still escaped), for --dry-run output.
    */
   static String render(String template, String templateName, String entry, Format format,
       FieldSource source, boolean masked) throws RenderException {
@@ -64,19 +64,19 @@ final class TemplateEngine {
     int dot = name.lastIndexOf('.');
     String entry = dot < 0 ? defaultEntry : name.substring(0, dot);
     String field = dot < 0 ? name : name.substring(dot + 1);
-    if (entry.isEmpty() || !Fields.isKnown(field)) {
+    if (entry.isEmpty() || !TemplateFields.isKnown(field)) {
       throw new RenderException(RenderException.Reason.TEMPLATE,
           "template " + templateName + ": unknown placeholder ${" + name + "}; fields are "
-              + String.join(", ", Fields.STORED) + ", " + String.join(", ", Fields.TLS_DERIVED));
+              + String.join(", ", TemplateFields.STORED) + ", " + String.join(", ", TemplateFields.TLS_DERIVED));
     }
     String value;
-    if (Fields.SMTP_TLS.equals(field) || Fields.TLS_DERIVED.contains(field)) {
+    if (TemplateFields.SMTP_TLS.equals(field) || TemplateFields.TLS_DERIVED.contains(field)) {
       value = tlsWord(field, tlsMode(source, entry, templateName));
     } else {
       value = require(source, entry, field, templateName);
     }
-    if (masked && Fields.isSecret(field)) {
-      value = Fields.MASK;
+    if (masked && TemplateFields.isSecret(field)) {
+      value = TemplateFields.MASK;
     }
     return format.escaper().escape(entry, field, value);
   }
@@ -98,10 +98,10 @@ final class TemplateEngine {
    * guessed: 2525 is STARTTLS at some providers and implicit TLS at others.
    */
   static TlsMode tlsMode(FieldSource source, String entry, String templateName) throws RenderException {
-    String port = require(source, entry, Fields.SMTP_PORT, templateName).trim();
-    boolean ses = source.field(entry, Fields.REGION).isPresent();
+    String port = require(source, entry, TemplateFields.SMTP_PORT, templateName).trim();
+    boolean ses = source.field(entry, TemplateFields.REGION).isPresent();
     try {
-      return TlsMode.ofEntry(source.field(entry, Fields.SMTP_TLS), Integer.parseInt(port), ses)
+      return TlsMode.ofEntry(source.field(entry, TemplateFields.SMTP_TLS), Integer.parseInt(port), ses)
           .orElseThrow(() -> new RenderException(RenderException.Reason.TEMPLATE, "entry '" + entry
               + "' is a relay on port " + port + " with no stored TLS mode; store it again with: sesame put "
               + entry + " --host ... --port " + port + " --tls starttls|implicit ..."));
@@ -114,9 +114,9 @@ final class TemplateEngine {
   private static String tlsWord(String field, TlsMode mode) {
     boolean implicit = mode == TlsMode.IMPLICIT;
     return switch (field) {
-      case Fields.SMTP_SECURE -> implicit ? "ssl" : "tls";
-      case Fields.SMTP_TLS_WRAPPERMODE -> implicit ? "yes" : "no";
-      case Fields.SMTP_PROTOCOL -> implicit ? "smtps" : "smtp";
+      case TemplateFields.SMTP_SECURE -> implicit ? "ssl" : "tls";
+      case TemplateFields.SMTP_TLS_WRAPPERMODE -> implicit ? "yes" : "no";
+      case TemplateFields.SMTP_PROTOCOL -> implicit ? "smtps" : "smtp";
       default -> mode.wireName();
     };
   }

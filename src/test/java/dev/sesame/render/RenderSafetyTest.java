@@ -166,6 +166,23 @@ class RenderSafetyTest {
   }
 
   @Test
+  void aJournalAKillLeftHalfWrittenIsRemovedAndNothingIsReplayedFromIt() throws Exception {
+    Path out = dir.resolve("out");
+    Files.writeString(out, "old\n");
+    SetJournal journal = new SetJournal(stateDir, Clock.systemUTC());
+    journal.lock(java.time.Duration.ZERO).close();  // creates the folders
+    // Killed inside the journal's own write: the temp file exists, the rename never happened.
+    Path torn = stateDir.resolve("render-sets").resolve("set-0123456789ab.json.tmp");
+    Files.writeString(torn, "{\"format\": 1, \"phase\": \"SWAPP");
+
+    renderer().apply(List.of(target(dir.resolve("other"))), fields, false, progress);
+
+    assertThat(torn).doesNotExist();
+    assertThat(Files.readString(out)).as("no set was recorded, so nothing is completed").isEqualTo("old\n");
+    assertThat(journal.pending()).isEmpty();
+  }
+
+  @Test
   void aSetKilledWhileRollingBackIsRolledBackByTheNextRun() throws Exception {
     Path swapped = dir.resolve("swapped");
     Files.writeString(swapped, "new\n");

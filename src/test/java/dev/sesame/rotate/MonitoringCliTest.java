@@ -58,7 +58,7 @@ class MonitoringCliTest {
 
   @Test
   void rotateWithJsonOutputPrintsOneObjectAndProgressOnStderr() throws Exception {
-    CliResult run = stand.sesame("rotate", "prod", "--retire-now", "--output", "json");
+    CliResult run = stand.sesame("rotate", "prod", "--retire-now", "--drain", "0s", "--output", "json");
     assertThat(run.exitCode()).as(run.toString()).isZero();
     JsonNode result = new ObjectMapper().readTree(run.out());
     assertThat(result.path("ok").asBoolean()).isTrue();

@@ -68,7 +68,7 @@ class RotateCliEndToEndTest {
 
   @Test
   void rotateRetireNowDeploysTheNewKeyAndLeavesOnlyIt() throws Exception {
-    CliResult run = stand.sesame("rotate", "prod", "--targets", targets.toString(), "--retire-now");
+    CliResult run = stand.sesame("rotate", "prod", "--targets", targets.toString(), "--retire-now", "--drain", "0s");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     String newKey = stand.currentKey();

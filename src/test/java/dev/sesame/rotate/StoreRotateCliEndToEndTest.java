@@ -59,7 +59,7 @@ class StoreRotateCliEndToEndTest {
   @Test
   void rotateWithTheStoreFinishesOnTheNewKey() throws Exception {
     CliResult run = stand.sesame("rotate", "prod", "--store", STORE, "--state-dir", stateDir.toString(),
-        "--retire-now");
+        "--retire-now", "--drain", "0s");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     StoredEntry current = store.read("prod", Label.CURRENT, openers);

@@ -1,5 +1,12 @@
 package dev.sesame.testing;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.platform.engine.TestExecutionResult;
@@ -11,8 +18,11 @@ import org.junit.platform.launcher.TestPlan;
  * Prints every skipped or aborted test with its reason once the run ends, so a machine without the
  * mail stack (or without Docker, or without the Wycheproof vectors) says loudly what it did not
  * prove instead of hiding it in a "Skipped: n" count. Registered through META-INF/services.
+ * Under Maven the lines are collected in one file and printed once, after all test JVMs are done.
  */
 public final class SkippedTestsSummary implements TestExecutionListener {
+  /** Set by pom.xml: the file that collects every test JVM's skipped tests. */
+  static final String REPORT_PROPERTY = "sesame.skipped.report";
   private final List<String> skipped = new ArrayList<>();
 
   @Override
@@ -37,11 +47,39 @@ public final class SkippedTestsSummary implements TestExecutionListener {
     if (skipped.isEmpty()) {
       return;
     }
+    String report = System.getProperty(REPORT_PROPERTY, "");
+    if (!report.isEmpty() && appendTo(Path.of(report))) {
+      skipped.clear();
+      return;
+    }
     StringBuilder out = new StringBuilder("\n==== NOT PROVEN ON THIS MACHINE: ")
         .append(skipped.size()).append(" skipped test(s) ====\n");
     for (String line : skipped) {
       out.append("  SKIPPED ").append(line).append('\n');
     }
     System.err.print(out);
+    skipped.clear();
+  }
+
+  /**
+   * Under Maven the test JVMs run side by side and each sees only its own classes, so each appends
+   * its lines to one file (under an exclusive lock), which .ci/skipped-tests-summary prints after
+   * the run. False when the file cannot be written: the lines are printed here instead.
+   */
+  private boolean appendTo(Path report) {
+    StringBuilder lines = new StringBuilder();
+    for (String line : skipped) {
+      lines.append(line.replace('\n', ' ')).append('\n');
+    }
+    try (FileChannel channel = FileChannel.open(report, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND); FileLock ignored = channel.lock()) {
+      ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

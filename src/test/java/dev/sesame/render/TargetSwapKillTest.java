@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The target is always whole, old or new: under SIGKILL, and to a reader looping over it. */
-class CrashSafetyTest {
+class TargetSwapKillTest {
   private static final int TRIALS = 50;
   @TempDir Path dir;
 

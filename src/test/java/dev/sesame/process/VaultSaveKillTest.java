@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * vault must then open with the key and hold exactly what one of its saves wrote. The trials share
  * one vault, so each also starts from whatever the previous kill left behind.
  */
-class CrashSafetyTest {
+class VaultSaveKillTest {
   private static final int MAX_VERSIONS = 5;
   private static final String ANCHOR_PASSWORD = "anchor-password-never-rewritten";
   private static final AtomicInteger TRIALS_LEAVING_A_TEMP_FILE = new AtomicInteger();
@@ -65,7 +65,7 @@ class CrashSafetyTest {
 
   @AfterAll
   static void reportHowOftenAKillLeftATempFile() {
-    System.out.println("CrashSafetyTest: " + TRIALS_LEAVING_A_TEMP_FILE.get()
+    System.out.println("VaultSaveKillTest: " + TRIALS_LEAVING_A_TEMP_FILE.get()
         + " kills left a temp file behind (swept by the next write)");
   }
 

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 /** The field names a template may use (design.md section 5) and which of them are secret. */
-public final class Fields {
+public final class TemplateFields {
   public static final String SMTP_HOST = Credential.SMTP_HOST;
   public static final String SMTP_PORT = Credential.SMTP_PORT;
   public static final String SMTP_USERNAME = Credential.SMTP_USERNAME;
@@ -38,7 +38,7 @@ public final class Fields {
   /** The text shown instead of a secret value in --dry-run output. */
   public static final String MASK = "********";
 
-  private Fields() {}
+  private TemplateFields() {}
 
   public static boolean isKnown(String field) {
     return STORED.contains(field) || TLS_DERIVED.contains(field);
