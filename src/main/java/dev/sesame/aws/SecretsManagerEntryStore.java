@@ -96,6 +96,20 @@ public final class SecretsManagerEntryStore implements EntryStore {
     return entryVersion(store.read(entry, label, openers));
   }
 
+  /**
+   * One DescribeSecret (which staging labels the version carries: a host policy may be narrowed by
+   * secretsmanager:VersionStage, so the read names one), then its GetSecretValue.
+   */
+  @Override
+  public EntryVersion readVersion(String entry, String versionId) throws VaultException {
+    List<String> stages = store.describe(entry).versionStages().get(versionId);
+    if (stages == null) {
+      throw new VaultException.NotFound("no version " + versionId + " of " + entry + " in " + describe());
+    }
+    String stage = stages.isEmpty() ? null : SecretsManagerStore.stageToRead(stages);
+    return entryVersion(store.readVersion(entry, versionId, stage, openers), SecretsManagerStore.labels(stages));
+  }
+
   @Override
   public List<String> list() throws VaultException {
     return store.list();
@@ -104,6 +118,11 @@ public final class SecretsManagerEntryStore implements EntryStore {
   /** A new AWSCURRENT version sealed under the configured keys, or plain when the store is configured plain. */
   @Override
   public String put(String entry, Credential credential) throws VaultException {
+    // A sealed store with no key configured would otherwise write the value plain.
+    if (!store.protection().canWrite()) {
+      throw new VaultException("no key to seal the new version of " + entry + " with: configure --store-kms-key "
+          + "(SESAME_STORE_KMS_KEY), or --store-plain for a plain store");
+    }
     return store.write(entry, credential, store.protection().sealWith(), false);
   }
 

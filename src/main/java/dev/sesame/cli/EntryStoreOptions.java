@@ -35,9 +35,9 @@ final class EntryStoreOptions {
   VaultOptions vault;
 
   @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
-      description = {"Entries live in the shared Secrets Manager store (secret PREFIX+NAME; labels current, pending,",
-          "previous are AWSCURRENT, AWSPENDING, AWSPREVIOUS) instead of the vault file; not with --vault",
-          "(default: $SESAME_STORE)."})
+      description = "Entries live in the shared Secrets Manager store (secret PREFIX+NAME; the labels current, "
+          + "pending, previous are AWSCURRENT, AWSPENDING, AWSPREVIOUS) instead of the vault file; not with --vault. "
+          + "Default: $SESAME_STORE.")
   String store;
 
   @Mixin

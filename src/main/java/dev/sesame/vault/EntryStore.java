@@ -50,6 +50,14 @@ public interface EntryStore extends AutoCloseable {
    */
   EntryVersion read(String entry, Label label) throws VaultException;
 
+  /**
+   * Version VERSION_ID of ENTRY (a vault version number, a Secrets Manager version id), whatever
+   * its labels.
+   *
+   * @throws VaultException.NotFound when the entry or the version does not exist
+   */
+  EntryVersion readVersion(String entry, String versionId) throws VaultException;
+
   /** Entry names, sorted. */
   List<String> list() throws VaultException;
 

@@ -58,6 +58,17 @@ public final class VaultEntryStore implements EntryStore {
   }
 
   @Override
+  public EntryVersion readVersion(String entry, String versionId) throws VaultException {
+    int number;
+    try {
+      number = Integer.parseInt(versionId);
+    } catch (NumberFormatException e) {
+      throw new VaultException.NotFound("no version " + versionId + " of " + entry + ": vault versions are numbers");
+    }
+    return EntryVersion.of(opened().get(entry, number));
+  }
+
+  @Override
   public List<String> list() throws VaultException {
     return opened().entries().stream().map(EntryInfo::name).sorted().toList();
   }
