@@ -145,6 +145,37 @@ class FleetStoreCliTest {
   }
 
   @Test
+  void listPrintsOneJsonShapeForTheVaultAndTheStore() throws Exception {
+    store.write("mail", Fixtures.smtp("one"), sealer(), false);
+    store.write("mail", Fixtures.smtp("two"), sealer(), false);
+    Path vault = dir.resolve("vault.json");
+    Path keyFile = dir.resolve("vault.key");
+    KeySource key = Fixtures.keyFile(keyFile);
+    Fixtures.createVault(vault, key, 3);
+    Fixtures.put(vault, key, "mail", Fixtures.smtp("one"));
+    Fixtures.put(vault, key, "mail", Fixtures.smtp("two"));
+
+    Result fromStore = sesame.run("list", "--store", STORE, "--output", "json");
+    Result fromVault = sesame.run("list", "--vault", vault.toString(), "--key-file", keyFile.toString(),
+        "--output", "json");
+
+    assertThat(fromStore.exitCode()).as(fromStore.toString()).isZero();
+    assertThat(fromVault.exitCode()).as(fromVault.toString()).isZero();
+    assertThat(fromStore.out()).doesNotContain("one").doesNotContain("two");
+    JsonNode storeEntry = new ObjectMapper().readTree(fromStore.out()).get("entries").get(0);
+    JsonNode vaultEntry = new ObjectMapper().readTree(fromVault.out()).get("entries").get(0);
+    assertThat(names(storeEntry)).isEqualTo(names(vaultEntry)).containsExactly("name", "versions");
+    assertThat(storeEntry.get("versions")).hasSize(2);
+    assertThat(vaultEntry.get("versions")).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      assertThat(names(storeEntry.get("versions").get(i))).isEqualTo(names(vaultEntry.get("versions").get(i)))
+          .containsExactly("version", "version_id", "type", "created_at", "labels");
+      assertThat(storeEntry.get("versions").get(i).get("labels"))
+          .isEqualTo(vaultEntry.get("versions").get(i).get("labels"));
+    }
+  }
+
+  @Test
   void theVaultAndTheStoreAreOneChoiceGivenOnTheCommandLineOverTheOthersDefault() throws Exception {
     store.write("mail", Fixtures.smtp("from-the-store"), sealer(), false);
     Path vault = dir.resolve("vault.json");
