@@ -250,8 +250,11 @@ public final class SecretsManagerEntryStore implements EntryStore {
 
   @Override
   public void dropPending(String entry, Map<String, String> state) throws VaultException {
-    // Bookkeeping first: a stale AWSPENDING label left by a crash here is harmless (the next
-    // rotation's PutSecretValue moves it), a rotation step pointing at a dropped version is not.
+    // Bookkeeping first: a rotation step pointing at a dropped version could not be resumed. A
+    // crash between the two calls leaves AWSPENDING on a version no rotation records, which is
+    // not harmless: RotateSecret refuses to start while it is there (API reference:
+    // RotateSecret). The next run of either rotator (rotate, retirement, createSecret) takes it
+    // off first (Rotator.dropStalePending).
     saveState(entry, state);
     String versionId = pendingVersion.remove(entry);
     if (versionId != null && store.describe(entry).versionWith(PENDING).filter(versionId::equals).isPresent()) {
@@ -291,6 +294,30 @@ public final class SecretsManagerEntryStore implements EntryStore {
       throw new VaultException("cannot create state directory " + stateDir + ": " + e.getMessage(), e);
     }
     return EntryLock.tryAcquire(base, entry);
+  }
+
+  /**
+   * The entries this state dir has rotated or retired (each left its lock file): names known
+   * without ListSecrets, which "might not reflect changes from the last five minutes" (API
+   * reference: ListSecrets), so a sweep walks these too.
+   */
+  public Set<String> entriesWithLocalState() throws VaultException {
+    Path folder = base.toAbsolutePath().getParent();
+    String head = base.getFileName() + ".";
+    Set<String> entries = new java.util.TreeSet<>();
+    if (folder == null || !Files.isDirectory(folder)) {
+      return entries;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+      files.map(file -> String.valueOf(file.getFileName()))
+          .filter(file -> file.startsWith(head) && file.endsWith(".lock") && file.length() > head.length() + 5)
+          .map(file -> file.substring(head.length(), file.length() - ".lock".length()))
+          .filter(dev.sesame.vault.EntryNames::isValid)
+          .forEach(entries::add);
+    } catch (IOException e) {
+      throw new VaultException("cannot read state directory " + folder + ": " + e.getMessage(), e);
+    }
+    return entries;
   }
 
   @Override

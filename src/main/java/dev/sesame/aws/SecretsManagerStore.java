@@ -324,7 +324,8 @@ public final class SecretsManagerStore {
   /**
    * Stores CREDENTIAL as a new version of ENTRY (creating the secret for its first version),
    * sealed for SEAL_WITH, or plain when SEAL_WITH is empty. With PENDING the version gets only
-   * AWSPENDING; otherwise AWSCURRENT moves to it (and AWSPREVIOUS to the version it left). The
+   * AWSPENDING (NotFound when the secret does not exist yet: its first version would be
+   * AWSCURRENT); otherwise AWSCURRENT moves to it (and AWSPREVIOUS to the version it left). The
    * version id is a fresh ClientRequestToken, so a retried call cannot create two versions.
    * Returns the version id.
    */
@@ -354,8 +355,6 @@ public final class SecretsManagerStore {
   private String write(String entry, Credential credential, List<StoreValueCodec.SlotMaker> sealWith, boolean pending,
       String versionId, boolean knownToExist) throws VaultException {
     String name = secretName(entry);
-    // Whole seconds, as the vault keeps created_at.
-    String text = StoreValueCodec.encode(name, versionId, credential, clock.instant().truncatedTo(ChronoUnit.SECONDS), sealWith);
     boolean exists = knownToExist;
     if (!exists) {
       try {
@@ -367,16 +366,21 @@ public final class SecretsManagerStore {
         }
       }
     }
+    if (!exists && pending) {
+      // The first version of a secret is AWSCURRENT whatever it asks for (API reference:
+      // PutSecretValue, "If this operation creates the first version for the secret, then Secrets
+      // Manager automatically attaches the staging label AWSCURRENT to it"): no pending without a current.
+      throw new VaultException.NotFound("no entry " + entry + " in store " + SCHEME + prefix
+          + ": a pending version needs a current one; store it with: sesame put " + entry + " --store " + SCHEME + prefix);
+    }
+    // Whole seconds, as the vault keeps created_at.
+    String text = StoreValueCodec.encode(name, versionId, credential, clock.instant().truncatedTo(ChronoUnit.SECONDS), sealWith);
     try {
-      if (!exists && !pending) {
+      if (!exists) {
         AwsCalls.call("secretsmanager:CreateSecret", () -> sm.createSecret(r -> r.name(name)
             .clientRequestToken(versionId).secretString(text)
             .description("Sesame SMTP credential " + entry + " (" + FORMAT + ")")));
       } else {
-        if (!exists) {
-          AwsCalls.call("secretsmanager:CreateSecret", () -> sm.createSecret(r -> r.name(name)
-              .description("Sesame SMTP credential " + entry + " (" + FORMAT + ")")));
-        }
         AwsCalls.call("secretsmanager:PutSecretValue", () -> sm.putSecretValue(r -> {
           r.secretId(name).clientRequestToken(versionId).secretString(text);
           rotationToken.ifPresent(r::rotationToken);

@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
 @Command(name = "list", mixinStandardHelpOptions = true,
     description = {"List entries with their versions, labels and ages. Never prints a secret.",
         "With --key-slots, list the key sources that open the vault instead. With --store, the table is the",
-        "entry names only (no value is read); --output json reads each entry's labelled versions."})
+        "entry names only (no value is read); --output json reads each entry's labelled versions.",
+        "Secrets Manager's list lags: an entry created in the last few minutes may be missing (get, render",
+        "and status find it by name at once)."})
 final class ListCommand implements Callable<Integer> {
   enum Output { table, json }
 

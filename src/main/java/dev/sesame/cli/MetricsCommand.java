@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 @Command(name = "metrics", mixinStandardHelpOptions = true,
     description = {"Print each entry's key age, pending rotation and last rotation as Prometheus metrics.",
         "The text format of node_exporter's textfile collector (scripts/systemd/sesame-metrics.*); never a secret.",
-        "Reads the vault's clear index, so no key is needed; with --store, each store entry's metadata."})
+        "Reads the vault's clear index, so no key is needed; with --store, each store entry's metadata",
+        "(an entry created in the last few minutes may be missing: Secrets Manager's list lags)."})
 final class MetricsCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE",
       description = "Write FILE atomically (a temporary file beside it, fsync, rename; mode 0644) instead of "

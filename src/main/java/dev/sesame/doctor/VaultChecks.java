@@ -218,7 +218,8 @@ public final class VaultChecks implements Check {
           "resume it with " + rotate + ", or clean up with " + rotate + " --abort"));
     } else if (entry.labelled("pending").isPresent()) {
       out.add(Finding.warn(PENDING, subject, "a pending version exists but no rotation is recorded",
-          rotate + " --abort drops it"));
+          "the next run of " + rotate + " drops it (a store's leftover AWSPENDING also stops Secrets Manager's "
+              + "RotateSecret until then); " + rotate + " --abort drops it and deletes its IAM key"));
     }
     if (state.containsKey(RETIRE_KEY)) {
       String key = state.get(RETIRE_KEY);

@@ -26,6 +26,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
@@ -144,14 +146,27 @@ public final class RotationHandler {
 
   private String retireDue(Optional<String> secretId) throws RotationException, VaultException {
     Rotator rotator = rotator("", Optional.empty());
-    List<String> entries;
+    Set<String> entries = new TreeSet<>();
+    Set<String> knownLocally = Set.of();
     if (secretId.isPresent()) {
-      entries = List.of(entryOf(clients.secretsManager().describeSecret(r -> r.secretId(secretId.get())).name()));
+      entries.add(entryOf(clients.secretsManager().describeSecret(r -> r.secretId(secretId.get())).name()));
     } else {
-      entries = store().list().stream().filter(EntryNames::isValid).toList();
+      // ListSecrets lags ("might not reflect changes from the last five minutes", API reference:
+      // ListSecrets): the entries this instance has rotated are walked whether listed or not.
+      store().list().stream().filter(EntryNames::isValid).forEach(entries::add);
+      knownLocally = storage(Optional.empty()).entriesWithLocalState();
     }
+    Set<String> listed = Set.copyOf(entries);
+    entries.addAll(knownLocally);
     for (String entry : entries) {
-      rotator.retireDue(entry, settings.grace());
+      try {
+        rotator.retireDue(entry, settings.grace());
+      } catch (VaultException.NotFound gone) {
+        if (listed.contains(entry)) {
+          throw gone;
+        }
+        log.info("entry " + entry + " rotated here earlier is no longer in the store; skipped");
+      }
     }
     return "retired due keys";
   }
@@ -177,11 +192,14 @@ public final class RotationHandler {
 
   /** A rotator over the store for one invocation; audit records go to the log as JSON lines. */
   private Rotator rotator(String rotation, Optional<String> rotationToken) throws VaultException {
-    SecretsManagerEntryStore storage = new SecretsManagerEntryStore(store().withRotationToken(rotationToken), settings.store(), openers(),
-        settings.stateDir(), clock);
-    return new Rotator(storage, new AwsKeyLifecycle(clients),
+    return new Rotator(storage(rotationToken), new AwsKeyLifecycle(clients),
         new SmtpCredentialProver(settings.probe(), settings.smtpDeadline(), log::info), Deployer.NONE, clock, log::info,
         record -> log.audit(record, rotation)).withDeleteAfter(settings.deleteAfter());
+  }
+
+  private SecretsManagerEntryStore storage(Optional<String> rotationToken) {
+    return new SecretsManagerEntryStore(store().withRotationToken(rotationToken), settings.store(), openers(), settings.stateDir(),
+        clock);
   }
 
   /**

@@ -143,6 +143,9 @@ public final class Rotator {
   public Outcome rotate(String name, Options options) throws RotationException, VaultException {
     try (EntryLock lock = storage.lock(name)) {
       Snapshot snap = snapshot(name);
+      if (dropStalePending(name, snap)) {
+        snap = snapshot(name);
+      }
       if (snap.state.inProgress()) {
         progress.accept("resuming rotation " + snap.state.token() + " of " + name + " after step "
             + snap.state.step().orElseThrow().name().toLowerCase(java.util.Locale.ROOT));
@@ -256,18 +259,34 @@ public final class Rotator {
         create(name, snap);
         return StepOutcome.DONE;
       }
+      if (dropStalePending(name, snap)) {
+        // AWSPENDING was on TOKEN's version (one version holds it), whose value is immutable and
+        // whose key was deleted when its rotation was given up: this token cannot be completed.
+        throw new RotationException(Kind.CONFLICT, "version " + token + " of " + name + " holds the key of a rotation "
+            + "that was given up earlier; its AWSPENDING label was removed, so the next rotation starts afresh");
+      }
       List<String> keysBefore = null;
       if (snap.state.inProgress()) {
         if (snap.state.mode() == Mode.INCIDENT) {
           throw new RotationException(Kind.CONFLICT, "an incident rotation of " + name
               + " is in progress; finish it first with: sesame revoke " + name + storage.commandOption());
         }
-        if (snap.state.step().orElseThrow() == Step.CREATING) {
-          // Killed between CreateAccessKey and storing the key: only the old key list tells that key apart.
-          keysBefore = snap.state.keysBefore();
+        if (snap.state.step().orElseThrow().compareTo(Step.TESTED) >= 0 && snap.pending.isPresent()) {
+          // A tested rotation whose finish was cut short (Secrets Manager let a new rotation start,
+          // so AWSCURRENT is already on its version): complete it; abandoning would delete the
+          // key hosts now pull.
+          progress.accept("completing rotation " + snap.state.token() + " of " + name
+              + ", whose key passed its test but whose finish was not recorded");
+          finish(name, snap);
+          snap = snapshot(name);
+        } else {
+          if (snap.state.step().orElseThrow() == Step.CREATING) {
+            // Killed between CreateAccessKey and storing the key: only the old key list tells that key apart.
+            keysBefore = snap.state.keysBefore();
+          }
+          abandon(name, snap, "superseded by Secrets Manager rotation " + token);
+          snap = snapshot(name);
         }
-        abandon(name, snap, "superseded by Secrets Manager rotation " + token);
-        snap = snapshot(name);
       }
       retireBeforeRotation(name, snap, grace);
       begin(name, snapshot(name), Mode.SCHEDULED, List.of(), token, keysBefore);
@@ -337,8 +356,31 @@ public final class Rotator {
    */
   public void retireDue(String name, Duration grace) throws RotationException, VaultException {
     try (EntryLock lock = storage.lock(name)) {
-      retireIfDue(name, snapshot(name), grace, true);
+      Snapshot snap = snapshot(name);
+      if (dropStalePending(name, snap)) {
+        snap = snapshot(name);
+      }
+      retireIfDue(name, snap, grace, true);
     }
+  }
+
+  /**
+   * Repairs a pending version that no rotation records: a run killed inside an abort or a
+   * rollback, after the bookkeeping was cleared (its key already deleted) but before the pending
+   * version was dropped. In a Secrets Manager store that leftover AWSPENDING is not harmless:
+   * RotateSecret refuses to start while AWSPENDING is on a version other than AWSCURRENT ("any
+   * later invocation of RotateSecret assumes that a previous rotation request is still in
+   * progress and returns an error", API reference: RotateSecret). Only the label goes: no IAM
+   * key is touched. Returns whether there was one.
+   */
+  private boolean dropStalePending(String name, Snapshot snap) throws VaultException {
+    if (snap.state.inProgress() || snap.pending.isEmpty()) {
+      return false;
+    }
+    storage.dropPending(name, snap.state.values());
+    record(name, "abort", "", "ok", "dropped a pending version no rotation records (left by an interrupted run)");
+    progress.accept(name + ": dropped a pending version that no rotation records, left by an interrupted run");
+    return true;
   }
 
   /** The rotation recorded for NAME must be TOKEN's and have reached at least step LEAST. */
@@ -803,7 +845,7 @@ public final class Rotator {
       deployer.deploy(name, snap.current);
     }
     String user = iamUser(snap);
-    if (snap.pending.isPresent()) {
+    if (snap.pending.isPresent() && !keyOf(snap.pending.get()).equals(keyOf(snap.current))) {
       String pendingKey = keyOf(snap.pending.get());
       try {
         iam.delete(user, pendingKey);

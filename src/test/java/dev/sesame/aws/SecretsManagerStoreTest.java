@@ -90,6 +90,38 @@ class SecretsManagerStoreTest {
   }
 
   @Test
+  void aPendingVersionOfAMissingEntryIsRefusedWithoutCreatingTheSecret() throws Exception {
+    standIn.clearCalls();
+
+    assertThatThrownBy(() -> store.write("mail", KmsKeySourceTest.smtp("new"), sealer(), true))
+        .isInstanceOf(VaultException.NotFound.class).hasMessageContaining("a pending version needs a current one");
+
+    assertThat(standIn.calls()).extracting(AwsStandIn.Call::action).containsExactly("DescribeSecret");
+    assertThat(standIn.secretsManager().stages("sesame/prod/mail")).isEmpty();
+  }
+
+  @Test
+  void aPutWhoseAnswerWasLostIsResentByteForByteButARewriteUnderTheSameTokenIsRefused() throws Exception {
+    store.write("mail", KmsKeySourceTest.smtp("old"), sealer(), false);
+    SecretsManagerStore rotating = SecretsManagerStore.at("sm://sesame/prod", clients, java.time.Clock.systemUTC(),
+        StoreProtection.sealed(sealer()));
+    String token = java.util.UUID.randomUUID().toString();
+    standIn.faults().lostAnswer("PutSecretValue", 1);
+    standIn.clearCalls();
+
+    rotating.writePending("mail", KmsKeySourceTest.smtp("new"), token);
+
+    // The SDK's retry re-sends the request it already built: same bytes, so Secrets Manager takes it as done.
+    assertThat(standIn.calls("PutSecretValue")).isEqualTo(2);
+    assertThat(standIn.secretsManager().stages("sesame/prod/mail")).hasSize(2).containsEntry(token, java.util.Set.of("AWSPENDING"));
+    // A new encode draws a fresh data key, IV and created_at: Secrets Manager refuses it under the
+    // same token, which is why a resumed rotation reads the pending version before writing one.
+    assertThatThrownBy(() -> rotating.writePending("mail", KmsKeySourceTest.smtp("new"), token))
+        .hasMessageContaining("cannot store");
+    assertThat(rotating.read("mail", Label.PENDING, openers()).allFields()).containsEntry("smtp_password", "new");
+  }
+
+  @Test
   void aRotationUsesTheNativeStagingLabels() throws Exception {
     store.write("mail", KmsKeySourceTest.smtp("old"), sealer(), false);
     String pending = store.write("mail", KmsKeySourceTest.smtp("new"), sealer(), true);

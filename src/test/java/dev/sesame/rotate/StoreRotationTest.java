@@ -223,6 +223,48 @@ class StoreRotationTest {
   }
 
   @Test
+  void aRollbackCutShortBeforeDroppingAwsPendingIsRepairedByTheNextRunEvenWhenNothingIsDue() throws Exception {
+    stand.iam.propagationDelay(Duration.ofHours(1));
+    standIn.faults().serverError("UpdateSecretVersionStage", 50); // the label removal never lands, as a kill there
+    Rotator failing = new Rotator(new SecretsManagerEntryStore(store, STORE, openers, dir.resolve("state"), clock),
+        new AwsKeyLifecycle(clients), new SmtpCredentialProver(stand.probeSettings(), Duration.ofSeconds(1), l -> { }),
+        Deployer.NONE, clock, l -> { });
+    assertThatThrownBy(() -> failing.rotate(RotationStand.ENTRY, grace())).isInstanceOf(Exception.class);
+    standIn.faults().clear();
+    stand.iam.propagationDelay(Duration.ZERO);
+    String stale = sm.stages(SECRET).entrySet().stream().filter(e -> e.getValue().contains("AWSPENDING"))
+        .map(Map.Entry::getKey).findFirst().orElseThrow();
+    assertThat(sm.tags(SECRET)).as("the bookkeeping was cleared first").isEmpty();
+    String lambda = "arn:aws:lambda:eu-west-1:123456789012:function:sesame-rotation";
+    assertThatThrownBy(() -> clients.secretsManager().rotateSecret(r -> r.secretId(SECRET).rotationLambdaARN(lambda)))
+        .as("Secrets Manager refuses to rotate while AWSPENDING is on another version than AWSCURRENT")
+        .hasMessageContaining("previous rotation isn't complete");
+
+    Rotator.Outcome outcome = rotator().rotate(RotationStand.ENTRY,
+        new Rotator.Options(Optional.of(Duration.ofDays(36500)), false, Duration.ofHours(24)));
+
+    assertThat(outcome).isEqualTo(Rotator.Outcome.NOT_DUE);
+    assertThat(sm.stages(SECRET)).doesNotContainKey(stale);
+    assertThat(sm.stages(SECRET).values()).noneMatch(stages -> stages.contains("AWSPENDING"));
+    assertThat(stand.progress).anyMatch(line -> line.contains("no rotation records"));
+    assertThat(clients.secretsManager().rotateSecret(r -> r.secretId(SECRET).rotationLambdaARN(lambda)).versionId())
+        .isNotBlank();
+    assertThat(ids(stand.iam.keysOf(RotationStand.USER))).containsExactly(stand.firstKey);
+  }
+
+  @Test
+  void abortingAPendingVersionThatHoldsTheCurrentKeyDropsTheLabelButNeverTheKey() throws Exception {
+    StoredEntry current = store.read(RotationStand.ENTRY, Label.CURRENT, openers);
+    store.write(RotationStand.ENTRY, current.credential(), List.of(KmsKeySource.create(clients, "alias/sesame-store")),
+        true);
+
+    assertThat(rotator().abort(RotationStand.ENTRY)).isEqualTo(Rotator.Outcome.ABORTED);
+
+    assertThat(sm.stages(SECRET).values()).noneMatch(stages -> stages.contains("AWSPENDING"));
+    assertThat(ids(stand.iam.keysOf(RotationStand.USER))).containsExactly(stand.firstKey);
+  }
+
+  @Test
   void revokeDeactivatesEveryKeyFirstAndFinishesOnANewOne() throws Exception {
     rotator().revoke(RotationStand.ENTRY, new Rotator.Options(Optional.empty(), true, Duration.ZERO));
 

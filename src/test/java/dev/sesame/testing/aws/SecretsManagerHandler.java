@@ -49,6 +49,15 @@ import java.util.UUID;
  *   <li>CancelRotateSecret turns RotationEnabled off and answers the id of the version a
  *       rotation in progress created; AWSPENDING stays on it ("We recommend that you remove the
  *       VersionStage value AWSPENDING from this version", API reference: CancelRotateSecret).
+ *   <li>Requests are checked as the service model (service-2.json) and the API reference
+ *       constrain them, answering ValidationException or InvalidParameterException: a secret
+ *       name is 1-512 letters, digits and {@code /_+=.@-}; a SecretId 1-2048 characters; a
+ *       ClientRequestToken and a VersionId 32-64; a staging label 1-256 and at most 20 of them
+ *       in VersionStages.
+ *   <li>ListSecrets is eventually consistent ("ListSecrets might not reflect changes from the
+ *       last five minutes", API reference: ListSecrets): with {@link #delayNewNamesInList} on,
+ *       a secret created meanwhile is left out of ListSecrets until it is switched off, while
+ *       DescribeSecret and GetSecretValue know it at once.
  * </ul>
  * Thread-safe (one lock for the whole state).
  */
@@ -66,6 +75,8 @@ public final class SecretsManagerHandler extends JsonHandler {
   /** The RotationToken of each PutSecretValue, in order (null when absent), for assertions. */
   private final List<String> putRotationTokens = new ArrayList<>();
   private final List<String> getValueStages = new ArrayList<>();
+  /** Whether secrets created now stay out of ListSecrets (ListSecrets' lag). */
+  private boolean delayNewNames;
 
   private static final class Version {
     final String id;
@@ -95,6 +106,8 @@ public final class SecretsManagerHandler extends JsonHandler {
     final Map<String, Version> versions = new LinkedHashMap<>();
     final Map<String, String> tags = new LinkedHashMap<>();
     boolean rotationEnabled;
+    /** False while ListSecrets does not show this secret yet. */
+    boolean listed = true;
     String rotationLambdaArn;
     ObjectNode rotationRules;
 
@@ -138,9 +151,21 @@ public final class SecretsManagerHandler extends JsonHandler {
     return stages;
   }
 
+  /**
+   * ListSecrets' lag: while ON, secrets created are left out of ListSecrets; switching it off
+   * lets them appear (as five minutes passing would).
+   */
+  public synchronized void delayNewNamesInList(boolean on) {
+    delayNewNames = on;
+    if (!on) {
+      secretsByName.values().forEach(secret -> secret.listed = true);
+    }
+  }
+
   @Override
   synchronized ObjectNode serve(String action, ObjectNode request) {
     clock++;
+    validate(request);
     return switch (action) {
       case "CreateSecret" -> create(request);
       case "GetSecretValue" -> getValue(request);
@@ -175,7 +200,12 @@ public final class SecretsManagerHandler extends JsonHandler {
       throw new AwsError(400, "ResourceExistsException",
           "The operation failed because the secret " + name + " already exists.");
     }
+    if (name.length() > 512 || !SECRET_NAME.matcher(name).matches()) {
+      throw new AwsError(400, "ValidationException", "Invalid name. Must be a valid name containing alphanumeric "
+          + "characters, or any of the following: -/_+=.@!");
+    }
     Secret secret = new Secret(name, arn(name), optional(request, "Description"), clock);
+    secret.listed = !delayNewNames;
     secretsByName.put(name, secret);
     if (text == null && binary == null) {
       return idAnswer(secret, null);
@@ -467,6 +497,7 @@ public final class SecretsManagerHandler extends JsonHandler {
       throw new AwsError(400, "InvalidParameterException", "MaxResults must be 1 to 100.");
     }
     List<Secret> matching = secretsByName.values().stream()
+        .filter(s -> s.listed)
         .filter(s -> namePrefixes.isEmpty() || namePrefixes.stream().anyMatch(s.name::startsWith))
         .sorted(Comparator.comparing(s -> s.name))
         .toList();
@@ -506,6 +537,49 @@ public final class SecretsManagerHandler extends JsonHandler {
       v.stages.forEach(labels::add);
     });
     return result;
+  }
+
+  private static final java.util.regex.Pattern SECRET_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9/_+=.@-]+");
+
+  /**
+   * The service model's constraints on the fields this stand-in serves (service-2.json:
+   * SecretIdType 1-2048, ClientRequestTokenType and SecretVersionIdType 32-64,
+   * SecretVersionStageType 1-256, SecretVersionStagesType 1-20 items).
+   */
+  private static void validate(ObjectNode request) {
+    length(request, "SecretId", 1, 2048);
+    length(request, "Name", 1, 512);
+    length(request, "ClientRequestToken", 32, 64);
+    length(request, "VersionId", 32, 64);
+    length(request, "MoveToVersionId", 32, 64);
+    length(request, "RemoveFromVersionId", 32, 64);
+    length(request, "VersionStage", 1, 256);
+    JsonNode stages = request.get("VersionStages");
+    if (stages != null) {
+      if (!stages.isArray() || stages.size() < 1 || stages.size() > 20) {
+        throw new AwsError(400, "ValidationException", "1 validation error detected: Value at 'versionStages' failed "
+            + "to satisfy constraint: Member must have length between 1 and 20");
+      }
+      for (JsonNode stage : stages) {
+        if (!stage.isTextual() || stage.asText().isEmpty() || stage.asText().length() > 256) {
+          throw new AwsError(400, "ValidationException", "1 validation error detected: Value at 'versionStages' "
+              + "failed to satisfy constraint: Member must satisfy constraint: [Member must have length between 1 and 256]");
+        }
+      }
+    }
+  }
+
+  private static void length(ObjectNode request, String field, int min, int max) {
+    JsonNode value = request.get(field);
+    if (value == null || value.isNull()) {
+      return;
+    }
+    int length = value.asText().length();
+    if (!value.isTextual() || length < min || length > max) {
+      throw new AwsError(400, "ValidationException", "1 validation error detected: Value at '"
+          + Character.toLowerCase(field.charAt(0)) + field.substring(1) + "' failed to satisfy constraint: Member must "
+          + "have length between " + min + " and " + max);
+    }
   }
 
   private Secret find(String secretId) {
