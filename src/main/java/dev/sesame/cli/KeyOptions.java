@@ -7,6 +7,7 @@ import dev.sesame.vault.KeyFileKeySource;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.PassphraseKeySource;
 import dev.sesame.vault.VaultException;
+import dev.sesame.vault.VaultIndex;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,8 +61,9 @@ final class KeyOptions {
    */
   List<KeySource> unlockSources(Stdin stdin, String prompt, Path vault) throws UserError, VaultException {
     if (keyFile() == null && !passphraseStdin && passphraseFile == null && vault != null) {
-      Set<String> types = SlotTypes.of(vault);
-      if (SlotTypes.anyAws(types)) {
+      Set<String> types = slotTypes(vault);
+      // Compile-time constants: naming them loads no AWS class.
+      if (types.contains(AwsKeySources.KMS) || types.contains(AwsKeySources.SECRETS_MANAGER)) {
         TrustedKeys trust = trust();
         if (trust.isEmpty()) {
           throw new VaultException.WrongKey("vault " + vault + " opens with AWS key slots, but this host trusts no "
@@ -72,6 +74,19 @@ final class KeyOptions {
       }
     }
     return unlockSources(stdin, prompt);
+  }
+
+  /**
+   * The slot types VAULT names, read without a key and without the AWS SDK, to decide whether
+   * AWS key sources are worth loading. Nothing here is trusted: the vault authenticates every
+   * slot once opened; a file that cannot be read yields no types, and opening it then reports why.
+   */
+  private static Set<String> slotTypes(Path vault) {
+    try {
+      return VaultIndex.read(vault).slotTypes();
+    } catch (VaultException | RuntimeException unreadable) {
+      return Set.of();
+    }
   }
 
   /** The sources to try, in the order given; prompts on a terminal when none is given. */

@@ -1,18 +1,15 @@
 package dev.sesame.cli;
 
-import dev.sesame.doctor.VaultIndex;
+import dev.sesame.files.AtomicReplace;
 import dev.sesame.rotate.EntryStatus;
 import dev.sesame.vault.EntryStore;
 import dev.sesame.vault.Label;
+import dev.sesame.vault.VaultException;
+import dev.sesame.vault.VaultIndex;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,19 +59,19 @@ final class MetricsCommand implements Callable<Integer> {
     VaultIndex index;
     try {
       index = VaultIndex.read(vault);
-    } catch (NoSuchFileException e) {
+    } catch (VaultException.NotFound e) {
       throw new UserError(ExitCode.NOT_FOUND, "vault " + vault + " does not exist (--vault or SESAME_VAULT)");
-    } catch (IOException | RuntimeException e) {
+    } catch (VaultException | RuntimeException e) {
       throw new UserError(ExitCode.WRONG_KEY, "cannot read the index of " + vault + ": not a readable sesame vault");
     }
     List<Sample> samples = new ArrayList<>();
     for (VaultIndex.Entry entry : index.entries()) {
-      Optional<VaultIndex.Version> current = entry.labelled(Label.CURRENT.wireName());
+      Optional<VaultIndex.Version> current = entry.labelled(Label.CURRENT);
       if (current.isEmpty()) {
         continue;
       }
       EntryStatus.Progress progress = EntryStatus.progressOf(entry.state());
-      boolean pending = progress.inProgress() || entry.labelled(Label.PENDING.wireName()).isPresent();
+      boolean pending = progress.inProgress() || entry.labelled(Label.PENDING).isPresent();
       samples.add(new Sample(entry.name(), current.get().createdAt(), pending, progress.lastFinishedAt()));
     }
     return samples;
@@ -100,20 +97,7 @@ final class MetricsCommand implements Callable<Integer> {
     if (folder == null || !Files.isDirectory(folder)) {
       throw new UserError(ExitCode.NOT_FOUND, "--out: folder " + folder + " does not exist");
     }
-    // Not *.prom: the textfile collector reads only files ending in .prom.
-    Path temp = Files.createTempFile(folder, "." + file.getFileName() + ".", ".tmp");
-    try {
-      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        while (bytes.hasRemaining()) {
-          channel.write(bytes);
-        }
-        channel.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    // The candidate's name ends .sesame-tmp, not .prom: the textfile collector reads only *.prom.
+    AtomicReplace.replace(file, text.getBytes(StandardCharsets.UTF_8), PosixFilePermissions.fromString("rw-r--r--"));
   }
 }

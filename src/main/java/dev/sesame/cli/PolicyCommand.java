@@ -1,11 +1,11 @@
 package dev.sesame.cli;
 
 import dev.sesame.aws.SecretsManagerStore;
-import dev.sesame.doctor.DeploymentPolicies;
-import dev.sesame.doctor.DeploymentPolicies.Names;
-import dev.sesame.doctor.DeploymentPolicies.Role;
-import dev.sesame.doctor.LeastPrivilegePolicy;
-import dev.sesame.doctor.LeastPrivilegePolicy.Sources;
+import dev.sesame.aws.DeploymentPolicies;
+import dev.sesame.aws.DeploymentPolicies.Names;
+import dev.sesame.aws.DeploymentPolicies.Role;
+import dev.sesame.aws.LeastPrivilegePolicy;
+import dev.sesame.aws.LeastPrivilegePolicy.Sources;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -2,14 +2,11 @@ package dev.sesame.cli;
 
 import dev.sesame.aws.AwsClients;
 import dev.sesame.aws.SesIdentities;
+import dev.sesame.files.AtomicReplace;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -55,23 +52,8 @@ final class SesDomainsCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  /** Temp file beside OUT, fsync, rename over OUT: a reader sees the old list or the new one. */
+  /** Through {@link AtomicReplace}: a reader sees the old list or the new one. */
   private static void write(Path target, byte[] bytes) throws IOException {
-    Path folder = target.getParent();
-    if (folder == null) {
-      throw new IOException(target + " has no parent folder");
-    }
-    Path tmp = Files.createTempFile(folder, "." + target.getFileName() + ".", ".sesame-tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.write(ByteBuffer.wrap(bytes));
-        ch.force(true);
-      }
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicReplace.replace(target, bytes, PosixFilePermissions.fromString("rw-r--r--"));
   }
 }

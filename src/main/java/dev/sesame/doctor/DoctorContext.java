@@ -1,6 +1,8 @@
 package dev.sesame.doctor;
 
+import dev.sesame.aws.LeastPrivilegePolicy;
 import dev.sesame.ses.SmtpEndpoint;
+import dev.sesame.vault.VaultIndex;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,7 +60,7 @@ public final class DoctorContext {
   }
 
   /** The store entry's labelled versions and rotation bookkeeping, when it could be read. */
-  public Optional<VaultIndex.Entry> storeEntry() {
+  public Optional<EntryHistory> storeEntry() {
     return Optional.ofNullable(b.storeEntry);
   }
 
@@ -157,7 +159,7 @@ public final class DoctorContext {
     private VaultIndex index;
     private EntryFacts entry;
     private String store;
-    private VaultIndex.Entry storeEntry;
+    private EntryHistory storeEntry;
     private String storeBookkeepingProblem;
     private String vaultProblem = "no vault given (--vault or SESAME_VAULT)";
     private String entryName;
@@ -204,7 +206,7 @@ public final class DoctorContext {
     }
 
     /** The store entry's labelled versions and bookkeeping, judged by key.age and rotation.pending. */
-    public Builder storeEntry(VaultIndex.Entry entry) {
+    public Builder storeEntry(EntryHistory entry) {
       this.storeEntry = entry;
       return this;
     }

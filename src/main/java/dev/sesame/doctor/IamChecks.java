@@ -5,6 +5,7 @@ import static dev.sesame.doctor.Status.PASS;
 import static dev.sesame.doctor.Status.SKIP;
 import static dev.sesame.doctor.Status.WARN;
 
+import dev.sesame.aws.LeastPrivilegePolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sesame.aws.AccessKeyInfo;

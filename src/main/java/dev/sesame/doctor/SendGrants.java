@@ -1,5 +1,7 @@
 package dev.sesame.doctor;
 
+import dev.sesame.aws.LeastPrivilegePolicy;
+import dev.sesame.aws.Cidr;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -5,8 +5,12 @@ import static dev.sesame.doctor.Status.PASS;
 import static dev.sesame.doctor.Status.SKIP;
 import static dev.sesame.doctor.Status.WARN;
 
+import dev.sesame.rotate.EntryStatus;
+import dev.sesame.vault.EntryType;
+import dev.sesame.vault.KeySlot;
+import dev.sesame.vault.Label;
 import dev.sesame.vault.PassphraseKeySource;
-import dev.sesame.vault.RotationState;
+import dev.sesame.vault.VaultIndex;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,14 +40,6 @@ public final class VaultChecks implements Check {
   // The floor of design.md section 2 (and OWASP's Argon2id minimum is below it).
   static final int MIN_MEMORY_KIB = 64 * 1024;
   static final int MIN_ITERATIONS = 3;
-  // The rotation's bookkeeping keys in the entry state: the rotator's own (vault.RotationState).
-  static final String STEP = RotationState.STEP;
-  static final String STARTED_AT = RotationState.STARTED_AT;
-  static final String RETIRE_KEY = RotationState.RETIRE_KEY;
-  static final String RETIRE_FINISHED_AT = RotationState.RETIRE_FINISHED_AT;
-  static final String RETIRE_DEACTIVATED_AT = RotationState.RETIRE_DEACTIVATED_AT;
-  static final String RETIRE_REVOKED = RotationState.RETIRE_REVOKED;
-
   @Override
   public Map<String, Set<Status>> repertoire() {
     return Map.of(FILES, EnumSet.of(PASS, WARN, FAIL, SKIP), KDF, EnumSet.of(PASS, FAIL, SKIP),
@@ -70,14 +66,15 @@ public final class VaultChecks implements Check {
     VaultIndex index = context.index().get();
     kdf(index, out);
     Instant now = context.clock().instant();
-    List<VaultIndex.Entry> entries = index.entries().stream()
-        .filter(e -> context.entryName().isEmpty() || context.entryName().get().equals(e.name())).toList();
+    List<EntryHistory> entries = index.entries().stream()
+        .filter(e -> context.entryName().isEmpty() || context.entryName().get().equals(e.name()))
+        .map(EntryHistory::of).toList();
     if (entries.isEmpty()) {
       String subject = context.entryName().orElse("vault");
       out.add(Finding.skip(KEY_AGE, subject, "no entry to judge", "add an entry with sesame put"));
       out.add(Finding.skip(PENDING, subject, "no entry to judge", "add an entry with sesame put"));
     }
-    for (VaultIndex.Entry entry : entries) {
+    for (EntryHistory entry : entries) {
       keyAge(entry, now, context.maxKeyAge(), "", out);
       pending(entry, now, context.grace(), context.deleteAfter(), "", out);
     }
@@ -97,7 +94,7 @@ public final class VaultChecks implements Check {
     context.keyFile().ifPresent(key -> out.add(fileFinding(key, "key file")));
     out.add(Finding.skip(KDF, subject, "the entry is in the store, there are no vault key slots to judge "
         + "(store values are wrapped per version by KMS or a key file)", noFile));
-    Optional<VaultIndex.Entry> entry = context.storeEntry();
+    Optional<EntryHistory> entry = context.storeEntry();
     if (entry.isEmpty()) {
       String name = context.entryName().map(n -> "entry " + n).orElse(subject);
       String fix = "make the entry readable: sesame get " + context.entryName().orElse("NAME") + " --store " + store
@@ -149,7 +146,7 @@ public final class VaultChecks implements Check {
   }
 
   private static void kdf(VaultIndex index, List<Finding> out) {
-    for (VaultIndex.Slot slot : index.slots()) {
+    for (KeySlot slot : index.slots()) {
       String subject = "key slot " + slot.id() + " (" + slot.type() + ")";
       if (!"passphrase".equals(slot.type())) {
         out.add(Finding.pass(KDF, subject, "no passphrase KDF: the slot is wrapped by a " + slot.type()));
@@ -174,7 +171,7 @@ public final class VaultChecks implements Check {
     }
   }
 
-  private static int intParam(VaultIndex.Slot slot, String name) {
+  private static int intParam(KeySlot slot, String name) {
     try {
       return Integer.parseInt(slot.params().getOrDefault(name, "0"));
     } catch (NumberFormatException e) {
@@ -183,19 +180,20 @@ public final class VaultChecks implements Check {
   }
 
   /** OPTION is what the fix commands need to reach the entry ("" or " --store sm://PREFIX"). */
-  private static void keyAge(VaultIndex.Entry entry, Instant now, Duration max, String option, List<Finding> out) {
+  private static void keyAge(EntryHistory entry, Instant now, Duration max, String option, List<Finding> out) {
     String subject = "entry " + entry.name();
-    Optional<VaultIndex.Version> current = entry.labelled("current");
+    Optional<EntryHistory.LabelledVersion> current = entry.labelled(Label.CURRENT);
     if (current.isEmpty()) {
       out.add(Finding.skip(KEY_AGE, subject, "no current version", "store one with sesame put " + entry.name() + option));
       return;
     }
     Duration age = Duration.between(current.get().createdAt(), now);
-    String what = "ses".equals(current.get().type()) ? "access key" : "SMTP password";
+    boolean ses = current.get().type() == EntryType.SES;
+    String what = ses ? "access key" : "SMTP password";
     String ages = "current " + what + " is " + age.toDays() + " days old (policy " + max.toDays() + " days)";
     if (age.compareTo(max) > 0) {
       out.add(Finding.fail(KEY_AGE, subject, ages,
-          "ses".equals(current.get().type()) ? "sesame rotate " + entry.name() + option
+          ses ? "sesame rotate " + entry.name() + option
               : "change the SMTP password at the provider, then sesame put " + entry.name() + option));
     } else if (age.compareTo(max.multipliedBy(8).dividedBy(10)) > 0) {
       out.add(Finding.warn(KEY_AGE, subject, ages + ": due within " + max.minus(age).toDays() + " days",
@@ -206,36 +204,44 @@ public final class VaultChecks implements Check {
     }
   }
 
-  private static void pending(VaultIndex.Entry entry, Instant now, Duration grace, Duration deleteAfter,
+  private static void pending(EntryHistory entry, Instant now, Duration grace, Duration deleteAfter,
       String option, List<Finding> out) {
     String subject = "entry " + entry.name();
     String rotate = "sesame rotate " + entry.name() + option;
-    Map<String, String> state = entry.state();
+    EntryStatus.Progress progress;
+    try {
+      progress = EntryStatus.progressOf(entry.state());
+    } catch (RuntimeException unreadable) {
+      // Only sesame writes this state; a step or time it never writes means the state was edited.
+      out.add(Finding.warn(PENDING, subject, "its rotation bookkeeping holds a step or time sesame does not write",
+          "restore the entry's state from a backup (the vault file, or the store secret's sesame:* tags)"));
+      return;
+    }
     int before = out.size();
-    if (state.containsKey(STEP)) {
-      out.add(Finding.warn(PENDING, subject, "a rotation stopped after step " + state.get(STEP) + " (started "
-              + state.getOrDefault(STARTED_AT, "?") + ")",
+    if (progress.inProgress()) {
+      out.add(Finding.warn(PENDING, subject, "a rotation stopped after step " + progress.step().get() + " (started "
+              + progress.startedAt().map(Instant::toString).orElse("?") + ")",
           "resume it with " + rotate + ", or clean up with " + rotate + " --abort"));
-    } else if (entry.labelled("pending").isPresent()) {
+    } else if (entry.labelled(Label.PENDING).isPresent()) {
       out.add(Finding.warn(PENDING, subject, "a pending version exists but no rotation is recorded",
           "the next run of " + rotate + " drops it (a store's leftover AWSPENDING also stops Secrets Manager's "
               + "RotateSecret until then); " + rotate + " --abort drops it and deletes its IAM key"));
     }
-    if (state.containsKey(RETIRE_KEY)) {
-      String key = state.get(RETIRE_KEY);
-      if (state.containsKey(RETIRE_DEACTIVATED_AT)) {
+    if (progress.retiringKey().isPresent()) {
+      String key = progress.retiringKey().get();
+      if (progress.retireDeactivatedAt().isPresent()) {
         // Deletion waits the gap and two spaced clean look-ups; a daily timer needs up to a day more.
-        Instant deactivated = parse(state.get(RETIRE_DEACTIVATED_AT)).orElse(Instant.EPOCH);
+        Instant deactivated = progress.retireDeactivatedAt().get();
         Instant overdue = deactivated.plus(deleteAfter.multipliedBy(2)).plus(Duration.ofDays(1));
         if (overdue.isBefore(now)) {
           out.add(Finding.warn(PENDING, subject, "previous key " + key + " was deactivated at "
-                  + state.get(RETIRE_DEACTIVATED_AT) + " and still awaits deletion (the deletion gap is "
+                  + deactivated + " and still awaits deletion (the deletion gap is "
                   + deleteAfter.toHours() + "h)",
               rotate + " deletes it once IAM shows no use after the rotation; if it reports the key in use, see "
                   + "docs/runbooks/previous-key-in-use.md"));
         }
       } else {
-        Instant finished = parse(state.get(RETIRE_FINISHED_AT)).orElse(Instant.EPOCH);
+        Instant finished = progress.retireFinishedAt().orElse(Instant.EPOCH);
         if (finished.plus(grace).isBefore(now)) {
           out.add(Finding.warn(PENDING, subject, "previous key " + key + " is still active "
                   + Duration.between(finished.plus(grace), now).toHours() + "h past its grace period",
@@ -243,20 +249,12 @@ public final class VaultChecks implements Check {
         }
       }
     }
-    if (!state.getOrDefault(RETIRE_REVOKED, "").isEmpty()) {
-      out.add(Finding.warn(PENDING, subject, "revoked keys still to delete: " + state.get(RETIRE_REVOKED),
-          rotate + " deletes them"));
+    if (!progress.revokedToDelete().isEmpty()) {
+      out.add(Finding.warn(PENDING, subject, "revoked keys still to delete: "
+          + String.join(",", progress.revokedToDelete()), rotate + " deletes them"));
     }
     if (out.size() == before) {
       out.add(Finding.pass(PENDING, subject, "no rotation or retirement left behind"));
-    }
-  }
-
-  private static Optional<Instant> parse(String text) {
-    try {
-      return text == null ? Optional.empty() : Optional.of(Instant.parse(text));
-    } catch (RuntimeException e) {
-      return Optional.empty();
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.sesame.render;
 
+import dev.sesame.files.AtomicReplace;
 import dev.sesame.files.FileRefusedException;
 import dev.sesame.files.RegularFiles;
 import java.io.IOException;
@@ -110,14 +111,14 @@ public final class Renderer {
     final Path out;
     final byte[] content;
     final Optional<byte[]> previous;
-    final Optional<AtomicFile.Attributes> previousAttributes;
-    final AtomicFile.Attributes wanted;
+    final Optional<TargetFiles.Attributes> previousAttributes;
+    final TargetFiles.Attributes wanted;
     final boolean changed;
     Path candidate;
     boolean swapped;
 
     Plan(Target target, Path out, byte[] content, Optional<byte[]> previous,
-        Optional<AtomicFile.Attributes> previousAttributes, AtomicFile.Attributes wanted,
+        Optional<TargetFiles.Attributes> previousAttributes, TargetFiles.Attributes wanted,
         boolean changed) {
       this.target = target;
       this.out = out;
@@ -216,7 +217,7 @@ public final class Renderer {
   private static void sweepLeftovers(List<Plan> plans, PrintStream progress) throws RenderException {
     for (Plan p : plans) {
       try {
-        for (Path leftover : AtomicFile.leftoversOf(p.out)) {
+        for (Path leftover : AtomicReplace.leftoversOf(p.out)) {
           Files.deleteIfExists(leftover);
           progress.println("removed      " + leftover + " (left by an interrupted run)");
         }
@@ -307,7 +308,7 @@ public final class Renderer {
     checkFolders(out);
     byte[] content = renderToString(t, fields).getBytes(StandardCharsets.UTF_8);
     Optional<byte[]> previous = Optional.empty();
-    Optional<AtomicFile.Attributes> previousAttributes = Optional.empty();
+    Optional<TargetFiles.Attributes> previousAttributes = Optional.empty();
     try {
       if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
         if (!Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
@@ -315,7 +316,7 @@ public final class Renderer {
               "target " + out + " exists and is not a regular file");
         }
         previous = Optional.of(RegularFiles.readNoFollow(out, "target", MAX_TEMPLATE_BYTES));
-        previousAttributes = Optional.of(AtomicFile.Attributes.of(out));
+        previousAttributes = Optional.of(TargetFiles.Attributes.of(out));
       }
     } catch (FileRefusedException e) {
       throw new RenderException(RenderException.Reason.IO, e.getMessage(), e);
@@ -333,7 +334,7 @@ public final class Renderer {
           new String(content, StandardCharsets.ISO_8859_1), t.entry(), out.toString())
           .getBytes(StandardCharsets.ISO_8859_1);
     }
-    AtomicFile.Attributes wanted = wantedAttributes(t, previousAttributes);
+    TargetFiles.Attributes wanted = wantedAttributes(t, previousAttributes);
     boolean changed = previous.isEmpty() || !Arrays.equals(previous.get(), content)
         || !sameAttributes(wanted, previousAttributes.get());
     return new Plan(t, out, content, previous, previousAttributes, wanted, changed);
@@ -369,7 +370,7 @@ public final class Renderer {
     }
     Optional<String> problem;
     try {
-      problem = FolderSafety.pathProblem(AtomicFile.folderOf(out));
+      problem = FolderSafety.pathProblem(AtomicReplace.folderOf(out));
     } catch (IOException e) {
       throw new RenderException(RenderException.Reason.IO,
           "cannot check the folders above " + out + ": " + e.getClass().getSimpleName(), e);
@@ -381,11 +382,11 @@ public final class Renderer {
     }
   }
 
-  private static AtomicFile.Attributes wantedAttributes(Target t,
-      Optional<AtomicFile.Attributes> previous) throws RenderException {
+  private static TargetFiles.Attributes wantedAttributes(Target t,
+      Optional<TargetFiles.Attributes> previous) throws RenderException {
     UserPrincipalLookupService names = FileSystems.getDefault().getUserPrincipalLookupService();
-    Optional<UserPrincipal> owner = previous.flatMap(AtomicFile.Attributes::owner);
-    Optional<GroupPrincipal> group = previous.flatMap(AtomicFile.Attributes::group);
+    Optional<UserPrincipal> owner = previous.flatMap(TargetFiles.Attributes::owner);
+    Optional<GroupPrincipal> group = previous.flatMap(TargetFiles.Attributes::group);
     try {
       if (t.owner().isPresent()) {
         owner = Optional.of(names.lookupPrincipalByName(t.owner().get()));
@@ -400,14 +401,14 @@ public final class Renderer {
       throw new RenderException(RenderException.Reason.IO,
           "target " + t.out() + ": cannot look up owner or group", e);
     }
-    var permissions = t.mode().map(AtomicFile::permissionsOf)
-        .orElseGet(() -> previous.map(AtomicFile.Attributes::permissions)
-            .orElseGet(AtomicFile::ownerOnly));
-    return new AtomicFile.Attributes(permissions, owner, group);
+    var permissions = t.mode().map(TargetFiles::permissionsOf)
+        .orElseGet(() -> previous.map(TargetFiles.Attributes::permissions)
+            .orElseGet(TargetFiles::ownerOnly));
+    return new TargetFiles.Attributes(permissions, owner, group);
   }
 
-  private static boolean sameAttributes(AtomicFile.Attributes wanted,
-      AtomicFile.Attributes current) {
+  private static boolean sameAttributes(TargetFiles.Attributes wanted,
+      TargetFiles.Attributes current) {
     return wanted.permissions().equals(current.permissions())
         && (wanted.owner().isEmpty() || wanted.owner().equals(current.owner()))
         && (wanted.group().isEmpty() || wanted.group().equals(current.group()));
@@ -419,8 +420,8 @@ public final class Renderer {
         continue;
       }
       try {
-        p.candidate = AtomicFile.writeCandidate(p.out, p.content, false);
-        AtomicFile.applyOwnership(p.candidate, p.wanted);
+        p.candidate = AtomicReplace.writeCandidate(p.out, p.content, false);
+        TargetFiles.applyOwnership(p.candidate, p.wanted);
       } catch (IOException e) {
         throw new RenderException(RenderException.Reason.IO,
             "cannot write a candidate beside " + p.out + ": " + e.getClass().getSimpleName(), e);
@@ -438,7 +439,7 @@ public final class Renderer {
     // Every candidate's bytes must be on disk before any rename makes it the target.
     List<Path> candidates = plans.stream().filter(p -> p.candidate != null).map(p -> p.candidate).toList();
     try {
-      AtomicFile.syncFiles(candidates);
+      AtomicReplace.syncFiles(candidates);
     } catch (IOException e) {
       throw new RenderException(RenderException.Reason.IO,
           "cannot sync the candidates: " + e.getClass().getSimpleName(), e);
@@ -454,12 +455,12 @@ public final class Renderer {
       }
       try {
         if (p.previous.isPresent()) {
-          AtomicFile.linkBackup(p.out, backupOf(p.out), p.previous.get(),
+          TargetFiles.linkBackup(p.out, backupOf(p.out), p.previous.get(),
               p.previousAttributes.get());
         }
         // The candidate takes its mode only now: until here a leftover is 0600.
-        AtomicFile.setPermissions(p.candidate, p.wanted.permissions());
-        AtomicFile.renameInto(p.candidate, p.out);
+        TargetFiles.setPermissions(p.candidate, p.wanted.permissions());
+        AtomicReplace.renameInto(p.candidate, p.out);
         p.candidate = null;
         p.swapped = true;
         progress.println("changed      " + p.out);
@@ -475,7 +476,7 @@ public final class Renderer {
     plans.stream().filter(p -> p.swapped).forEach(p -> folders.add(p.out.toAbsolutePath().getParent()));
     try {
       for (Path folder : folders) {
-        AtomicFile.syncFolder(folder);
+        AtomicReplace.syncFolder(folder);
       }
     } catch (IOException e) {
       rollBack(plans, List.of(), journal, record, progress);
@@ -513,10 +514,10 @@ public final class Renderer {
       }
       try {
         if (p.previous.isPresent()) {
-          AtomicFile.replace(p.out, p.previous.get(), p.previousAttributes.get());
+          TargetFiles.replace(p.out, p.previous.get(), p.previousAttributes.get());
         } else {
           Files.deleteIfExists(p.out);
-          AtomicFile.syncFolder(AtomicFile.folderOf(p.out));
+          AtomicReplace.syncFolder(AtomicReplace.folderOf(p.out));
         }
         p.swapped = false;
         progress.println("restored     " + p.out);
@@ -590,9 +591,9 @@ public final class Renderer {
    */
   private String diff(Plan p, FieldSource fields, SecretMask mask) throws RenderException {
     StringBuilder out = new StringBuilder();
-    AtomicFile.Attributes wanted = p.wanted;
+    TargetFiles.Attributes wanted = p.wanted;
     if (p.previousAttributes.isPresent()) {
-      AtomicFile.Attributes now = p.previousAttributes.get();
+      TargetFiles.Attributes now = p.previousAttributes.get();
       attribute(out, "mode", octal(now.permissions()), octal(wanted.permissions()));
       wanted.owner().ifPresent(owner -> attribute(out, "owner", now.owner().map(Object::toString).orElse("?"),
           owner.getName()));

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sesame.files.AtomicReplace;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -171,14 +169,19 @@ final class SetJournal {
 
   /**
    * The sets a killed run left, oldest first. A journal counts only once renamed into place, so a
-   * {@code .tmp} a kill left mid-write is deleted here: for a new set nothing was swapped yet, and
-   * for a phase change the previous journal is still in place and read instead.
+   * candidate a kill left mid-write ({@link AtomicReplace}'s {@code .set-*.json.<hex>.sesame-tmp},
+   * or the {@code set-*.json.tmp} of earlier releases) is deleted here: for a new set nothing was
+   * swapped yet, and for a phase change the previous journal is still in place and read instead.
    */
   List<Entry> pending() throws RenderException {
     List<Entry> found = new ArrayList<>();
-    try (DirectoryStream<Path> torn = Files.newDirectoryStream(dir, "set-*" + SUFFIX + ".tmp")) {
-      for (Path file : torn) {
-        Files.deleteIfExists(file);
+    try {
+      for (String glob : List.of("set-*" + SUFFIX + ".tmp", ".set-*" + SUFFIX + ".*" + AtomicReplace.CANDIDATE_SUFFIX)) {
+        try (DirectoryStream<Path> torn = Files.newDirectoryStream(dir, glob)) {
+          for (Path file : torn) {
+            Files.deleteIfExists(file);
+          }
+        }
       }
     } catch (IOException e) {
       throw new RenderException(RenderException.Reason.IO,
@@ -239,17 +242,6 @@ final class SetJournal {
       t.put("swapped", item.swapped());
     }
     byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
-    Path temp = entry.file().resolveSibling(entry.file().getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(temp, EnumSet.of(StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
-    Files.move(temp, entry.file(), StandardCopyOption.ATOMIC_MOVE);
-    AtomicFile.syncFolder(dir);
+    AtomicReplace.replace(entry.file(), bytes);
   }
 }

@@ -1,5 +1,6 @@
 package dev.sesame.render;
 
+import dev.sesame.files.AtomicReplace;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -59,11 +60,11 @@ final class SetRecovery {
       }
       try {
         if (item.existed() && Files.isRegularFile(item.out(), LinkOption.NOFOLLOW_LINKS)) {
-          AtomicFile.linkBackup(item.out(), Renderer.backupOf(item.out()), Files.readAllBytes(item.out()),
-              AtomicFile.Attributes.of(item.out()));
+          TargetFiles.linkBackup(item.out(), Renderer.backupOf(item.out()), Files.readAllBytes(item.out()),
+              TargetFiles.Attributes.of(item.out()));
         }
-        AtomicFile.setPermissions(item.candidate(), item.permissions());
-        AtomicFile.renameInto(item.candidate(), item.out());
+        TargetFiles.setPermissions(item.candidate(), item.permissions());
+        AtomicReplace.renameInto(item.candidate(), item.out());
         folders.add(item.out().getParent());
         progress.println("changed      " + item.out());
       } catch (IOException e) {
@@ -123,7 +124,7 @@ final class SetRecovery {
           Files.deleteIfExists(item.out());
           folders.add(item.out().getParent());
         } else if (Files.isRegularFile(backup, LinkOption.NOFOLLOW_LINKS)) {
-          AtomicFile.replace(item.out(), Files.readAllBytes(backup), AtomicFile.Attributes.of(backup));
+          TargetFiles.replace(item.out(), Files.readAllBytes(backup), TargetFiles.Attributes.of(backup));
         } else {
           progress.println("NOT RESTORED " + item.out() + " (its backup " + backup + " is missing)");
           continue;
@@ -146,7 +147,7 @@ final class SetRecovery {
   private void syncFolders(Set<Path> folders) throws RenderException {
     try {
       for (Path folder : folders) {
-        AtomicFile.syncFolder(folder);
+        AtomicReplace.syncFolder(folder);
       }
     } catch (IOException e) {
       throw new RenderException(RenderException.Reason.IO, "cannot sync " + folders + ": "

@@ -1,26 +1,23 @@
 package dev.sesame.vault;
 
+import dev.sesame.files.AtomicReplace;
 import dev.sesame.files.FileRefusedException;
 import dev.sesame.files.RegularFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Crash-safe file replacement: a temp file (0600 from birth) in the same folder, write, fsync,
- * rename over the target, fsync the folder. At any instant the target is the old file or the new
- * one, whole. Callers hold the vault lock, so stale temp files from a killed writer can be swept.
+ * Reading and replacing the vault file. Replacing is {@link AtomicReplace}'s: at any instant the
+ * target is the old file or the new one, whole. Callers hold the vault lock, so stale temp files
+ * from a killed writer can be swept.
  */
 final class VaultFiles {
   static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
@@ -47,46 +44,35 @@ final class VaultFiles {
     }
   }
 
+  /** Through {@link AtomicReplace}: the new vault is 0600 from its first byte. */
   static void replace(Path target, byte[] content) throws VaultException {
-    Path folder = folderOf(target);
-    Path temp = null;
     try {
-      temp = Files.createTempFile(folder, tempPrefix(target), ".tmp", OWNER_ONLY);
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(content);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        channel.force(true);
-      }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new VaultException("the file system of " + folder + " cannot rename atomically");
-      }
-      temp = null;
-      fsyncFolder(folder);
+      AtomicReplace.replace(target, content);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new VaultException("the file system of " + folderOf(target) + " cannot rename atomically");
     } catch (IOException e) {
       throw new VaultException("cannot write vault " + target + ": " + e.getMessage(), e);
-    } finally {
-      if (temp != null) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-          // Best effort: the next writer sweeps stale temp files.
-        }
-      }
     }
   }
 
-  /** Removes temp files left by a writer that was killed mid-save. Call with the lock held. */
+  /**
+   * Removes temp files left by a writer that was killed mid-save: {@link AtomicReplace}'s
+   * candidates, and the {@code .NAME.<digits>.tmp} of releases before it. Call with the lock held.
+   */
   static void sweepStaleTempFiles(Path target) {
-    try (DirectoryStream<Path> stale = Files.newDirectoryStream(folderOf(target), tempPrefix(target) + "*.tmp")) {
-      for (Path path : stale) {
+    try {
+      for (Path path : AtomicReplace.leftoversOf(target)) {
         Files.deleteIfExists(path);
       }
     } catch (IOException ignored) {
       // Leftovers hold only ciphertext; failing to sweep them is not worth failing a write.
+    }
+    try (DirectoryStream<Path> stale = Files.newDirectoryStream(folderOf(target), "." + target.getFileName() + ".*.tmp")) {
+      for (Path path : stale) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException ignored) {
+      // As above.
     }
   }
 
@@ -94,16 +80,5 @@ final class VaultFiles {
     Path absolute = target.toAbsolutePath();
     Path folder = absolute.getParent();
     return folder == null ? absolute.getRoot() : folder;
-  }
-
-  private static String tempPrefix(Path target) {
-    return "." + target.getFileName() + ".";
-  }
-
-  private static void fsyncFolder(Path folder) throws IOException {
-    // A rename is durable only once the directory entry is on disk.
-    try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-      channel.force(true);
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.sesame.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.aws.LeastPrivilegePolicy;
 import dev.sesame.testing.aws.IamState;
 import dev.sesame.testing.aws.SesV2Handler;
 import dev.sesame.testing.aws.StandInAws;

@@ -2,6 +2,7 @@ package dev.sesame.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.aws.LeastPrivilegePolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sesame.testing.aws.SesV2Handler;

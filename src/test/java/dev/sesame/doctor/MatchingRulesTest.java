@@ -3,6 +3,7 @@ package dev.sesame.doctor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sesame.aws.LeastPrivilegePolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -9,6 +9,7 @@ import dev.sesame.vault.KeyFileKeySource;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.PassphraseKeySource;
 import dev.sesame.vault.Vault;
+import dev.sesame.vault.VaultIndex;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +132,17 @@ class VaultChecksTest {
   }
 
   @Test
+  void bookkeepingSesameNeverWritesWarnsInsteadOfFailingTheRun() throws Exception {
+    Vault.update(vault, keys, Duration.ofSeconds(5), v -> {
+      v.setEntryState("mail", Map.of("rotation.step", "hatching", "rotation.started_at", "yesterday"));
+      return null;
+    });
+    List<Finding> pending = run("rotation.pending", b -> { });
+    assertThat(pending).extracting(Finding::status).containsExactly(Status.WARN);
+    assertThat(pending.get(0).reason()).contains("does not write");
+  }
+
+  @Test
   void aDeactivatedKeyWarnsOnlyOnceItOutlivesTheDeletionGapAndTheTwoLookUps() throws Exception {
     Instant deactivated = daysLater(10).instant();
     Vault.update(vault, keys, Duration.ofSeconds(5), v -> {
@@ -155,7 +167,7 @@ class VaultChecksTest {
       v.setEntryState("mail", Map.of("rotation.step", "created", "rotation.started_at", "2026-01-01T00:00:00Z"));
       return null;
     });
-    VaultIndex.Entry entry = VaultIndex.read(vault).entries().get(0);
+    EntryHistory entry = EntryHistory.of(VaultIndex.read(vault).entries().get(0));
     String store = "sm://sesame/prod/";
     List<Finding> fromVault = COVERAGE.record(new VaultChecks().run(DoctorContext.builder()
         .vault(vault, VaultIndex.read(vault)).clock(daysLater(100)).build()));

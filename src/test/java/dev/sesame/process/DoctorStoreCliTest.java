@@ -8,7 +8,7 @@ import dev.sesame.aws.AwsClients;
 import dev.sesame.aws.KmsKeySource;
 import dev.sesame.aws.SecretsManagerStore;
 import dev.sesame.doctor.Doctor;
-import dev.sesame.doctor.LeastPrivilegePolicy;
+import dev.sesame.aws.LeastPrivilegePolicy;
 import dev.sesame.process.SesameProcess.Result;
 import dev.sesame.testing.aws.AwsStandIn;
 import dev.sesame.testing.aws.IamState;

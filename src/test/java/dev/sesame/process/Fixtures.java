@@ -64,6 +64,6 @@ final class Fixtures {
   static List<String> tempFilesOf(Path vault) throws IOException {
     String prefix = "." + vault.getFileName() + ".";
     return names(vault.toAbsolutePath().getParent()).stream()
-        .filter(n -> n.startsWith(prefix) && n.endsWith(".tmp")).toList();
+        .filter(n -> n.startsWith(prefix) && (n.endsWith(".tmp") || n.endsWith(".sesame-tmp"))).toList();
   }
 }

@@ -3,6 +3,7 @@ package dev.sesame.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sesame.files.AtomicReplace;
 import dev.sesame.testing.MapFieldSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -147,7 +148,7 @@ class RenderSafetyTest {
     Path out = dir.resolve("out");
     Files.writeString(out, "old\n");
     Path restarts = dir.resolve("restarts.log");
-    Path candidate = AtomicFile.writeCandidate(out, "new\n".getBytes(StandardCharsets.UTF_8));
+    Path candidate = AtomicReplace.writeCandidate(out, "new\n".getBytes(StandardCharsets.UTF_8));
     SetJournal journal = new SetJournal(stateDir, Clock.systemUTC());
     journal.lock(java.time.Duration.ZERO).close();  // creates the folders
     journal.begin(List.of(new SetJournal.Item(out, candidate, true, PosixFilePermissions.fromString("rw-r-----"),
@@ -174,10 +175,13 @@ class RenderSafetyTest {
     // Killed inside the journal's own write: the temp file exists, the rename never happened.
     Path torn = stateDir.resolve("render-sets").resolve("set-0123456789ab.json.tmp");
     Files.writeString(torn, "{\"format\": 1, \"phase\": \"SWAPP");
+    Path candidate = AtomicReplace.writeCandidate(stateDir.resolve("render-sets").resolve("set-ba9876543210.json"),
+        "{\"format\": 1, \"pha".getBytes(StandardCharsets.UTF_8));
 
     renderer().apply(List.of(target(dir.resolve("other"))), fields, false, progress);
 
     assertThat(torn).doesNotExist();
+    assertThat(candidate).doesNotExist();
     assertThat(Files.readString(out)).as("no set was recorded, so nothing is completed").isEqualTo("old\n");
     assertThat(journal.pending()).isEmpty();
   }
@@ -191,7 +195,7 @@ class RenderSafetyTest {
     Files.writeString(created, "new\n");
     Path notYet = dir.resolve("not-yet");
     Files.writeString(notYet, "old\n");
-    Path notYetCandidate = AtomicFile.writeCandidate(notYet, "new\n".getBytes(StandardCharsets.UTF_8));
+    Path notYetCandidate = AtomicReplace.writeCandidate(notYet, "new\n".getBytes(StandardCharsets.UTF_8));
     Path restarts = dir.resolve("restarts.log");
     Optional<String> restart = Optional.of("echo restarted >> " + restarts);
     var mode = PosixFilePermissions.fromString("rw-------");

@@ -3,6 +3,7 @@ package dev.sesame.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sesame.files.AtomicReplace;
 import dev.sesame.testing.MapFieldSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -47,7 +48,7 @@ class RendererTest {
 
   private List<Path> leftovers() throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(AtomicFile.CANDIDATE_SUFFIX)).toList();
+      return s.filter(p -> p.getFileName().toString().endsWith(AtomicReplace.CANDIDATE_SUFFIX)).toList();
     }
   }
 

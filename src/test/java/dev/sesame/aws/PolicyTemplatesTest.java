@@ -1,4 +1,4 @@
-package dev.sesame.doctor;
+package dev.sesame.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.sesame.doctor.DeploymentPolicies.Names;
-import dev.sesame.doctor.DeploymentPolicies.Role;
-import dev.sesame.doctor.LeastPrivilegePolicy.Sources;
+import dev.sesame.aws.DeploymentPolicies.Names;
+import dev.sesame.aws.DeploymentPolicies.Role;
+import dev.sesame.aws.LeastPrivilegePolicy.Sources;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -117,8 +117,8 @@ class PolicyTemplatesTest {
   private static Map<String, String> actionsAndResources(JsonNode policy) {
     Map<String, String> out = new TreeMap<>();
     for (JsonNode statement : policy.get("Statement")) {
-      out.put(statement.get("Sid").asText(), new TreeSet<>(IamChecks.strings(statement.path("Action")))
-          + " on " + new TreeSet<>(IamChecks.strings(statement.path("Resource"))));
+      out.put(statement.get("Sid").asText(), new TreeSet<>(strings(statement.path("Action")))
+          + " on " + new TreeSet<>(strings(statement.path("Resource"))));
     }
     return out;
   }
@@ -248,7 +248,7 @@ class PolicyTemplatesTest {
       statement.fields().forEachRemaining(e -> {
         if (e.getKey().equals("Action") || e.getKey().equals("Resource")) {
           ArrayNode set = s.putArray(e.getKey());
-          new TreeSet<>(IamChecks.strings(e.getValue())).forEach(set::add);
+          new TreeSet<>(strings(e.getValue())).forEach(set::add);
         } else {
           s.set(e.getKey(), unwrapSingletons(e.getValue()));
         }
@@ -373,5 +373,16 @@ class PolicyTemplatesTest {
         }
       }
     }
+  }
+
+  /** One string or an array of them, as policy JSON writes Action and Resource. */
+  private static List<String> strings(JsonNode node) {
+    List<String> out = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(n -> out.add(n.asText()));
+    } else if (!node.isMissingNode() && !node.isNull()) {
+      out.add(node.asText());
+    }
+    return out;
   }
 }

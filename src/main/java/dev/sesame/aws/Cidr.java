@@ -1,4 +1,4 @@
-package dev.sesame.doctor;
+package dev.sesame.aws;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 address or CIDR block as IAM's IpAddress operator takes it. */
-record Cidr(String text, BigInteger first, BigInteger last, boolean v6) {
+public record Cidr(String text, BigInteger first, BigInteger last, boolean v6) {
   private static final Pattern V4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}(/[0-9]{1,2})?");
   private static final Pattern V6 = Pattern.compile("[0-9a-fA-F:]+:[0-9a-fA-F:]*(/[0-9]{1,3})?");
   /**
@@ -18,7 +18,7 @@ record Cidr(String text, BigInteger first, BigInteger last, boolean v6) {
   private static final List<String> NOT_PUBLIC = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
       "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128");
 
-  static Cidr parse(String text) {
+  public static Cidr parse(String text) {
     boolean v4 = V4.matcher(text).matches();
     if (!v4 && !V6.matcher(text).matches()) {
       throw new IllegalArgumentException("not an IP address or CIDR block: '" + text + "'");
@@ -44,7 +44,7 @@ record Cidr(String text, BigInteger first, BigInteger last, boolean v6) {
   }
 
   /** The first non-public range this block overlaps, if any. */
-  Optional<String> privateRangeItTouches() {
+  public Optional<String> privateRangeItTouches() {
     for (String range : NOT_PUBLIC) {
       Cidr other = parse(range);
       if (other.v6 == v6 && first.compareTo(other.last) <= 0 && other.first.compareTo(last) <= 0) {

@@ -1,4 +1,4 @@
-package dev.sesame.doctor;
+package dev.sesame.aws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,11 +1,11 @@
-package dev.sesame.doctor;
+package dev.sesame.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sesame.doctor.LeastPrivilegePolicy.Sources;
+import dev.sesame.aws.LeastPrivilegePolicy.Sources;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
