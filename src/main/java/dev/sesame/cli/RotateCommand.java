@@ -1,8 +1,8 @@
 package dev.sesame.cli;
 
 import dev.sesame.aws.AwsClients;
-import dev.sesame.rotate.EntryStorage;
 import dev.sesame.rotate.Rotator;
+import dev.sesame.vault.EntryStore;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -53,21 +53,21 @@ final class RotateCommand implements Callable<Integer> {
   OutputOption output;
 
   @Mixin
-  StoreOptions where;
+  EntryStoreOptions where;
 
   @Mixin
-  VaultOptions vault;
+  StateDirOptions state;
 
   @Mixin
   AwsOptions aws;
 
   @Override
   public Integer call() throws Exception {
+    EntryStore[] storage = new EntryStore[1];
     try {
-      EntryStorage[] storage = new EntryStorage[1];
       Rotator.Outcome outcome;
       try (AwsClients clients = AwsClients.create(aws.settings())) {
-        Rotator rotator = RotationContext.rotator(vault, where, aws, clients, rotation, output.progress(Console.OUT),
+        Rotator rotator = RotationContext.rotator(where, state, aws, clients, rotation, output.progress(Console.OUT),
             seen -> storage[0] = seen).withDeleteAfter(deleteAfter);
         if (abort) {
           outcome = rotator.abort(name);
@@ -91,6 +91,10 @@ final class RotateCommand implements Callable<Integer> {
     } catch (Exception failure) {
       output.printFailure(failure);
       throw failure;
+    } finally {
+      if (storage[0] != null) {
+        storage[0].close();
+      }
     }
   }
 }

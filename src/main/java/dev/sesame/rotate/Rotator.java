@@ -4,14 +4,17 @@ import dev.sesame.rotate.KeyLifecycle.IamKey;
 import dev.sesame.rotate.KeyLifecycle.KeyUse;
 import dev.sesame.rotate.KeyLifecycle.NewKey;
 import dev.sesame.rotate.RotationException.Kind;
-import dev.sesame.rotate.RotationState.Mode;
-import dev.sesame.rotate.RotationState.Step;
 import dev.sesame.ses.SesCredentials;
 import dev.sesame.vault.AuditLog;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryLock;
+import dev.sesame.vault.EntryStore;
 import dev.sesame.vault.EntryType;
 import dev.sesame.vault.KeySource;
+import dev.sesame.vault.RotationState;
+import dev.sesame.vault.RotationState.Mode;
+import dev.sesame.vault.RotationState.Step;
+import dev.sesame.vault.VaultEntryStore;
 import dev.sesame.vault.VaultException;
 import dev.sesame.vault.VersionedCredential;
 import java.nio.file.Path;
@@ -27,7 +30,7 @@ import java.util.function.Consumer;
 /**
  * The rotation protocol of design.md section 4: create -> test -> deploy -> finish -> retire, and
  * the incident variant (revoke first, then reissue). Every step is written to the entry's
- * {@link EntryStorage} (the vault, or the Secrets Manager store) before the next begins, so a
+ * {@link EntryStore} (the vault, or the Secrets Manager store) before the next begins, so a
  * killed run resumes where it stopped; the entry lock keeps two runs apart.
  * At no point are there zero working keys on disk or in IAM, except in incident mode, where
  * stopping a leak comes first by design.
@@ -69,7 +72,7 @@ public final class Rotator {
     void append(AuditLog.Entry record) throws VaultException;
   }
 
-  private final EntryStorage storage;
+  private final EntryStore storage;
   private final KeyLifecycle iam;
   private final CredentialProver prover;
   private final Deployer deployer;
@@ -88,21 +91,21 @@ public final class Rotator {
   /** A rotator for entries of the vault file VAULT. */
   public Rotator(Path vault, List<KeySource> keys, Duration lockTimeout, KeyLifecycle iam,
       CredentialProver prover, Deployer deployer, Clock clock, Consumer<String> progress) {
-    this(new VaultStorage(vault, keys, lockTimeout, clock), iam, prover, deployer, clock, progress);
+    this(new VaultEntryStore(vault, keys, lockTimeout, clock), iam, prover, deployer, clock, progress);
   }
 
-  public Rotator(EntryStorage storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
+  public Rotator(EntryStore storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
       Consumer<String> progress) {
     this(storage, iam, prover, deployer, clock, progress, null);
   }
 
   /** As above, with audit records going to AUDIT instead of the storage's audit log (null: that log). */
-  public Rotator(EntryStorage storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
+  public Rotator(EntryStore storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
       Consumer<String> progress, AuditSink audit) {
     this(storage, iam, prover, deployer, clock, progress, audit, DEFAULT_DELETE_AFTER);
   }
 
-  private Rotator(EntryStorage storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
+  private Rotator(EntryStore storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
       Consumer<String> progress, AuditSink audit, Duration deleteAfter) {
     if (deleteAfter.isNegative()) {
       throw new IllegalArgumentException("the gap between deactivating and deleting a key cannot be negative");
@@ -873,7 +876,7 @@ public final class Rotator {
   }
 
   private Snapshot snapshot(String name) throws VaultException {
-    EntryStorage.Snapshot read = storage.snapshot(name);
+    EntryStore.Snapshot read = storage.snapshot(name);
     return new Snapshot(read.current(), read.pending(), new RotationState(read.state()));
   }
 
