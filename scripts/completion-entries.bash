@@ -7,7 +7,8 @@
 # zsh: `autoload -U +X bashcompinit && bashcompinit`, then source this file as in bash.
 
 _sesame_entry_names() {
-  "${COMP_WORDS[0]}" list </dev/null 2>/dev/null | awk 'NR > 1 && NF { print $1 }' | sort -u
+  # A vault's table starts with a NAME header; a store's list (SESAME_STORE) is names only.
+  "${COMP_WORDS[0]}" list </dev/null 2>/dev/null | awk 'NR == 1 && $1 == "NAME" { next } NF { print $1 }' | sort -u
 }
 
 _complete_sesame_with_entries() {

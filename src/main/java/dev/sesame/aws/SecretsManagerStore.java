@@ -1,34 +1,16 @@
 package dev.sesame.aws;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import dev.sesame.crypto.Aead;
-import dev.sesame.crypto.Randomness;
-import dev.sesame.crypto.Sha256;
-import dev.sesame.crypto.Wipe;
 import dev.sesame.vault.Credential;
-import dev.sesame.vault.EntryType;
 import dev.sesame.vault.KeySlot;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.Label;
+import dev.sesame.vault.StoreValueCodec;
 import dev.sesame.vault.VaultException;
-import dev.sesame.vault.WrapDomain;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,8 +30,8 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
  * entry, named {@code PREFIX + NAME}, whose versions carry the native staging labels AWSCURRENT /
  * AWSPENDING / AWSPREVIOUS for Sesame's current / pending / previous.
  *
- * <p>A version's value (SecretString) is JSON, {@code "format": "sesame-sm/1"}, either
- * <em>sealed</em> — the credential encrypted client-side with AES-256-GCM under a fresh per-version
+ * <p>A version's value (SecretString) is JSON, {@code "format": "sesame-sm/2"} ({@link StoreValueCodec},
+ * which shares the key-slot JSON with the vault file), either <em>sealed</em> — the credential encrypted client-side with AES-256-GCM under a fresh per-version
  * data key, which key sources (normally a KMS key) wrap into {@code key_slots} exactly as vault
  * slots are made, so Secrets Manager and KMS only ever see ciphertext — or <em>plain</em>, the
  * fields as JSON, protected only by Secrets Manager's own KMS encryption and IAM. The associated
@@ -61,16 +43,8 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
  */
 public final class SecretsManagerStore {
   public static final String SCHEME = "sm://";
-  /** What every new version is written in. */
-  public static final String FORMAT = "sesame-sm/2";
-  /**
-   * The first format, still read: its slots shared the vault's labels (associated data, HKDF info,
-   * KMS context key {@code sesame-vault}) and a vault_id-shaped wrap id. Rewritten at the next put
-   * or rotation.
-   */
-  public static final String LEGACY_FORMAT = "sesame-sm/1";
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  /** What every new version is written in ({@link StoreValueCodec}, in the vault package). */
+  public static final String FORMAT = StoreValueCodec.FORMAT;
 
   private final SecretsManagerClient sm;
   private final String prefix;
@@ -273,7 +247,9 @@ public final class SecretsManagerStore {
     if (value.secretString() == null) {
       throw new VaultException.Corrupt("secret " + name + " holds no Sesame value (binary secret)");
     }
-    StoredEntry read = decode(entry, name, value.versionId(), value.versionStages(), value.secretString(), openers);
+    StoreValueCodec.Value decoded = StoreValueCodec.decode(name, value.versionId(), value.secretString(), openers);
+    StoredEntry read = new StoredEntry(entry, value.versionId(), value.versionStages(), decoded.credential(),
+        decoded.createdAt(), decoded.slots());
     if (!read.sealed() && !protection.acceptsPlain()) {
       throw new VaultException.Corrupt("secret " + name + " version " + read.versionId() + " holds a plain value, but "
           + "this store is sealed: refused as tampering (was a plain value written over a sealed entry?); if the "
@@ -355,7 +331,7 @@ public final class SecretsManagerStore {
    */
   public String write(String entry, Credential credential, List<KeySource> sealWith, boolean pending)
       throws VaultException {
-    List<SlotMaker> makers = sealWith.stream().<SlotMaker>map(source -> source::wrap).toList();
+    List<StoreValueCodec.SlotMaker> makers = sealWith.stream().<StoreValueCodec.SlotMaker>map(source -> source::wrap).toList();
     return write(entry, credential, makers, pending, UUID.randomUUID().toString(), false);
   }
 
@@ -371,18 +347,12 @@ public final class SecretsManagerStore {
       throw new VaultException("no key to seal the new version of " + entry + " with: configure --store-kms-key "
           + "(SESAME_STORE_KMS_KEY), or --store-plain for a plain store");
     }
-    List<SlotMaker> makers = protection.sealWith().stream().<SlotMaker>map(source -> source::wrap).toList();
+    List<StoreValueCodec.SlotMaker> makers = protection.sealWith().stream().<StoreValueCodec.SlotMaker>map(source -> source::wrap).toList();
     return write(entry, credential, makers, true, token, true);
   }
 
-  /** Makes one key slot for a version's data key, bound to the version's wrap id. */
-  @FunctionalInterface
-  interface SlotMaker {
-    KeySlot make(String wrapId, byte[] dataKey) throws VaultException;
-  }
-
   /** KNOWN_TO_EXIST: the caller has just read a version of the secret, so no look-up is needed. */
-  private String write(String entry, Credential credential, List<SlotMaker> sealWith, boolean pending,
+  private String write(String entry, Credential credential, List<StoreValueCodec.SlotMaker> sealWith, boolean pending,
       String versionId, boolean knownToExist) throws VaultException {
     String name = secretName(entry);
     boolean exists = knownToExist;
@@ -404,7 +374,7 @@ public final class SecretsManagerStore {
           + ": a pending version needs a current one; store it with: sesame put " + entry + " --store " + SCHEME + prefix);
     }
     // Whole seconds, as the vault keeps created_at.
-    String text = encode(name, versionId, credential, clock.instant().truncatedTo(ChronoUnit.SECONDS), sealWith);
+    String text = StoreValueCodec.encode(name, versionId, credential, clock.instant().truncatedTo(ChronoUnit.SECONDS), sealWith);
     try {
       if (!exists) {
         AwsCalls.call("secretsmanager:CreateSecret", () -> sm.createSecret(r -> r.name(name)
@@ -463,258 +433,6 @@ public final class SecretsManagerStore {
           .sorted().toList());
     } catch (AwsException failure) {
       throw new AwsKeySourceException("cannot list store " + SCHEME + prefix, failure);
-    }
-  }
-
-  // ---- the value format ------------------------------------------------------------------------
-
-  static String encode(String secretName, String versionId, Credential credential, Instant createdAt,
-      List<SlotMaker> sealWith) throws VaultException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartObject();
-      json.writeStringField("format", FORMAT);
-      json.writeStringField("type", credential.type().wireName());
-      json.writeStringField("created_at", createdAt.toString());
-      if (sealWith.isEmpty()) {
-        json.writeObjectFieldStart("fields");
-        for (Map.Entry<String, String> field : credential.fields().entrySet()) {
-          json.writeStringField(field.getKey(), field.getValue());
-        }
-        json.writeEndObject();
-      } else {
-        byte[] dataKey = Randomness.bytes(Aead.KEY_BYTES);
-        byte[] body = fieldsJson(credential);
-        Aead aead = Aead.create(dataKey);
-        try {
-          String wrapId = wrapId(FORMAT, secretName, versionId);
-          json.writeArrayFieldStart("key_slots");
-          for (SlotMaker maker : sealWith) {
-            writeSlot(json, maker.make(wrapId, dataKey));
-          }
-          json.writeEndArray();
-          byte[] sealed = aead.encrypt(body, associatedData(FORMAT, secretName, versionId,
-              credential.type().wireName(), createdAt.toString()));
-          json.writeStringField("sealed", Base64.getEncoder().encodeToString(sealed));
-        } finally {
-          aead.destroy();
-          Wipe.bytes(dataKey, body);
-        }
-      }
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new IllegalStateException("writing JSON to memory failed", e);
-    }
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  static StoredEntry decode(String entry, String secretName, String versionId, List<String> stages, String text,
-      List<KeySource> openers) throws VaultException {
-    String format = null;
-    String type = null;
-    String createdAt = null;
-    Map<String, String> fields = null;
-    List<KeySlot> slots = null;
-    String sealed = null;
-    try (JsonParser json = JSON.createParser(text)) {
-      expect(json.nextToken() == JsonToken.START_OBJECT, secretName);
-      while (json.nextToken() == JsonToken.FIELD_NAME) {
-        String field = json.currentName();
-        JsonToken token = json.nextToken();
-        switch (field) {
-          case "format" -> format = string(json, secretName);
-          case "type" -> type = string(json, secretName);
-          case "created_at" -> createdAt = string(json, secretName);
-          case "fields" -> fields = readStrings(json, secretName);
-          case "sealed" -> sealed = string(json, secretName);
-          case "key_slots" -> {
-            expect(token == JsonToken.START_ARRAY, secretName);
-            slots = new ArrayList<>();
-            while (json.nextToken() == JsonToken.START_OBJECT) {
-              slots.add(readSlot(json, secretName));
-            }
-            expect(json.currentToken() == JsonToken.END_ARRAY, secretName);
-          }
-          default -> throw new VaultException.Corrupt("secret " + secretName + " has an unknown field " + field);
-        }
-      }
-      expect(json.currentToken() == JsonToken.END_OBJECT && json.nextToken() == null, secretName);
-    } catch (IOException e) {
-      throw new VaultException.Corrupt("secret " + secretName + " does not hold a Sesame value (not JSON)");
-    }
-    if (!(FORMAT.equals(format) || LEGACY_FORMAT.equals(format)) || type == null || createdAt == null
-        || (fields == null) == (sealed == null) || (sealed != null && (slots == null || slots.isEmpty()))
-        || (fields != null && slots != null)) {
-      throw new VaultException.Corrupt("secret " + secretName + " does not hold a " + FORMAT + " value");
-    }
-    EntryType entryType;
-    Instant created;
-    try {
-      entryType = EntryType.parse(type);
-      created = Instant.parse(createdAt);
-    } catch (RuntimeException e) {
-      throw new VaultException.Corrupt("secret " + secretName + " has a malformed type or created_at");
-    }
-    if (!created.toString().equals(createdAt)) {
-      throw new VaultException.Corrupt("secret " + secretName + " has a created_at not in canonical form");
-    }
-    if (sealed != null) {
-      fields = unseal(format, secretName, versionId, type, createdAt, slots, base64(sealed, secretName), openers);
-    }
-    try {
-      return new StoredEntry(entry, versionId, stages, Credential.of(entryType, fields), created,
-          slots == null ? List.of() : slots);
-    } catch (IllegalArgumentException e) {
-      throw new VaultException.Corrupt("secret " + secretName + ": " + e.getMessage());
-    }
-  }
-
-  private static Map<String, String> unseal(String format, String secretName, String versionId, String type,
-      String createdAt, List<KeySlot> slots, byte[] sealed, List<KeySource> openers) throws VaultException {
-    String wrapId = wrapId(format, secretName, versionId);
-    for (KeySource opener : openers) {
-      for (KeySlot slot : slots) {
-        if (!slot.type().equals(opener.type())) {
-          continue;
-        }
-        Optional<byte[]> dataKey = opener.unwrap(wrapId, slot);
-        if (dataKey.isEmpty()) {
-          continue;
-        }
-        Aead aead = Aead.create(dataKey.get());
-        byte[] body = null;
-        try {
-          body = aead.decrypt(sealed, associatedData(format, secretName, versionId, type, createdAt));
-          return readFields(body, secretName);
-        } catch (GeneralSecurityException e) {
-          throw new VaultException.Corrupt("secret " + secretName + " version " + versionId
-              + " failed authentication: it was altered, or copied from another entry or version");
-        } finally {
-          aead.destroy();
-          Wipe.bytes(dataKey.get());
-          if (body != null) {
-            Wipe.bytes(body);
-          }
-        }
-      }
-    }
-    String offered = String.join(" / ", openers.stream().map(KeySource::describe).toList());
-    throw new VaultException.WrongKey("wrong key: " + (offered.isEmpty() ? "no key source" : offered)
-        + " does not open secret " + secretName);
-  }
-
-  /**
-   * The id key sources bind a per-version data key to (KMS encryption context, HKDF salt):
-   * {@code sm2-} + 32 hex for FORMAT, which a vault id (32 hex) can never be, so the slot's labels
-   * are the store's own ({@link WrapDomain#STORE}); the legacy format's was vault_id-shaped.
-   */
-  static String wrapId(String format, String secretName, String versionId) {
-    byte[] digest = Sha256.hash((format + "\0" + secretName + "\0" + versionId).getBytes(StandardCharsets.UTF_8));
-    String hex = HexFormat.of().formatHex(digest, 0, 16);
-    return FORMAT.equals(format) ? WrapDomain.STORE_ID_PREFIX + hex : hex;
-  }
-
-  static byte[] associatedData(String format, String secretName, String versionId, String type, String createdAt) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (String field : List.of(format + " entry", secretName, versionId, type, createdAt)) {
-      byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
-      out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
-      out.writeBytes(bytes);
-    }
-    return out.toByteArray();
-  }
-
-  private static byte[] fieldsJson(Credential credential) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartObject();
-      for (Map.Entry<String, String> field : credential.fields().entrySet()) {
-        json.writeStringField(field.getKey(), field.getValue());
-      }
-      json.writeEndObject();
-    }
-    return out.toByteArray();
-  }
-
-  private static Map<String, String> readFields(byte[] body, String secretName) throws VaultException {
-    try (JsonParser json = JSON.createParser(body)) {
-      expect(json.nextToken() == JsonToken.START_OBJECT, secretName);
-      return readStrings(json, secretName);
-    } catch (IOException e) {
-      throw new VaultException.Corrupt("secret " + secretName + " has a malformed sealed body");
-    }
-  }
-
-  private static Map<String, String> readStrings(JsonParser json, String secretName) throws IOException, VaultException {
-    expect(json.currentToken() == JsonToken.START_OBJECT, secretName);
-    Map<String, String> values = new LinkedHashMap<>();
-    while (json.nextToken() == JsonToken.FIELD_NAME) {
-      String name = json.currentName();
-      expect(json.nextToken() == JsonToken.VALUE_STRING, secretName);
-      values.put(name, json.getText());
-    }
-    expect(json.currentToken() == JsonToken.END_OBJECT, secretName);
-    return values;
-  }
-
-  /** The current token as a string: any other JSON type is refused, as the vault's reader does. */
-  private static String string(JsonParser json, String secretName) throws IOException, VaultException {
-    expect(json.currentToken() == JsonToken.VALUE_STRING, secretName);
-    return json.getText();
-  }
-
-  /** Standard base64 with padding that re-encodes to the same text (one spelling per value). */
-  private static byte[] base64(String text, String secretName) throws VaultException {
-    try {
-      byte[] bytes = Base64.getDecoder().decode(text);
-      if (Base64.getEncoder().encodeToString(bytes).equals(text)) {
-        return bytes;
-      }
-    } catch (IllegalArgumentException malformed) {
-      // refused below
-    }
-    throw new VaultException.Corrupt("secret " + secretName + " has malformed base64");
-  }
-
-  private static void writeSlot(JsonGenerator json, KeySlot slot) throws IOException {
-    json.writeStartObject();
-    json.writeStringField("id", slot.id());
-    json.writeStringField("type", slot.type());
-    json.writeObjectFieldStart("params");
-    for (Map.Entry<String, String> param : slot.params().entrySet()) {
-      json.writeStringField(param.getKey(), param.getValue());
-    }
-    json.writeEndObject();
-    json.writeStringField("wrapped_key", Base64.getEncoder().encodeToString(slot.wrappedKey()));
-    json.writeEndObject();
-  }
-
-  private static KeySlot readSlot(JsonParser json, String secretName) throws IOException, VaultException {
-    String id = null;
-    String type = null;
-    Map<String, String> params = new TreeMap<>();
-    byte[] wrapped = null;
-    while (json.nextToken() == JsonToken.FIELD_NAME) {
-      String field = json.currentName();
-      json.nextToken();
-      switch (field) {
-        case "id" -> id = string(json, secretName);
-        case "type" -> type = string(json, secretName);
-        case "params" -> params.putAll(readStrings(json, secretName));
-        case "wrapped_key" -> wrapped = base64(string(json, secretName), secretName);
-        default -> throw new VaultException.Corrupt("secret " + secretName + " has a malformed key slot");
-      }
-    }
-    expect(json.currentToken() == JsonToken.END_OBJECT, secretName);
-    if (id == null || type == null || wrapped == null) {
-      throw new VaultException.Corrupt("secret " + secretName + " does not hold a " + FORMAT + " value");
-    }
-    return new KeySlot(id, type, params, wrapped);
-  }
-
-  private static void expect(boolean condition, String secretName) throws VaultException.Corrupt {
-    if (!condition) {
-      throw new VaultException.Corrupt("secret " + secretName + " does not hold a " + FORMAT + " value");
     }
   }
 }

@@ -10,6 +10,8 @@ import dev.sesame.aws.LeastPrivilegePolicy;
 import dev.sesame.doctor.Report;
 import dev.sesame.ses.ProbeSettings;
 import dev.sesame.ses.SmtpEndpoint;
+import dev.sesame.vault.EntryStore;
+import dev.sesame.vault.EntryVersion;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,13 +42,10 @@ final class DoctorCommand implements Callable<Integer> {
   String name;
 
   @Mixin
-  VaultOptions vault;
+  EntryStoreOptions where;
 
   @Mixin
   AwsOptions aws;
-
-  @Mixin
-  StoreProtectionOptions protection;
 
   @Option(names = "--no-aws", description = "Make no AWS call (IAM and SES checks SKIP).")
   boolean noAws;
@@ -101,11 +100,6 @@ final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
   Output output;
 
-  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
-      description = "Check entry NAME of the shared Secrets Manager store instead of a vault entry (its AWSCURRENT "
-          + "facts and age, the rotation bookkeeping in its tags). Default: $SESAME_STORE.")
-  String store;
-
   /** The entry's non-secret fields, once the vault opened. */
   private EntryFacts facts;
 
@@ -140,7 +134,7 @@ final class DoctorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCode.USAGE, e.getMessage());
     }
-    if (StoreOptions.given(store)) {
+    if (where.inStore()) {
       readStore(context);
     } else {
       readVault(context);
@@ -164,6 +158,7 @@ final class DoctorCommand implements Callable<Integer> {
   }
 
   private void readVault(DoctorContext.Builder context) throws UserError {
+    VaultOptions vault = where.vault;
     if (vault.vault == null || vault.vault.toString().isEmpty()) {
       return;
     }
@@ -172,20 +167,23 @@ final class DoctorCommand implements Callable<Integer> {
         vault::unlockSources).orElse(null);
   }
 
-  /** With --store: the entry's labelled versions and tags, read through the store access the CLI owns. */
+  /** With --store: the entry's labelled versions and rotation state, read through the entry store. */
   private void readStore(DoctorContext.Builder context) {
-    KeyOptions keys = vault == null ? null : vault.keys;
-    facts = DoctorFacts.fromStore(context, store, name, Optional.ofNullable(keys == null ? null : keys.keyFile()),
+    KeyOptions keys = where.vault == null ? null : where.vault.keys;
+    facts = DoctorFacts.fromStore(context, where.store, name, Optional.ofNullable(keys == null ? null : keys.keyFile()),
         noAws, entry -> {
-          StoreAccess.Labelled read = StoreAccess.open(store, keys, protection, aws.settings()).labelled(entry);
-          List<DoctorFacts.StoreVersion> versions = new ArrayList<>();
-          for (StoreAccess.LabelledVersion version : read.versions()) {
-            versions.add(new DoctorFacts.StoreVersion(version.value().credential(), version.value().createdAt(),
-                version.labels()));
+          EntryStore.Labelled read;
+          try (EntryStore store = where.openStore(aws.settings(), null)) {
+            read = store.labelled(entry);
           }
-          return new DoctorFacts.StoreEntry(versions, read.tags(), read.bookkeepingProblem());
+          List<DoctorFacts.StoreVersion> versions = new ArrayList<>();
+          for (EntryVersion version : read.versions()) {
+            versions.add(new DoctorFacts.StoreVersion(version.credential(), version.createdAt(), version.labels()));
+          }
+          return new DoctorFacts.StoreEntry(versions, read.state(), read.bookkeepingProblem());
         }).orElse(null);
   }
+
 
   private static SmtpEndpoint parse(String option, String text) throws UserError {
     try {

@@ -1,9 +1,8 @@
 package dev.sesame.cli;
 
 import dev.sesame.vault.Credential;
+import dev.sesame.vault.EntryStore;
 import dev.sesame.vault.Label;
-import dev.sesame.vault.Vault;
-import dev.sesame.vault.VersionedCredential;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -61,27 +60,14 @@ final class ExecCommand implements Callable<Integer> {
       description = "current, pending or previous (default: ${DEFAULT-VALUE}).")
   String label;
 
-  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
-      description = "Take the credential from the shared Secrets Manager store instead of the vault."
-          + " Default: $SESAME_STORE.")
-  String store;
-
   @Mixin
-  VaultOptions vault;
-
-  @Mixin
-  StoreProtectionOptions protection;
+  EntryStoreOptions entries;
 
   @Override
   public Integer call() throws Exception {
     Map<String, String> fields;
-    if (StoreOptions.given(store)) {
-      fields = StoreAccess.open(store, vault.keys, protection).read(name, Label.parse(label)).allFields();
-    } else {
-      try (Vault opened = vault.open()) {
-        VersionedCredential version = opened.get(name, Label.parse(label));
-        fields = version.allFields();
-      }
+    try (EntryStore store = entries.openToRead()) {
+      fields = store.read(name, Label.parse(label)).allFields();
     }
     Map<String, String> variables = variables(fields);
     requireLosslessEnvironment(variables);

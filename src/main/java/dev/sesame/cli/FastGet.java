@@ -31,7 +31,7 @@ final class FastGet {
   }
 
   static Optional<GetCommand> parse(Invocation invocation, String[] args) {
-    if (args.length < 2 || !args[0].equals("get") || StoreOptions.given(invocation.env("SESAME_STORE"))) {
+    if (args.length < 2 || !args[0].equals("get") || EntryStoreOptions.given(invocation.env("SESAME_STORE"))) {
       return Optional.empty();
     }
     GetCommand command = new GetCommand(invocation);
@@ -39,10 +39,12 @@ final class FastGet {
     command.label = "current";
     command.output = GetCommand.Output.value;
     command.prefix = EnvNames.DEFAULT_PREFIX;
-    command.vault = new VaultOptions(invocation);
-    command.vault.keys = new KeyOptions(invocation);
-    command.vault.vault = pathOrNull(invocation.env("SESAME_VAULT"));
-    command.vault.keys.keyFile = pathOrNull(invocation.env("SESAME_KEY_FILE"));
+    command.entries = new EntryStoreOptions();
+    command.entries.vault = new VaultOptions(invocation);
+    command.entries.vault.lockTimeoutSeconds = 30;
+    command.entries.vault.keys = new KeyOptions(invocation);
+    command.entries.vault.vault = pathOrNull(invocation.env("SESAME_VAULT"));
+    command.entries.vault.keys.keyFile = pathOrNull(invocation.env("SESAME_KEY_FILE"));
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("-")) {
@@ -66,8 +68,8 @@ final class FastGet {
       switch (option) {
         case "--field" -> command.field = value;
         case "--label" -> command.label = value;
-        case "--vault" -> command.vault.vault = Path.of(value);
-        case "--key-file" -> command.vault.keys.keyFile = Path.of(value);
+        case "--vault" -> command.entries.vault.vault = Path.of(value);
+        case "--key-file" -> command.entries.vault.keys.keyFile = Path.of(value);
         case "--prefix" -> command.prefix = value;
         case "--output" -> {
           if (!value.equals("value") && !value.equals("json") && !value.equals("env")) {
@@ -81,7 +83,7 @@ final class FastGet {
       }
     }
     // Without a key file the user may need a prompt or stdin handling: leave that to picocli.
-    if (command.name == null || command.vault.keys.keyFile() == null) {
+    if (command.name == null || command.entries.vault.keys.keyFile() == null) {
       return Optional.empty();
     }
     return Optional.of(command);

@@ -3,9 +3,9 @@ package dev.sesame.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sesame.vault.Credential;
+import dev.sesame.vault.EntryStore;
+import dev.sesame.vault.EntryVersion;
 import dev.sesame.vault.Label;
-import dev.sesame.vault.Vault;
-import dev.sesame.vault.VersionedCredential;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.Map;
@@ -49,61 +49,21 @@ final class GetCommand implements Callable<Integer> {
       description = "Variable prefix for --output env (default: ${DEFAULT-VALUE}).")
   String prefix;
 
-  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
-      description = "Read from the shared Secrets Manager store instead of the vault file "
-          + "(one GetSecretValue; --label maps to AWSCURRENT/AWSPENDING/AWSPREVIOUS). Default: $SESAME_STORE.")
-  String store;
-
   @Mixin
-  VaultOptions vault;
-
-  @Mixin
-  StoreProtectionOptions protection;
+  EntryStoreOptions entries;
 
   @Override
   public Integer call() throws Exception {
     Label wanted = Label.parse(label);
     checkField(field);
-    if (StoreOptions.given(store)) {
-      return fromStore(wanted);
-    }
-    try (Vault opened = vault.open()) {
-      VersionedCredential version = opened.get(name, wanted);
+    try (EntryStore store = entries.openToRead()) {
+      EntryVersion version = store.read(name, wanted);
       if (output == Output.json) {
         io.out().println(json(version));
         return ExitCode.OK;
       }
       return printFields(version.allFields(), "entry " + name + " (" + version.credential().type().wireName() + ")");
     }
-  }
-
-  private int fromStore(Label wanted) throws Exception {
-    var stored = StoreAccess.open(store, vault.keys, protection).read(name, wanted);
-    Map<String, String> fields = stored.allFields();
-    if (output == Output.json) {
-      StringWriter out = new StringWriter();
-      try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
-        json.useDefaultPrettyPrinter();
-        json.writeStartObject();
-        json.writeStringField("name", stored.name());
-        json.writeStringField("version_id", stored.versionId());
-        json.writeStringField("type", stored.credential().type().wireName());
-        json.writeArrayFieldStart("stages");
-        for (String stage : stored.stages()) {
-          json.writeString(stage);
-        }
-        json.writeEndArray();
-        json.writeObjectFieldStart("fields");
-        for (Map.Entry<String, String> entry : fields.entrySet()) {
-          json.writeStringField(entry.getKey(), entry.getValue());
-        }
-        json.writeEndObject();
-        json.writeEndObject();
-      }
-      io.out().println(out);
-      return ExitCode.OK;
-    }
-    return printFields(fields, "entry " + name);
   }
 
   /** --output env (sh-quoted lines) or the one --field; WHAT names the source in the not-found message. */
@@ -130,19 +90,34 @@ final class GetCommand implements Callable<Integer> {
     return "'" + value.replace("'", "'\\''") + "'";
   }
 
-  private static String json(VersionedCredential version) throws IOException {
+  /**
+   * One shape for both stores (README, "get --output json"): a vault version has a number and its
+   * id is that number; a store version has no number (null) and Secrets Manager's version id, and
+   * its staging labels in stages (empty for a vault version).
+   */
+  static String json(EntryVersion version) throws IOException {
     StringWriter out = new StringWriter();
     try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
       json.useDefaultPrettyPrinter();
       json.writeStartObject();
       json.writeStringField("name", version.name());
-      json.writeNumberField("version", version.info().version());
+      if (version.number().isPresent()) {
+        json.writeNumberField("version", version.number().getAsInt());
+      } else {
+        json.writeNullField("version");
+      }
+      json.writeStringField("version_id", version.id());
       json.writeStringField("type", version.credential().type().wireName());
       json.writeArrayFieldStart("labels");
       for (Label label : Label.values()) {
-        if (version.info().labels().contains(label)) {
+        if (version.labels().contains(label)) {
           json.writeString(label.wireName());
         }
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("stages");
+      for (String stage : version.stages()) {
+        json.writeString(stage);
       }
       json.writeEndArray();
       json.writeObjectFieldStart("fields");

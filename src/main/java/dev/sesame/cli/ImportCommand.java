@@ -78,7 +78,7 @@ final class ImportCommand implements Callable<Integer> {
           iamUser, Optional.ofNullable(host), port == null ? OptionalInt.empty() : OptionalInt.of(port)));
     } catch (NoSuchFileException e) {
       throw new UserError(ExitCode.NOT_FOUND, "no such file: " + from);
-    } catch (FileCredentials.Unreadable e) {
+    } catch (FileCredentials.UnscannableFile e) {
       throw new UserError(ExitCode.ERROR, e.getMessage());
     } catch (CredentialImport.Refused e) {
       throw new UserError(switch (e.reason()) {

@@ -3,15 +3,22 @@ package dev.sesame.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sesame.vault.EntryInfo;
+import dev.sesame.vault.EntryStore;
+import dev.sesame.vault.EntryType;
+import dev.sesame.vault.EntryVersion;
 import dev.sesame.vault.KeySlot;
 import dev.sesame.vault.Label;
 import dev.sesame.vault.Vault;
+import dev.sesame.vault.VaultEntryStore;
 import dev.sesame.vault.VersionInfo;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +26,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
     description = {"List entries with their versions, labels and ages. Never prints a secret.",
-        "With --key-slots, list the key sources that open the vault instead."})
+        "With --key-slots, list the key sources that open the vault instead. With --store, the table is the",
+        "entry names only (no value is read); --output json reads each entry's labelled versions.",
+        "Secrets Manager's list lags: an entry created in the last few minutes may be missing (get, render",
+        "and status find it by name at once)."})
 final class ListCommand implements Callable<Integer> {
   private final Invocation io;
 
@@ -36,29 +46,37 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = "--key-slots", description = "List key slots (id, type, KDF parameters).")
   boolean keySlots;
 
-  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
-      description = "List the entries of the shared Secrets Manager store (names only; no value is read)."
-          + " Secrets Manager's list lags: an entry created in the last few minutes may be missing"
-          + " (get, render and status find it by name at once). Default: $SESAME_STORE.")
-  String store;
-
   @Mixin
-  VaultOptions vault;
+  EntryStoreOptions entries;
 
   @Override
   public Integer call() throws Exception {
-    if (StoreOptions.given(store)) {
-      for (String entry : StoreAccess.list(store)) {
-        io.out().println(entry);
+    try (EntryStore store = entries.openToRead()) {
+      if (!(store instanceof VaultEntryStore file)) {
+        if (output == Output.json) {
+          // The same JSON as a vault's: each version's type and age are inside its value, so read them.
+          List<Listed> listed = new ArrayList<>();
+          for (String entry : store.list()) {
+            listed.add(new Listed(entry, store.versions(entry).stream().map(Row::of)
+                .sorted(Comparator.comparing(Row::createdAt).thenComparing(Row::labelOrder)).toList()));
+          }
+          io.out().println(json(listed));
+          return ExitCode.OK;
+        }
+        // A store's entries by name only: versions and ages would cost a call per entry.
+        for (String entry : store.list()) {
+          io.out().println(entry);
+        }
+        return ExitCode.OK;
       }
-      return ExitCode.OK;
-    }
-    try (Vault opened = vault.open()) {
+      // The vault's clear index has every version, label and age at no further cost, and its key slots.
+      Vault opened = file.opened();
       Instant now = Instant.now();
       if (keySlots) {
         printSlots(opened);
       } else if (output == Output.json) {
-        io.out().println(json(opened.entries()));
+        io.out().println(json(opened.entries().stream()
+            .map(e -> new Listed(e.name(), e.versions().stream().map(Row::of).toList())).toList()));
       } else {
         printTable(opened.entries(), now);
       }
@@ -101,24 +119,53 @@ final class ListCommand implements Callable<Integer> {
     return names;
   }
 
-  private static String json(List<EntryInfo> entries) throws IOException {
+  /** One entry as `list --output json` shows it, from the vault's index or the store. */
+  private record Listed(String name, List<Row> versions) {}
+
+  /** One version: a vault version has a number (its id); a store version only Secrets Manager's id. */
+  private record Row(OptionalInt number, String id, EntryType type, Instant createdAt, Set<Label> labels) {
+    static Row of(VersionInfo version) {
+      return new Row(OptionalInt.of(version.version()), Integer.toString(version.version()), version.type(),
+          version.createdAt(), version.labels());
+    }
+
+    /** Versions made in the same second: previous before current before pending, as a vault numbers them. */
+    int labelOrder() {
+      return labels.contains(Label.PENDING) ? 3 : labels.contains(Label.CURRENT) ? 2
+          : labels.contains(Label.PREVIOUS) ? 1 : 0;
+    }
+
+    static Row of(EntryVersion version) {
+      return new Row(version.number(), version.id(), version.credential().type(), version.createdAt(),
+          version.labels());
+    }
+  }
+
+  private static String json(List<Listed> entries) throws IOException {
     StringWriter out = new StringWriter();
     try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
       json.useDefaultPrettyPrinter();
       json.writeStartObject();
       json.writeArrayFieldStart("entries");
-      for (EntryInfo entry : entries) {
+      for (Listed entry : entries) {
         json.writeStartObject();
         json.writeStringField("name", entry.name());
         json.writeArrayFieldStart("versions");
-        for (VersionInfo version : entry.versions()) {
+        for (Row version : entry.versions()) {
           json.writeStartObject();
-          json.writeNumberField("version", version.version());
+          if (version.number().isPresent()) {
+            json.writeNumberField("version", version.number().getAsInt());
+          } else {
+            json.writeNullField("version");
+          }
+          json.writeStringField("version_id", version.id());
           json.writeStringField("type", version.type().wireName());
           json.writeStringField("created_at", version.createdAt().toString());
           json.writeArrayFieldStart("labels");
-          for (String label : labels(version)) {
-            json.writeString(label);
+          for (Label label : Label.values()) {
+            if (version.labels().contains(label)) {
+              json.writeString(label.wireName());
+            }
           }
           json.writeEndArray();
           json.writeEndObject();

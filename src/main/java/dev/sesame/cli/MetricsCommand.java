@@ -2,7 +2,7 @@ package dev.sesame.cli;
 
 import dev.sesame.files.AtomicReplace;
 import dev.sesame.rotate.EntryStatus;
-import dev.sesame.rotate.StoreStorage;
+import dev.sesame.vault.EntryStore;
 import dev.sesame.vault.Label;
 import dev.sesame.vault.VaultException;
 import dev.sesame.vault.VaultIndex;
@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "metrics", mixinStandardHelpOptions = true,
     description = {"Print each entry's key age, pending rotation and last rotation as Prometheus metrics.",
         "The text format of node_exporter's textfile collector (scripts/systemd/sesame-metrics.*); never a secret.",
-        "Reads the vault's clear index, so no key is needed; with --store, each store entry's metadata."})
+        "Reads the vault's clear index, so no key is needed; with --store, each store entry's metadata",
+        "(an entry created in the last few minutes may be missing: Secrets Manager's list lags)."})
 final class MetricsCommand implements Callable<Integer> {
   private final Invocation io;
 
@@ -31,32 +32,20 @@ final class MetricsCommand implements Callable<Integer> {
     this.io = io;
   }
 
-  @Option(names = "--vault", paramLabel = "FILE", defaultValue = "${env:SESAME_VAULT}",
-      description = "Vault file (default: $SESAME_VAULT). Its index is read without a key.")
-  Path vault;
-
-  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
-      description = "Report the entries of the shared Secrets Manager store instead (default: $SESAME_STORE);"
-          + " an entry created in the last few minutes may be missing (Secrets Manager's list lags).")
-  String store;
-
   @Option(names = "--out", paramLabel = "FILE",
       description = "Write FILE atomically (a temporary file beside it, fsync, rename; mode 0644) instead of "
           + "stdout, e.g. /var/lib/prometheus/node-exporter/sesame.prom.")
   Path out;
 
   @Mixin
-  KeyOptions keys;
-
-  @Mixin
-  StoreProtectionOptions protection;
+  EntryStoreOptions entries;
 
   /** One entry's figures. */
   record Sample(String entry, Instant currentCreatedAt, boolean rotationPending, Optional<Instant> lastRotation) {}
 
   @Override
   public Integer call() throws Exception {
-    List<Sample> samples = StoreOptions.given(store) ? fromStore() : fromVault();
+    List<Sample> samples = entries.inStore() ? fromStore() : fromVault();
     String text = PrometheusText.of(samples, Instant.now());
     if (out == null) {
       io.out().print(text);
@@ -67,7 +56,9 @@ final class MetricsCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
+  /** The vault's clear index, read without a key (so not through the entry store, which unlocks). */
   private List<Sample> fromVault() throws Exception {
+    Path vault = entries.vault.vault;
     if (vault == null || vault.toString().isEmpty()) {
       throw new UserError(ExitCode.USAGE, "no vault given: use --vault FILE or set SESAME_VAULT (or --store sm://PREFIX)");
     }
@@ -94,13 +85,14 @@ final class MetricsCommand implements Callable<Integer> {
 
   private List<Sample> fromStore() throws Exception {
     List<Sample> samples = new ArrayList<>();
-    StoreAccess access = StoreAccess.open(store, keys, protection);
-    for (String entry : StoreAccess.list(store)) {
-      StoreAccess.Labelled read = access.labelled(entry);
-      EntryStatus.Progress progress = EntryStatus.progressOf(StoreStorage.stateOf(read.tags()));
-      boolean pending = progress.inProgress()
-          || read.versions().stream().anyMatch(v -> v.labels().contains(Label.PENDING));
-      samples.add(new Sample(entry, read.versions().get(0).value().createdAt(), pending, progress.lastFinishedAt()));
+    try (EntryStore store = entries.open()) {
+      for (String entry : store.list()) {
+        EntryStore.Labelled read = store.labelled(entry);
+        EntryStatus.Progress progress = EntryStatus.progressOf(read.state());
+        boolean pending = progress.inProgress()
+            || read.versions().stream().anyMatch(v -> v.labels().contains(Label.PENDING));
+        samples.add(new Sample(entry, read.versions().get(0).createdAt(), pending, progress.lastFinishedAt()));
+      }
     }
     return samples;
   }

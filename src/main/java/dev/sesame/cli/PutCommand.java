@@ -1,15 +1,16 @@
 package dev.sesame.cli;
 
+import dev.sesame.aws.SecretsManagerEntryStore;
 import dev.sesame.ses.CredentialRules;
 import dev.sesame.ses.SesRegions;
 import dev.sesame.ses.SesCredentials;
 import dev.sesame.ses.TlsMode;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryNames;
+import dev.sesame.vault.EntryStore;
 import dev.sesame.vault.EntryType;
-import dev.sesame.vault.KeySource;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -37,15 +38,7 @@ final class PutCommand implements Callable<Integer> {
   Form form;
 
   @Mixin
-  VaultOptions vault;
-
-  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
-      description = "Store in the shared Secrets Manager store (secret PREFIX+NAME, AWSCURRENT) instead of the vault."
-          + " Default: $SESAME_STORE.")
-  String store;
-
-  @Mixin
-  StoreProtectionOptions protection;
+  EntryStoreOptions entries;
 
   static final class Form {
     @ArgGroup(exclusive = false, heading = "SES credential:%n")
@@ -106,22 +99,25 @@ final class PutCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EntryNames.check(name);
-    if (StoreOptions.given(store)) {
-      checkOptions();
-      protection.requireWritable("put");
+    checkOptions();
+    boolean inStore = entries.inStore();
+    if (inStore) {
+      entries.protection.requireWritable("put");
+    }
+    // The vault's passphrase, when it comes from stdin, is read here: before the secret.
+    try (EntryStore store = entries.open()) {
       Credential credential = form.ses != null ? sesCredential(form.ses) : smtpCredential(form.smtp);
-      StoreAccess.Written written = StoreAccess.write(store, name, credential, protection);
-      io.err().println("stored " + name + " in " + store + " as AWSCURRENT (version " + written.versionId() + ", "
-          + (protection.plain() ? "plain" : "sealed") + ")");
-      written.pinLine().ifPresent(io.err()::println);
+      String version = store.put(name, credential);
+      if (store instanceof SecretsManagerEntryStore shared) {
+        io.err().println("stored " + name + " in " + entries.store + " as AWSCURRENT (version " + version + ", "
+            + (entries.protection.plain() ? "plain" : "sealed") + ")");
+        shared.store().protection().sealWith().stream().map(AwsKeySources::pinLine).flatMap(Optional::stream)
+            .findFirst().ifPresent(io.err()::println);
+      } else {
+        io.err().println("stored " + name + " version " + version + " as current");
+      }
       return ExitCode.OK;
     }
-    checkOptions();
-    List<KeySource> sources = vault.unlockSources();
-    Credential credential = form.ses != null ? sesCredential(form.ses) : smtpCredential(form.smtp);
-    int version = vault.update(sources, v -> v.put(name, credential));
-    io.err().println("stored " + name + " version " + version + " as current");
-    return ExitCode.OK;
   }
 
   /** Everything the command line says, checked before the vault is unlocked or stdin is read. */

@@ -1,5 +1,6 @@
 package dev.sesame.cli;
 
+import dev.sesame.render.EntryStoreFieldSource;
 import dev.sesame.render.FieldSource;
 import dev.sesame.render.Format;
 import dev.sesame.render.RenderException;
@@ -7,8 +8,7 @@ import dev.sesame.render.RenderReport;
 import dev.sesame.render.Renderer;
 import dev.sesame.render.Target;
 import dev.sesame.render.TargetsFile;
-import dev.sesame.render.VaultFieldSource;
-import dev.sesame.vault.Vault;
+import dev.sesame.vault.EntryStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -103,12 +103,6 @@ final class RenderCommand implements Callable<Integer> {
   @Mixin
   OutputOption output;
 
-  @Option(names = "--store", paramLabel = "sm://PREFIX", defaultValue = "${env:SESAME_STORE}",
-      description = "Render from the shared Secrets Manager store (each entry's AWSCURRENT, one "
-          + "GetSecretValue per entry) instead of the vault file: for hosts pulling on a timer."
-          + " Default: $SESAME_STORE.")
-  String store;
-
   @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:SESAME_STATE_DIR}",
       description = {"Where the render-set journal and this host's render lock live: a set killed half-way is",
           "completed by the next run (default: $SESAME_STATE_DIR, else /var/lib/sesame as root, else",
@@ -121,10 +115,7 @@ final class RenderCommand implements Callable<Integer> {
   boolean allowInsecureFolder;
 
   @Mixin
-  VaultOptions vault;
-
-  @Mixin
-  StoreProtectionOptions protection;
+  EntryStoreOptions entries;
 
   @Override
   public Integer call() throws Exception {
@@ -146,16 +137,9 @@ final class RenderCommand implements Callable<Integer> {
     List<Target> targets = what.targetsFile != null
         ? TargetsFile.read(InputFiles.existing("--targets", what.targetsFile))
         : List.of(single(what.one));
-    if (StoreOptions.given(store)) {
-      try {
-        return render(targets, StoreAccess.open(store, vault.keys, protection).fieldSource());
-      } catch (StoreAccess.Unreadable e) {
-        throw e.vaultException();
-      }
-    }
-    try (Vault opened = vault.open()) {
-      return render(targets, new VaultFieldSource(opened));
-    } catch (VaultFieldSource.Unreadable e) {
+    try (EntryStore store = entries.openToRead()) {
+      return render(targets, new EntryStoreFieldSource(store));
+    } catch (EntryStoreFieldSource.Unreadable e) {
       throw e.vaultException();
     }
   }
@@ -166,7 +150,7 @@ final class RenderCommand implements Callable<Integer> {
       io.out().flush();
       return ExitCode.OK;
     }
-    RenderReport report = renderer(StoreOptions.stateDirectory(stateDir), vault.lockTimeoutSeconds,
+    RenderReport report = renderer(StateDirOptions.stateDirectory(stateDir), entries.vault.lockTimeoutSeconds,
         allowInsecureFolder).apply(targets, fields, dryRun, io.err());
     if (!report.anyChanged()) {
       io.err().println("nothing to change");

@@ -1,8 +1,8 @@
 package dev.sesame.cli;
 
 import dev.sesame.aws.AwsClients;
-import dev.sesame.rotate.EntryStorage;
 import dev.sesame.rotate.Rotator;
+import dev.sesame.vault.EntryStore;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -59,21 +59,21 @@ final class RotateCommand implements Callable<Integer> {
   OutputOption output;
 
   @Mixin
-  StoreOptions where;
+  EntryStoreOptions where;
 
   @Mixin
-  VaultOptions vault;
+  StateDirOptions state;
 
   @Mixin
   AwsOptions aws;
 
   @Override
   public Integer call() throws Exception {
+    EntryStore[] storage = new EntryStore[1];
     try {
-      EntryStorage[] storage = new EntryStorage[1];
       Rotator.Outcome outcome;
       try (AwsClients clients = AwsClients.create(aws.settings())) {
-        Rotator rotator = RotationContext.rotator(io, vault, where, aws, clients, rotation, output.progress(io.out()),
+        Rotator rotator = RotationContext.rotator(io, where, state, aws, clients, rotation, output.progress(io.out()),
             seen -> storage[0] = seen).withDeleteAfter(deleteAfter);
         if (abort) {
           outcome = rotator.abort(name);
@@ -97,6 +97,10 @@ final class RotateCommand implements Callable<Integer> {
     } catch (Exception failure) {
       output.printFailure(failure);
       throw failure;
+    } finally {
+      if (storage[0] != null) {
+        storage[0].close();
+      }
     }
   }
 }

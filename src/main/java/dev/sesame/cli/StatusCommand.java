@@ -3,9 +3,7 @@ package dev.sesame.cli;
 import dev.sesame.aws.AwsClients;
 import dev.sesame.rotate.AwsKeyLifecycle;
 import dev.sesame.rotate.EntryStatus;
-import dev.sesame.rotate.VaultStorage;
-import java.time.Clock;
-import java.time.Duration;
+import dev.sesame.vault.EntryStore;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,10 +33,10 @@ final class StatusCommand implements Callable<Integer> {
   OutputOption output;
 
   @Mixin
-  StoreOptions where;
+  EntryStoreOptions where;
 
   @Mixin
-  VaultOptions vault;
+  StateDirOptions state;
 
   @Mixin
   AwsOptions aws;
@@ -69,11 +67,12 @@ final class StatusCommand implements Callable<Integer> {
         throw new UserError(ExitCode.USAGE, "--offline reads the vault file; a store entry lives in Secrets Manager "
             + "(drop --store, or drop --offline)");
       }
-      return EntryStatus.readOffline(new VaultStorage(vault.vaultPath(), vault.unlockSources(),
-          Duration.ofSeconds(vault.lockTimeoutSeconds), Clock.systemUTC()), name);
+      try (EntryStore storage = where.open(aws.settings(), state.stateDir)) {
+        return EntryStatus.readOffline(storage, name);
+      }
     }
-    var storage = RotationContext.storage(vault, where, aws);
-    try (AwsClients clients = AwsClients.create(aws.settings())) {
+    try (EntryStore storage = RotationContext.storage(where, state, aws);
+        AwsClients clients = AwsClients.create(aws.settings())) {
       return EntryStatus.read(storage, name, new AwsKeyLifecycle(clients));
     }
   }

@@ -2,8 +2,8 @@ package dev.sesame.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sesame.rotate.EntryStatus;
-import dev.sesame.rotate.EntryStorage;
 import dev.sesame.vault.Credential;
+import dev.sesame.vault.EntryStore;
 import dev.sesame.vault.Label;
 import dev.sesame.vault.VaultException;
 import java.io.IOException;
@@ -60,9 +60,9 @@ final class StatusJson {
   }
 
   /** The entry as a rotation left it: its current key and bookkeeping, read back from STORAGE. */
-  static void writeAfterRotation(JsonGenerator json, EntryStorage storage, String name, Instant now)
+  static void writeAfterRotation(JsonGenerator json, EntryStore storage, String name, Instant now)
       throws IOException, VaultException {
-    EntryStorage.Snapshot snapshot = storage.snapshot(name);
+    EntryStore.Snapshot snapshot = storage.snapshot(name);
     json.writeObjectFieldStart("current");
     json.writeStringField("access_key_id", snapshot.current().credential().field(Credential.ACCESS_KEY_ID).orElse(""));
     json.writeStringField("created_at", snapshot.current().info().createdAt().toString());

@@ -1,7 +1,6 @@
 package dev.sesame.doctor;
 
 import dev.sesame.aws.AwsSettings;
-import dev.sesame.rotate.StoreStorage;
 import dev.sesame.ses.TlsMode;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryInfo;
@@ -44,15 +43,15 @@ public final class DoctorFacts {
   }
 
   /**
-   * A store entry as read: AWSCURRENT first, then its other labelled versions, with the secret's
-   * tags (the rotation bookkeeping is in its {@code sesame:*} tags).
+   * A store entry as read: AWSCURRENT first, then its other labelled versions, with the rotation
+   * bookkeeping (kept in the secret's {@code sesame:*} tags, keyed here as a vault entry's state).
    *
    * @param bookkeepingProblem why the tags and labels could not be read, when only AWSCURRENT could
    */
-  public record StoreEntry(List<StoreVersion> versions, Map<String, String> tags, Optional<String> bookkeepingProblem) {
+  public record StoreEntry(List<StoreVersion> versions, Map<String, String> state, Optional<String> bookkeepingProblem) {
     public StoreEntry {
       versions = List.copyOf(versions);
-      tags = Map.copyOf(tags);
+      state = Map.copyOf(state);
     }
   }
 
@@ -129,7 +128,7 @@ public final class DoctorFacts {
       }
       EntryFacts facts = of(name, credentials.get(0), credentials);
       context.entry(facts);
-      context.storeEntry(new EntryHistory(name, versions, StoreStorage.stateOf(read.tags())));
+      context.storeEntry(new EntryHistory(name, versions, read.state()));
       read.bookkeepingProblem().ifPresent(context::storeBookkeepingProblem);
       return Optional.of(facts);
     } catch (Exception e) {

@@ -7,6 +7,7 @@ import dev.sesame.aws.AwsSettings;
 import dev.sesame.aws.CallPolicy;
 import dev.sesame.aws.KmsKeySource;
 import dev.sesame.aws.SecretsManagerKeySource;
+import dev.sesame.aws.SecretsManagerEntryStore;
 import dev.sesame.aws.SecretsManagerStore;
 import dev.sesame.lambda.RotationEvent.Step;
 import dev.sesame.rotate.AwsKeyLifecycle;
@@ -14,7 +15,6 @@ import dev.sesame.rotate.Deployer;
 import dev.sesame.rotate.RotationException;
 import dev.sesame.rotate.Rotator;
 import dev.sesame.rotate.SmtpCredentialProver;
-import dev.sesame.rotate.StoreStorage;
 import dev.sesame.vault.EntryNames;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.VaultException;
@@ -197,8 +197,8 @@ public final class RotationHandler {
         record -> log.audit(record, rotation)).withDeleteAfter(settings.deleteAfter());
   }
 
-  private StoreStorage storage(Optional<String> rotationToken) {
-    return new StoreStorage(store().withRotationToken(rotationToken), settings.store(), openers(), settings.stateDir(),
+  private SecretsManagerEntryStore storage(Optional<String> rotationToken) {
+    return new SecretsManagerEntryStore(store().withRotationToken(rotationToken), settings.store(), openers(), settings.stateDir(),
         clock);
   }
 

@@ -4,9 +4,13 @@ import dev.sesame.rotate.KeyLifecycle.IamKey;
 import dev.sesame.rotate.KeyLifecycle.KeyUse;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryInfo;
+import dev.sesame.vault.EntryStore;
+import dev.sesame.vault.EntryVersion;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.Label;
+import dev.sesame.vault.RotationState;
 import dev.sesame.vault.Vault;
+import dev.sesame.vault.VaultEntryStore;
 import dev.sesame.vault.VaultException;
 import dev.sesame.vault.VersionInfo;
 import java.nio.file.Path;
@@ -37,6 +41,12 @@ public record EntryStatus(String name, String iamUser, List<VersionRow> versions
     public VersionRow {
       labels = Collections.unmodifiableSet(new LinkedHashSet<>(labels));
     }
+  }
+
+  /** One row per version: its id (a vault version number, a store version id), labels, age and key id. */
+  static List<VersionRow> rows(List<EntryVersion> versions) {
+    return versions.stream().map(v -> new VersionRow(v.id(), v.labels(), v.createdAt(),
+        v.credential().field(Credential.ACCESS_KEY_ID).orElse(""))).toList();
   }
 
   /** One IAM key: its state, last use, and which label (if any) holds it. */
@@ -82,22 +92,22 @@ public record EntryStatus(String name, String iamUser, List<VersionRow> versions
    * The local facts only, without asking IAM: versions, labels, ages, the recorded rotation step
    * and retirement. {@link #iamKeys} is empty.
    */
-  public static EntryStatus readOffline(EntryStorage storage, String name) throws VaultException {
-    EntryStorage.Snapshot snapshot = storage.snapshot(name);
+  public static EntryStatus readOffline(EntryStore storage, String name) throws VaultException {
+    EntryStore.Snapshot snapshot = storage.snapshot(name);
     String iamUser = snapshot.current().credential().field(Credential.IAM_USER).orElse("");
-    return new EntryStatus(name, iamUser, storage.versions(name), snapshot.state(), List.of(),
+    return new EntryStatus(name, iamUser, rows(storage.versions(name)), snapshot.state(), List.of(),
         storage.commandOption());
   }
 
   public static EntryStatus read(Path vault, List<KeySource> keys, String name, KeyLifecycle iam)
       throws VaultException, RotationException {
-    return read(new VaultStorage(vault, keys, java.time.Duration.ZERO, java.time.Clock.systemUTC()), name, iam);
+    return read(new VaultEntryStore(vault, keys, java.time.Duration.ZERO, java.time.Clock.systemUTC()), name, iam);
   }
 
-  public static EntryStatus read(EntryStorage storage, String name, KeyLifecycle iam)
+  public static EntryStatus read(EntryStore storage, String name, KeyLifecycle iam)
       throws VaultException, RotationException {
-    EntryStorage.Snapshot snapshot = storage.snapshot(name);
-    List<VersionRow> versions = storage.versions(name);
+    EntryStore.Snapshot snapshot = storage.snapshot(name);
+    List<VersionRow> versions = rows(storage.versions(name));
     Map<String, Label> labelOfKey = new LinkedHashMap<>();
     for (VersionRow row : versions) {
       for (Label label : Label.values()) {

@@ -1,11 +1,13 @@
 package dev.sesame.rotate;
 
+import dev.sesame.render.EntryStoreFieldSource;
 import dev.sesame.render.FieldSource;
 import dev.sesame.render.RenderException;
 import dev.sesame.render.Renderer;
 import dev.sesame.render.Target;
 import dev.sesame.render.VaultFieldSource;
 import dev.sesame.rotate.RotationException.Kind;
+import dev.sesame.vault.EntryStore;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.Vault;
 import dev.sesame.vault.VaultException;
@@ -14,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Deploys through the renderer: every target of the set is rendered with the candidate as the
@@ -42,6 +45,24 @@ public final class RenderDeployer implements Deployer {
     } catch (VaultException | VaultFieldSource.Unreadable e) {
       throw new RotationException(Kind.DEPLOY, "deploy: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Deploy for an entry of STORE (the vault file or the shared store) whose rotator host renders
+   * targets itself: the rotated entry takes the candidate's values, every other entry its current
+   * version as STORE reads it at deploy time. Hosts that pull from a store need none.
+   */
+  public static Deployer over(EntryStore store, List<Target> targets, Renderer renderer, PrintStream progress) {
+    return (entry, candidate) -> {
+      FieldSource others = new EntryStoreFieldSource(store);
+      FieldSource fields = (name, field) -> name.equals(entry)
+          ? Optional.ofNullable(candidate.allFields().get(field)) : others.field(name, field);
+      try {
+        render(renderer, targets, fields, progress);
+      } catch (EntryStoreFieldSource.Unreadable e) {
+        throw new RotationException(Kind.DEPLOY, "deploy: " + e.getMessage(), e);
+      }
+    };
   }
 
   /**

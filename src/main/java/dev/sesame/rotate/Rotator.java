@@ -4,14 +4,17 @@ import dev.sesame.rotate.KeyLifecycle.IamKey;
 import dev.sesame.rotate.KeyLifecycle.KeyUse;
 import dev.sesame.rotate.KeyLifecycle.NewKey;
 import dev.sesame.rotate.RotationException.Kind;
-import dev.sesame.rotate.RotationState.Mode;
-import dev.sesame.rotate.RotationState.Step;
 import dev.sesame.ses.SesCredentials;
 import dev.sesame.vault.AuditLog;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryLock;
+import dev.sesame.vault.EntryStore;
 import dev.sesame.vault.EntryType;
 import dev.sesame.vault.KeySource;
+import dev.sesame.vault.RotationState;
+import dev.sesame.vault.RotationState.Mode;
+import dev.sesame.vault.RotationState.Step;
+import dev.sesame.vault.VaultEntryStore;
 import dev.sesame.vault.VaultException;
 import dev.sesame.vault.VersionedCredential;
 import java.nio.file.Path;
@@ -27,7 +30,7 @@ import java.util.function.Consumer;
 /**
  * The rotation protocol of design.md section 4: create -> test -> deploy -> finish -> retire, and
  * the incident variant (revoke first, then reissue). Every step is written to the entry's
- * {@link EntryStorage} (the vault, or the Secrets Manager store) before the next begins, so a
+ * {@link EntryStore} (the vault, or the Secrets Manager store) before the next begins, so a
  * killed run resumes where it stopped; the entry lock keeps two runs apart.
  * At no point are there zero working keys on disk or in IAM, except in incident mode, where
  * stopping a leak comes first by design.
@@ -69,7 +72,7 @@ public final class Rotator {
     void append(AuditLog.Entry record) throws VaultException;
   }
 
-  private final EntryStorage storage;
+  private final EntryStore storage;
   private final KeyLifecycle iam;
   private final CredentialProver prover;
   private final Deployer deployer;
@@ -88,21 +91,21 @@ public final class Rotator {
   /** A rotator for entries of the vault file VAULT. */
   public Rotator(Path vault, List<KeySource> keys, Duration lockTimeout, KeyLifecycle iam,
       CredentialProver prover, Deployer deployer, Clock clock, Consumer<String> progress) {
-    this(new VaultStorage(vault, keys, lockTimeout, clock), iam, prover, deployer, clock, progress);
+    this(new VaultEntryStore(vault, keys, lockTimeout, clock), iam, prover, deployer, clock, progress);
   }
 
-  public Rotator(EntryStorage storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
+  public Rotator(EntryStore storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
       Consumer<String> progress) {
     this(storage, iam, prover, deployer, clock, progress, null);
   }
 
   /** As above, with audit records going to AUDIT instead of the storage's audit log (null: that log). */
-  public Rotator(EntryStorage storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
+  public Rotator(EntryStore storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
       Consumer<String> progress, AuditSink audit) {
     this(storage, iam, prover, deployer, clock, progress, audit, DEFAULT_DELETE_AFTER);
   }
 
-  private Rotator(EntryStorage storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
+  private Rotator(EntryStore storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
       Consumer<String> progress, AuditSink audit, Duration deleteAfter) {
     if (deleteAfter.isNegative()) {
       throw new IllegalArgumentException("the gap between deactivating and deleting a key cannot be negative");
@@ -139,7 +142,7 @@ public final class Rotator {
   /** Scheduled rotation (or its resumption), with due retirements done first. */
   public Outcome rotate(String name, Options options) throws RotationException, VaultException {
     try (EntryLock lock = storage.lock(name)) {
-      Snapshot snap = snapshot(name);
+      EntryView snap = snapshot(name);
       if (dropStalePending(name, snap)) {
         snap = snapshot(name);
       }
@@ -187,7 +190,7 @@ public final class Rotator {
    */
   public void revoke(String name, Options options) throws RotationException, VaultException {
     try (EntryLock lock = storage.lock(name)) {
-      Snapshot snap = snapshot(name);
+      EntryView snap = snapshot(name);
       if (snap.state.inProgress() && snap.state.mode() == Mode.INCIDENT) {
         progress.accept("resuming incident rotation " + snap.state.token() + " of " + name);
         finishRotation(name, snap, options);
@@ -221,7 +224,7 @@ public final class Rotator {
   /** `rotate --abort`: delete the pending key, drop the pending version, put targets back. */
   public Outcome abort(String name) throws RotationException, VaultException {
     try (EntryLock lock = storage.lock(name)) {
-      Snapshot snap = snapshot(name);
+      EntryView snap = snapshot(name);
       if (!snap.state.inProgress() && snap.pending.isEmpty()) {
         progress.accept(name + ": no rotation in progress");
         return Outcome.NOTHING_TO_ABORT;
@@ -247,7 +250,7 @@ public final class Rotator {
    */
   public StepOutcome createSecret(String name, String token, Duration grace) throws RotationException, VaultException {
     try (EntryLock lock = storage.lock(name)) {
-      Snapshot snap = snapshot(name);
+      EntryView snap = snapshot(name);
       if (snap.state.inProgress() && snap.state.token().equals(token)) {
         if (snap.state.step().orElseThrow() != Step.CREATING) {
           progress.accept(name + ": the new key of rotation " + token + " is already stored");
@@ -299,7 +302,7 @@ public final class Rotator {
    */
   public StepOutcome setSecret(String name, String token) throws RotationException, VaultException {
     try (EntryLock lock = storage.lock(name)) {
-      Snapshot snap = snapshot(name);
+      EntryView snap = snapshot(name);
       requireRotation(name, snap, token, Step.CREATED);
       progress.accept(name + ": nothing to set; hosts pull AWSCURRENT and take the new key after finishSecret");
       return StepOutcome.ALREADY_DONE;
@@ -313,7 +316,7 @@ public final class Rotator {
    */
   public StepOutcome testSecret(String name, String token) throws RotationException, VaultException {
     try (EntryLock lock = storage.lock(name)) {
-      Snapshot snap = snapshot(name);
+      EntryView snap = snapshot(name);
       requireRotation(name, snap, token, Step.CREATED);
       if (snap.state.step().orElseThrow() != Step.CREATED) {
         progress.accept(name + ": the new key of rotation " + token + " has passed its SMTP test already");
@@ -331,7 +334,7 @@ public final class Rotator {
    */
   public StepOutcome finishSecret(String name, String token) throws RotationException, VaultException {
     try (EntryLock lock = storage.lock(name)) {
-      Snapshot snap = snapshot(name);
+      EntryView snap = snapshot(name);
       requireRotation(name, snap, token, Step.TESTED);
       finish(name, snap);
       progress.accept("previous key " + keyOf(snap.current) + " stays active for the grace period; "
@@ -353,7 +356,7 @@ public final class Rotator {
    */
   public void retireDue(String name, Duration grace) throws RotationException, VaultException {
     try (EntryLock lock = storage.lock(name)) {
-      Snapshot snap = snapshot(name);
+      EntryView snap = snapshot(name);
       if (dropStalePending(name, snap)) {
         snap = snapshot(name);
       }
@@ -370,7 +373,7 @@ public final class Rotator {
    * progress and returns an error", API reference: RotateSecret). Only the label goes: no IAM
    * key is touched. Returns whether there was one.
    */
-  private boolean dropStalePending(String name, Snapshot snap) throws VaultException {
+  private boolean dropStalePending(String name, EntryView snap) throws VaultException {
     if (snap.state.inProgress() || snap.pending.isEmpty()) {
       return false;
     }
@@ -381,7 +384,7 @@ public final class Rotator {
   }
 
   /** The rotation recorded for NAME must be TOKEN's and have reached at least step LEAST. */
-  private static void requireRotation(String name, Snapshot snap, String token, Step least) throws RotationException {
+  private static void requireRotation(String name, EntryView snap, String token, Step least) throws RotationException {
     if (!snap.state.inProgress() || !snap.state.token().equals(token)) {
       throw new RotationException(Kind.CONFLICT, "no rotation " + token + " of " + name + " is in progress"
           + (snap.state.inProgress() ? " (rotation " + snap.state.token() + " is)" : "")
@@ -401,7 +404,7 @@ public final class Rotator {
    * after its rotation finished). A key still in its grace period, or kept because in use, stops
    * the rotation: it holds the second of IAM's two key slots, and hosts may still use it.
    */
-  private void retireBeforeRotation(String name, Snapshot snap, Duration grace) throws RotationException, VaultException {
+  private void retireBeforeRotation(String name, EntryView snap, Duration grace) throws RotationException, VaultException {
     if (!snap.state.revokedToDelete().isEmpty()) {
       deleteRevoked(name, snap);
       snap = snapshot(name);
@@ -432,9 +435,9 @@ public final class Rotator {
    * it is then. A key kept because it was used after the last rotation finished stops the rotation:
    * a new key would need its slot (IAM allows two per user), and a key in use is never deleted.
    */
-  private Snapshot retireToMakeRoom(String name, Snapshot snap) throws RotationException, VaultException {
+  private EntryView retireToMakeRoom(String name, EntryView snap) throws RotationException, VaultException {
     retireNow(name, snap);
-    Snapshot after = snapshot(name);
+    EntryView after = snapshot(name);
     Optional<String> kept = after.state.retiringKey();
     if (kept.isPresent()) {
       throw new RotationException(Kind.CONFLICT, "the previous key " + kept.get() + " of " + name
@@ -447,7 +450,7 @@ public final class Rotator {
   }
 
   /** Runs the remaining steps of the recorded rotation. */
-  private Outcome finishRotation(String name, Snapshot snap, Options options)
+  private Outcome finishRotation(String name, EntryView snap, Options options)
       throws RotationException, VaultException {
     Step step = snap.state.step().orElseThrow();
     if (step == Step.CREATING) {
@@ -485,7 +488,7 @@ public final class Rotator {
    * queued or being sent with it goes out, then it is deactivated and deleted.
    */
   private void drainThenRetire(String name, Options options) throws RotationException, VaultException {
-    Snapshot snap = snapshot(name);
+    EntryView snap = snapshot(name);
     if (snap.state.retiringKey().isEmpty()) {
       return;
     }
@@ -508,13 +511,13 @@ public final class Rotator {
     return state.retireDueAt().orElseGet(() -> state.retireFinishedAt().orElse(Instant.EPOCH).plus(grace));
   }
 
-  private void begin(String name, Snapshot snap, Mode mode, List<String> revoked)
+  private void begin(String name, EntryView snap, Mode mode, List<String> revoked)
       throws RotationException, VaultException {
     begin(name, snap, mode, revoked, UUID.randomUUID().toString(), null);
   }
 
   /** Records a new rotation TOKEN; KEYS_BEFORE (null: the user's keys now) are the keys that are not its own. */
-  private void begin(String name, Snapshot snap, Mode mode, List<String> revoked, String token,
+  private void begin(String name, EntryView snap, Mode mode, List<String> revoked, String token,
       List<String> keysBefore) throws RotationException, VaultException {
     String user = iamUser(snap);
     if (keysBefore == null) {
@@ -531,7 +534,7 @@ public final class Rotator {
     record(name, "begin", "", "ok", mode.name().toLowerCase(java.util.Locale.ROOT) + " rotation " + state.token());
   }
 
-  private void create(String name, Snapshot snap) throws RotationException, VaultException {
+  private void create(String name, EntryView snap) throws RotationException, VaultException {
     String user = iamUser(snap);
     String currentKey = snap.current.credential().field(Credential.ACCESS_KEY_ID).orElse("");
     // A run killed between CreateAccessKey and saving the pending version leaves a key whose
@@ -609,7 +612,7 @@ public final class Rotator {
         + "Retire it first, or if it may be leaked run: sesame revoke " + name + storage.commandOption());
   }
 
-  private void test(String name, Snapshot snap) throws RotationException, VaultException {
+  private void test(String name, EntryView snap) throws RotationException, VaultException {
     VersionedCredential pending = snap.pending.orElseThrow(() -> lostPending(name));
     progress.accept("testing the new key with an SMTP login (retrying while IAM propagates it)");
     try {
@@ -623,7 +626,7 @@ public final class Rotator {
     writeState(name, snap.state.withStep(Step.TESTED));
   }
 
-  private void deploy(String name, Snapshot snap) throws RotationException, VaultException {
+  private void deploy(String name, EntryView snap) throws RotationException, VaultException {
     VersionedCredential pending = snap.pending.orElseThrow(() -> lostPending(name));
     try {
       deployer.deploy(name, pending);
@@ -637,7 +640,7 @@ public final class Rotator {
     writeState(name, snap.state.withStep(Step.DEPLOYED));
   }
 
-  private void finish(String name, Snapshot snap) throws RotationException, VaultException {
+  private void finish(String name, EntryView snap) throws RotationException, VaultException {
     finish(name, snap, false, Optional.empty());
   }
 
@@ -645,7 +648,7 @@ public final class Rotator {
    * RETIRE_NOW: the run retires the previous key right after this (recorded, see
    * RotationState.RETIRE_NOW). GRACE, when the run knows it, fixes when the grace period ends.
    */
-  private void finish(String name, Snapshot snap, boolean retireNow, Optional<Duration> grace)
+  private void finish(String name, EntryView snap, boolean retireNow, Optional<Duration> grace)
       throws RotationException, VaultException {
     VersionedCredential pending = snap.pending.orElseThrow(() -> lostPending(name));
     String oldKey = keyOf(snap.current);
@@ -669,7 +672,7 @@ public final class Rotator {
     progress.accept(name + ": " + keyOf(pending) + " is now current");
   }
 
-  private void deleteRevoked(String name, Snapshot snap) throws RotationException, VaultException {
+  private void deleteRevoked(String name, EntryView snap) throws RotationException, VaultException {
     String user = iamUser(snap);
     for (String keyId : snap.state.revokedToDelete()) {
       try {
@@ -691,7 +694,7 @@ public final class Rotator {
    * rotation finished. Returns why the previous key is still there, if it is. SAY_WHEN_DUE: print
    * when a key in its grace period is due (not when --retire-now retires it right after).
    */
-  private Optional<String> retireIfDue(String name, Snapshot snap, Duration grace, boolean sayWhenDue)
+  private Optional<String> retireIfDue(String name, EntryView snap, Duration grace, boolean sayWhenDue)
       throws RotationException, VaultException {
     if (!snap.state.revokedToDelete().isEmpty()) {
       deleteRevoked(name, snap);
@@ -731,7 +734,7 @@ public final class Rotator {
    * rotation finished is only recorded; deletion waits for a second one at least half the gap
    * later and at least the whole gap after the deactivation.
    */
-  private Optional<String> deleteWhenSafe(String name, Snapshot snap, String user, String keyId, Instant finishedAt,
+  private Optional<String> deleteWhenSafe(String name, EntryView snap, String user, String keyId, Instant finishedAt,
       Instant deactivatedAt) throws RotationException, VaultException {
     Optional<KeyUse> use = iam.lastUsed(user, keyId);
     if (use.isPresent() && use.get().when().isAfter(finishedAt)) {
@@ -769,7 +772,7 @@ public final class Rotator {
   }
 
   /** `--retire-now`: deactivate and delete the previous key at once (unless it is still in use). */
-  private void retireNow(String name, Snapshot snap) throws RotationException, VaultException {
+  private void retireNow(String name, EntryView snap) throws RotationException, VaultException {
     Optional<String> retiring = snap.state.retiringKey();
     if (retiring.isEmpty()) {
       return;
@@ -797,7 +800,7 @@ public final class Rotator {
   }
 
   /** `--retire-now`: one look-up, then delete unless used after the rotation finished. */
-  private void deleteIfUnused(String name, Snapshot snap, String user, String keyId, Instant finishedAt)
+  private void deleteIfUnused(String name, EntryView snap, String user, String keyId, Instant finishedAt)
       throws RotationException, VaultException {
     Optional<KeyUse> use = iam.lastUsed(user, keyId);
     if (use.isPresent() && use.get().when().isAfter(finishedAt)) {
@@ -807,7 +810,7 @@ public final class Rotator {
     delete(name, snap, user, keyId, use);
   }
 
-  private void delete(String name, Snapshot snap, String user, String keyId, Optional<KeyUse> use)
+  private void delete(String name, EntryView snap, String user, String keyId, Optional<KeyUse> use)
       throws RotationException, VaultException {
     try {
       iam.delete(user, keyId);
@@ -823,19 +826,19 @@ public final class Rotator {
   }
 
   /** After a failed test or deploy: the new key goes, current stays, the rotation is over. */
-  private void rollBack(String name, Snapshot snap, String why, boolean restoreTargets)
+  private void rollBack(String name, EntryView snap, String why, boolean restoreTargets)
       throws RotationException, VaultException {
     progress.accept(why + "; deleting the new key and keeping the current one");
     abandon(name, snap, why, restoreTargets);
   }
 
-  private void abandon(String name, Snapshot snap, String why) throws RotationException, VaultException {
+  private void abandon(String name, EntryView snap, String why) throws RotationException, VaultException {
     Optional<Step> step = snap.state.step();
     abandon(name, snap, why, step.isPresent() && step.get().compareTo(Step.TESTED) >= 0);
   }
 
   /** Deletes the pending IAM key, optionally renders current back, drops pending and state. */
-  private void abandon(String name, Snapshot snap, String why, boolean restoreTargets)
+  private void abandon(String name, EntryView snap, String why, boolean restoreTargets)
       throws RotationException, VaultException {
     if (restoreTargets) {
       // A deploy killed mid-way may have swapped some targets: render current back (unchanged ones are no-ops).
@@ -872,9 +875,9 @@ public final class Rotator {
     audit.append(new AuditLog.Entry(iam.actor(), name, step, AuditLog.keyHint(keyId), result, detail));
   }
 
-  private Snapshot snapshot(String name) throws VaultException {
-    EntryStorage.Snapshot read = storage.snapshot(name);
-    return new Snapshot(read.current(), read.pending(), new RotationState(read.state()));
+  private EntryView snapshot(String name) throws VaultException {
+    EntryStore.Snapshot read = storage.snapshot(name);
+    return new EntryView(read.current(), read.pending(), new RotationState(read.state()));
   }
 
   /**
@@ -882,7 +885,7 @@ public final class Rotator {
    * id (an imported SMTP password), the key's owner as IAM names it (GetAccessKeyLastUsed's
    * UserName), looked up once per run. The new key's version records it.
    */
-  private String iamUser(Snapshot snap) throws RotationException {
+  private String iamUser(EntryView snap) throws RotationException {
     Credential current = snap.current.credential();
     String user = current.field(Credential.IAM_USER).orElse("");
     String keyId = current.field(Credential.ACCESS_KEY_ID).orElse("");
@@ -924,5 +927,6 @@ public final class Rotator {
         + "the pending version is missing; run: sesame rotate " + name + storage.commandOption() + " --abort");
   }
 
-  private record Snapshot(VersionedCredential current, Optional<VersionedCredential> pending, RotationState state) {}
+  /** The entry as one snapshot read it, its rotation state parsed. */
+  private record EntryView(VersionedCredential current, Optional<VersionedCredential> pending, RotationState state) {}
 }

@@ -22,10 +22,10 @@ public final class FileCredentials {
   private FileCredentials() {}
 
   /** The file cannot be searched; the message names the file and why, never its content. */
-  public static final class Unreadable extends Exception {
+  public static final class UnscannableFile extends Exception {
     private static final long serialVersionUID = 1L;
 
-    Unreadable(String message) {
+    UnscannableFile(String message) {
       super(message);
     }
   }
@@ -34,16 +34,16 @@ public final class FileCredentials {
    * Every credential in FILE (a symlink given here is followed: the user named it), in line order.
    *
    * @throws java.nio.file.NoSuchFileException when FILE does not exist
-   * @throws Unreadable when FILE is not a regular file, is too large or binary, or cannot be read
+   * @throws UnscannableFile when FILE is not a regular file, is too large or binary, or cannot be read
    */
-  public static List<FoundCredential> in(Path file, ScanOptions options) throws IOException, Unreadable {
+  public static List<FoundCredential> in(Path file, ScanOptions options) throws IOException, UnscannableFile {
     Path real = file.toRealPath();
     BasicFileAttributes attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (!attrs.isRegularFile()) {
-      throw new Unreadable(file + " is not a regular file");
+      throw new UnscannableFile(file + " is not a regular file");
     }
     if (attrs.size() > options.maxFileSize()) {
-      throw new Unreadable(file + " is larger than " + options.maxFileSize() + " bytes");
+      throw new UnscannableFile(file + " is larger than " + options.maxFileSize() + " bytes");
     }
     FileContent.Buffer buffer = new FileContent.Buffer();
     CompletableFuture<Boolean> reading = new CompletableFuture<>();
@@ -60,19 +60,19 @@ public final class FileCredentials {
     try {
       Duration deadline = options.fileDeadline();
       if (!reading.get(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new Unreadable(file + " is larger than " + options.maxFileSize() + " bytes");
+        throw new UnscannableFile(file + " is larger than " + options.maxFileSize() + " bytes");
       }
       if (FileContent.isBinary(buffer.bytes, buffer.length)) {
-        throw new Unreadable(file + " is a binary file");
+        throw new UnscannableFile(file + " is a binary file");
       }
       return CredentialFinder.find(new String(buffer.bytes, 0, buffer.length, StandardCharsets.ISO_8859_1));
     } catch (TimeoutException e) {
-      throw new Unreadable(file + " was not read within " + options.fileDeadline().toSeconds() + " s");
+      throw new UnscannableFile(file + " was not read within " + options.fileDeadline().toSeconds() + " s");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof IOException io) {
-        throw new Unreadable("cannot read " + file + ": " + TreeScan.reason(io));
+        throw new UnscannableFile("cannot read " + file + ": " + TreeScan.reason(io));
       }
-      throw new Unreadable("cannot read " + file + ": " + TreeScan.reason((Exception) e.getCause()));
+      throw new UnscannableFile("cannot read " + file + ": " + TreeScan.reason((Exception) e.getCause()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);

@@ -53,16 +53,7 @@ final class VaultCodec {
       json.writeNumberField("max_versions", doc.maxVersions);
       json.writeArrayFieldStart("key_slots");
       for (KeySlot slot : doc.slots) {
-        json.writeStartObject();
-        json.writeStringField("id", slot.id());
-        json.writeStringField("type", slot.type());
-        json.writeObjectFieldStart("params");
-        for (Map.Entry<String, String> param : slot.params().entrySet()) {
-          json.writeStringField(param.getKey(), param.getValue());
-        }
-        json.writeEndObject();
-        json.writeStringField("wrapped_key", Codec.base64(slot.wrappedKey()));
-        json.writeEndObject();
+        KeySlotJson.write(json, slot);
       }
       json.writeEndArray();
       json.writeArrayFieldStart("entries");
@@ -197,28 +188,11 @@ final class VaultCodec {
     List<KeySlot> slots = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     while (json.nextToken() == JsonToken.START_OBJECT) {
-      String id = null;
-      String type = null;
-      Map<String, String> params = null;
-      byte[] wrapped = null;
-      while (json.nextToken() == JsonToken.FIELD_NAME) {
-        String field = json.currentName();
-        json.nextToken();
-        switch (field) {
-          case "id" -> id = text(json, "key slot id");
-          case "type" -> type = text(json, "key slot type");
-          case "params" -> params = readStringMap(json, "key slot params");
-          case "wrapped_key" -> wrapped = Codec.base64(text(json, "wrapped_key"), "wrapped_key");
-          default -> throw corrupt("unknown key slot field '" + field + "'");
-        }
+      KeySlot slot = KeySlotJson.read(json, VaultCodec::corrupt);
+      if (!ids.add(slot.id())) {
+        throw corrupt("key slot " + slot.id() + " appears twice");
       }
-      if (id == null || type == null || params == null || wrapped == null) {
-        throw corrupt("a key slot lacks id, type, params or wrapped_key");
-      }
-      if (!ids.add(id)) {
-        throw corrupt("key slot " + id + " appears twice");
-      }
-      slots.add(new KeySlot(id, type, params, wrapped));
+      slots.add(slot);
     }
     expect(json.currentToken(), JsonToken.END_ARRAY, "key_slots");
     if (slots.isEmpty()) {
@@ -230,19 +204,7 @@ final class VaultCodec {
   /** A flat object of strings, keys in sorted order (written so; one canonical spelling). */
   private static TreeMap<String, String> readStringMap(JsonParser json, String what)
       throws IOException, VaultException.Corrupt {
-    expect(json.currentToken(), JsonToken.START_OBJECT, what);
-    TreeMap<String, String> map = new TreeMap<>();
-    String previous = null;
-    while (json.nextToken() == JsonToken.FIELD_NAME) {
-      String name = json.currentName();
-      if (previous != null && previous.compareTo(name) >= 0) {
-        throw corrupt(what + " are not in canonical order");
-      }
-      previous = name;
-      json.nextToken();
-      map.put(name, text(json, what + " " + name));
-    }
-    return map;
+    return KeySlotJson.readStringMap(json, what, VaultCodec::corrupt);
   }
 
   private static Map<String, List<StoredVersion>> readEntries(JsonParser json,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sesame.aws.SecretsManagerStore.StoredEntry;
 import dev.sesame.testing.aws.AwsStandIn;
 import dev.sesame.testing.aws.StandInAws;
+import dev.sesame.vault.EntryVersion;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.Label;
 import dev.sesame.vault.VaultException;
@@ -50,6 +51,30 @@ class SecretsManagerStoreTest {
     assertThat(standIn.calls()).extracting(AwsStandIn.Call::action).containsExactly("GetSecretValue", "Decrypt");
     String stored = sm().getSecretValue(r -> r.secretId("sesame/prod/mail")).secretString();
     assertThat(stored).contains("\"format\":\"sesame-sm/2\"").doesNotContain("pw-1");
+  }
+
+  @Test
+  void asAnEntryStoreItReadsByLabelAndByVersionIdAndPutsANewCurrentVersion() throws Exception {
+    SecretsManagerStore configured = SecretsManagerStore.at("sm://sesame/prod", clients, java.time.Clock.systemUTC(),
+        StoreProtection.sealed(sealer()));
+    SecretsManagerEntryStore entries = new SecretsManagerEntryStore(configured, "sm://sesame/prod", openers(),
+        java.nio.file.Path.of("unused-state-dir"), java.time.Clock.systemUTC());
+    String first = entries.put("mail", KmsKeySourceTest.smtp("one"));
+    String second = entries.put("mail", KmsKeySourceTest.smtp("two"));
+
+    EntryVersion current = entries.read("mail", Label.CURRENT);
+    EntryVersion previous = entries.readVersion("mail", first);
+
+    assertThat(current.id()).isEqualTo(second);
+    assertThat(current.number()).isEmpty();
+    assertThat(current.stages()).containsExactly("AWSCURRENT");
+    assertThat(current.allFields()).containsEntry("smtp_password", "two");
+    assertThat(previous.labels()).containsExactly(Label.PREVIOUS);
+    assertThat(previous.allFields()).containsEntry("smtp_password", "one");
+    assertThat(entries.list()).containsExactly("mail");
+    assertThat(entries.labelled("mail").versions()).extracting(EntryVersion::id).containsExactly(second, first);
+    assertThatThrownBy(() -> entries.readVersion("mail", "no-such-version"))
+        .isInstanceOf(VaultException.NotFound.class);
   }
 
   @Test

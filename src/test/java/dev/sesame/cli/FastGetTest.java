@@ -27,8 +27,8 @@ class FastGetTest {
       assertThat(fast.label).isEqualTo(slow.label);
       assertThat(fast.output).isEqualTo(slow.output);
       assertThat(fast.prefix).isEqualTo(slow.prefix);
-      assertThat(fast.vault.vault).isEqualTo(slow.vault.vault);
-      assertThat(fast.vault.keys.keyFile()).isEqualTo(slow.vault.keys.keyFile());
+      assertThat(fast.entries.vault.vault).isEqualTo(slow.entries.vault.vault);
+      assertThat(fast.entries.vault.keys.keyFile()).isEqualTo(slow.entries.vault.keys.keyFile());
     }
   }
 

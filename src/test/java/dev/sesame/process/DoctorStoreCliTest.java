@@ -153,7 +153,7 @@ class DoctorStoreCliTest {
     String token = java.util.UUID.randomUUID().toString();
     String finished = Instant.now().minus(Duration.ofDays(2)).toString();
     // The tags `sesame rotate --store` leaves after a stop between create and test, and the
-    // retirement it recorded at the previous finish (StoreStorage's keys, sesame:-prefixed).
+    // retirement it recorded at the previous finish (SecretsManagerEntryStore's keys, sesame:-prefixed).
     store.updateTags("mail", Map.of("sesame:rotation.step", "created", "sesame:rotation.token", token,
         "sesame:rotation.started_at", Instant.now().minus(Duration.ofHours(3)).toString(),
         "sesame:retire.key_id", oldKey.accessKeyId(), "sesame:retire.finished_at", finished), List.of());

@@ -2,13 +2,16 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sesame.testing.cli.SesameCli;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sesame.aws.AwsClients;
 import dev.sesame.aws.KmsKeySource;
 import dev.sesame.aws.SecretsManagerStore;
+import dev.sesame.testing.cli.SesameCli;
 import dev.sesame.testing.cli.SesameCli.Result;
 import dev.sesame.testing.aws.AwsStandIn;
 import dev.sesame.testing.aws.StandInAws;
+import dev.sesame.vault.KeySource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,6 +105,98 @@ class FleetStoreCliTest {
     assertThat(configured.exitCode()).as(configured.toString()).isZero();
     assertThat(configured.out()).isEqualTo("two\n");
     assertThat(listed.out()).isEqualTo("mail\n");
+  }
+
+  @Test
+  void getPrintsOneJsonShapeForAVaultEntryAndAStoreEntry() throws Exception {
+    store.write("mail", Fixtures.smtp("from-the-store"), sealer(), false);
+    Path vault = dir.resolve("vault.json");
+    Path keyFile = dir.resolve("vault.key");
+    KeySource key = Fixtures.keyFile(keyFile);
+    Fixtures.createVault(vault, key, 3);
+    Fixtures.put(vault, key, "mail", Fixtures.smtp("from-the-vault"));
+
+    Result fromStore = sesame.run("get", "mail", "--store", STORE, "--output", "json");
+    Result fromVault = sesame.run("get", "mail", "--vault", vault.toString(), "--key-file", keyFile.toString(),
+        "--output", "json");
+
+    assertThat(fromStore.exitCode()).as(fromStore.toString()).isZero();
+    assertThat(fromVault.exitCode()).as(fromVault.toString()).isZero();
+    JsonNode storeJson = new ObjectMapper().readTree(fromStore.out());
+    JsonNode vaultJson = new ObjectMapper().readTree(fromVault.out());
+    List<String> keys = List.of("name", "version", "version_id", "type", "labels", "stages", "fields");
+    assertThat(names(storeJson)).containsExactlyElementsOf(keys);
+    assertThat(names(vaultJson)).containsExactlyElementsOf(keys);
+    assertThat(names(storeJson.get("fields"))).isEqualTo(names(vaultJson.get("fields")));
+    assertThat(vaultJson.get("version").asInt()).isEqualTo(1);
+    assertThat(vaultJson.get("version_id").asText()).isEqualTo("1");
+    assertThat(vaultJson.get("stages")).isEmpty();
+    assertThat(storeJson.get("version").isNull()).isTrue();
+    assertThat(storeJson.get("version_id").asText()).isNotEmpty();
+    assertThat(storeJson.get("stages").toString()).isEqualTo("[\"AWSCURRENT\"]");
+    assertThat(storeJson.get("labels").toString()).isEqualTo(vaultJson.get("labels").toString()).isEqualTo("[\"current\"]");
+    assertThat(storeJson.get("fields").get("smtp_password").asText()).isEqualTo("from-the-store");
+    assertThat(vaultJson.get("fields").get("smtp_password").asText()).isEqualTo("from-the-vault");
+  }
+
+  @Test
+  void listPrintsOneJsonShapeForTheVaultAndTheStore() throws Exception {
+    store.write("mail", Fixtures.smtp("one"), sealer(), false);
+    store.write("mail", Fixtures.smtp("two"), sealer(), false);
+    Path vault = dir.resolve("vault.json");
+    Path keyFile = dir.resolve("vault.key");
+    KeySource key = Fixtures.keyFile(keyFile);
+    Fixtures.createVault(vault, key, 3);
+    Fixtures.put(vault, key, "mail", Fixtures.smtp("one"));
+    Fixtures.put(vault, key, "mail", Fixtures.smtp("two"));
+
+    Result fromStore = sesame.run("list", "--store", STORE, "--output", "json");
+    Result fromVault = sesame.run("list", "--vault", vault.toString(), "--key-file", keyFile.toString(),
+        "--output", "json");
+
+    assertThat(fromStore.exitCode()).as(fromStore.toString()).isZero();
+    assertThat(fromVault.exitCode()).as(fromVault.toString()).isZero();
+    assertThat(fromStore.out()).doesNotContain("one").doesNotContain("two");
+    JsonNode storeEntry = new ObjectMapper().readTree(fromStore.out()).get("entries").get(0);
+    JsonNode vaultEntry = new ObjectMapper().readTree(fromVault.out()).get("entries").get(0);
+    assertThat(names(storeEntry)).isEqualTo(names(vaultEntry)).containsExactly("name", "versions");
+    assertThat(storeEntry.get("versions")).hasSize(2);
+    assertThat(vaultEntry.get("versions")).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      assertThat(names(storeEntry.get("versions").get(i))).isEqualTo(names(vaultEntry.get("versions").get(i)))
+          .containsExactly("version", "version_id", "type", "created_at", "labels");
+      assertThat(storeEntry.get("versions").get(i).get("labels"))
+          .isEqualTo(vaultEntry.get("versions").get(i).get("labels"));
+    }
+  }
+
+  @Test
+  void theVaultAndTheStoreAreOneChoiceGivenOnTheCommandLineOverTheOthersDefault() throws Exception {
+    store.write("mail", Fixtures.smtp("from-the-store"), sealer(), false);
+    Path vault = dir.resolve("vault.json");
+    Path keyFile = dir.resolve("vault.key");
+    KeySource key = Fixtures.keyFile(keyFile);
+    Fixtures.createVault(vault, key, 3);
+    Fixtures.put(vault, key, "mail", Fixtures.smtp("from-the-vault"));
+
+    Result both = sesame.run("get", "mail", "--vault", vault.toString(), "--store", STORE,
+        "--key-file", keyFile.toString());
+    assertThat(both.exitCode()).as(both.toString()).isEqualTo(2);
+    assertThat(both.err()).contains("give --vault FILE or --store sm://PREFIX, not both");
+    assertThat(both.out()).isEmpty();
+
+    Result vaultOverStoreDefault = sesame.env("SESAME_STORE", STORE)
+        .run("get", "mail", "--vault", vault.toString(), "--key-file", keyFile.toString());
+    Result storeOverVaultDefault = sesame.env("SESAME_VAULT", vault.toString()).env("SESAME_STORE", "")
+        .run("get", "mail", "--store", STORE);
+    assertThat(vaultOverStoreDefault.out()).as(vaultOverStoreDefault.toString()).isEqualTo("from-the-vault\n");
+    assertThat(storeOverVaultDefault.out()).as(storeOverVaultDefault.toString()).isEqualTo("from-the-store\n");
+  }
+
+  private static List<String> names(JsonNode object) {
+    List<String> names = new java.util.ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.sesame.ses.SesCredentials;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.KeyFileKeySource;
 import dev.sesame.vault.KeySource;
+import dev.sesame.vault.RotationState;
 import dev.sesame.vault.Label;
 import dev.sesame.vault.Vault;
 import dev.sesame.vault.VersionedCredential;

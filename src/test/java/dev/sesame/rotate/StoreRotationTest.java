@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sesame.testing.TestClock;
 import dev.sesame.aws.AwsClients;
 import dev.sesame.aws.KmsKeySource;
+import dev.sesame.aws.SecretsManagerEntryStore;
 import dev.sesame.aws.SecretsManagerStore;
 import dev.sesame.aws.SecretsManagerStore.StoredEntry;
 import dev.sesame.aws.StoreProtection;
@@ -87,7 +88,7 @@ class StoreRotationTest {
   }
 
   private Rotator rotator() {
-    StoreStorage storage = new StoreStorage(store, STORE, openers, dir.resolve("state"), clock);
+    SecretsManagerEntryStore storage = new SecretsManagerEntryStore(store, STORE, openers, dir.resolve("state"), clock);
     Deployer recordDeploy = (entry, candidate) -> deployed.add(keyOf(candidate.credential()));
     return new Rotator(storage, new AwsKeyLifecycle(clients),
         new SmtpCredentialProver(stand.probeSettings(), Duration.ofSeconds(30), line -> { }),
@@ -210,7 +211,7 @@ class StoreRotationTest {
     Map<String, Set<String>> before = sm.stages(SECRET);
     stand.iam.propagationDelay(Duration.ofHours(1));
 
-    assertThatThrownBy(() -> new Rotator(new StoreStorage(store, STORE, openers, dir.resolve("state"), clock),
+    assertThatThrownBy(() -> new Rotator(new SecretsManagerEntryStore(store, STORE, openers, dir.resolve("state"), clock),
         new AwsKeyLifecycle(clients), new SmtpCredentialProver(stand.probeSettings(), Duration.ofSeconds(1), l -> { }),
         Deployer.NONE, clock, l -> { }).rotate(RotationStand.ENTRY, RotationStand.retireNow()))
         .isInstanceOf(RotationException.class);
@@ -226,7 +227,7 @@ class StoreRotationTest {
   void aRollbackCutShortBeforeDroppingAwsPendingIsRepairedByTheNextRunEvenWhenNothingIsDue() throws Exception {
     stand.iam.propagationDelay(Duration.ofHours(1));
     standIn.faults().serverError("UpdateSecretVersionStage", 50); // the label removal never lands, as a kill there
-    Rotator failing = new Rotator(new StoreStorage(store, STORE, openers, dir.resolve("state"), clock),
+    Rotator failing = new Rotator(new SecretsManagerEntryStore(store, STORE, openers, dir.resolve("state"), clock),
         new AwsKeyLifecycle(clients), new SmtpCredentialProver(stand.probeSettings(), Duration.ofSeconds(1), l -> { }),
         Deployer.NONE, clock, l -> { });
     assertThatThrownBy(() -> failing.rotate(RotationStand.ENTRY, grace())).isInstanceOf(Exception.class);
@@ -321,7 +322,7 @@ class StoreRotationTest {
   @Test
   void statusShowsTheStoreVersionsByIdWithTheirLabelsAndIamKeys() throws Exception {
     rotator().rotate(RotationStand.ENTRY, grace());
-    StoreStorage storage = new StoreStorage(store, STORE, openers, dir.resolve("state"), clock);
+    SecretsManagerEntryStore storage = new SecretsManagerEntryStore(store, STORE, openers, dir.resolve("state"), clock);
 
     List<String> lines = EntryStatus.read(storage, RotationStand.ENTRY, new AwsKeyLifecycle(clients))
         .describe(clock.instant());

@@ -139,9 +139,9 @@ class CredentialImportTest {
     assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
 
     assertThatThrownBy(() -> FileCredentials.in(fifo, ScanOptions.defaults()))
-        .isInstanceOf(FileCredentials.Unreadable.class).hasMessageContaining("not a regular file");
+        .isInstanceOf(FileCredentials.UnscannableFile.class).hasMessageContaining("not a regular file");
     assertThatThrownBy(() -> FileCredentials.in(dir, ScanOptions.defaults()))
-        .isInstanceOf(FileCredentials.Unreadable.class);
+        .isInstanceOf(FileCredentials.UnscannableFile.class);
   }
 
   @Test
@@ -150,6 +150,6 @@ class CredentialImportTest {
     Files.write(file, ("\0" + KEY_ID + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
     assertThatThrownBy(() -> FileCredentials.in(file, ScanOptions.defaults()))
-        .isInstanceOf(FileCredentials.Unreadable.class).hasMessageContaining("binary");
+        .isInstanceOf(FileCredentials.UnscannableFile.class).hasMessageContaining("binary");
   }
 }

@@ -1,15 +1,16 @@
-package dev.sesame.rotate;
+package dev.sesame.aws;
 
-import dev.sesame.aws.SecretsManagerStore;
 import dev.sesame.aws.SecretsManagerStore.SecretMetadata;
 import dev.sesame.aws.SecretsManagerStore.StoredEntry;
 import dev.sesame.vault.AuditLog;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryLock;
+import dev.sesame.vault.EntryStore;
+import dev.sesame.vault.EntryVersion;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.Label;
+import dev.sesame.vault.RotationState;
 import dev.sesame.vault.VaultException;
-import dev.sesame.vault.VersionInfo;
 import dev.sesame.vault.VersionedCredential;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,16 +18,21 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A rotated entry in the fleet's shared Secrets Manager store, on the store's own rotation
- * machinery: the new key is written as the AWSPENDING version whose ClientRequestToken is the
+ * Entries in the fleet's shared Secrets Manager store ({@code --store sm://PREFIX}), as the
+ * {@link EntryStore} port: reads are one GetSecretValue per version (sealed values open with
+ * OPENERS: a key file, or the trusted KMS or Secrets Manager keys), and a put is a new AWSCURRENT
+ * version sealed as the store's protection says ({@link StoreProtection}). A rotation runs on the
+ * store's own machinery: the new key is written as the AWSPENDING version whose ClientRequestToken is the
  * rotation token, finishing moves AWSCURRENT to it (Secrets Manager moves AWSPREVIOUS to the
  * version it left), and hosts pulling AWSCURRENT pick it up on their next run.
  *
@@ -43,7 +49,7 @@ import java.util.TreeMap;
  * rotation first takes the lock; the audit log is written only under it): run one rotator per
  * store (one host, or one timer) so the lock means something.
  */
-public final class StoreStorage implements EntryStorage {
+public final class SecretsManagerEntryStore implements EntryStore {
   static final String TAG_PREFIX = "sesame:";
   private static final String PENDING = SecretsManagerStore.stage(Label.PENDING);
 
@@ -57,7 +63,7 @@ public final class StoreStorage implements EntryStorage {
   /** The tags each entry had when this object last read or wrote them. */
   private final Map<String, Map<String, String>> knownTags = new HashMap<>();
 
-  public StoreStorage(SecretsManagerStore store, String uri, List<KeySource> openers, Path stateDir, Clock clock) {
+  public SecretsManagerEntryStore(SecretsManagerStore store, String uri, List<KeySource> openers, Path stateDir, Clock clock) {
     this.store = store;
     this.uri = uri;
     this.openers = List.copyOf(openers);
@@ -73,6 +79,90 @@ public final class StoreStorage implements EntryStorage {
   @Override
   public String commandOption() {
     return " --store " + uri;
+  }
+
+  /** The SDK side: staging labels, tags, and each version's value. */
+  public SecretsManagerStore store() {
+    return store;
+  }
+
+  /** The key sources that open (and, for a rotation, re-seal like) the store's sealed values. */
+  public List<KeySource> openers() {
+    return openers;
+  }
+
+  @Override
+  public EntryVersion read(String entry, Label label) throws VaultException {
+    return entryVersion(store.read(entry, label, openers));
+  }
+
+  /**
+   * One DescribeSecret (which staging labels the version carries: a host policy may be narrowed by
+   * secretsmanager:VersionStage, so the read names one), then its GetSecretValue.
+   */
+  @Override
+  public EntryVersion readVersion(String entry, String versionId) throws VaultException {
+    List<String> stages = store.describe(entry).versionStages().get(versionId);
+    if (stages == null) {
+      throw new VaultException.NotFound("no version " + versionId + " of " + entry + " in " + describe());
+    }
+    String stage = stages.isEmpty() ? null : SecretsManagerStore.stageToRead(stages);
+    return entryVersion(store.readVersion(entry, versionId, stage, openers), SecretsManagerStore.labels(stages));
+  }
+
+  @Override
+  public List<String> list() throws VaultException {
+    return store.list();
+  }
+
+  /** A new AWSCURRENT version sealed under the configured keys, or plain when the store is configured plain. */
+  @Override
+  public String put(String entry, Credential credential) throws VaultException {
+    // A sealed store with no key configured would otherwise write the value plain.
+    if (!store.protection().canWrite()) {
+      throw new VaultException("no key to seal the new version of " + entry + " with: configure --store-kms-key "
+          + "(SESAME_STORE_KMS_KEY), or --store-plain for a plain store");
+    }
+    return store.write(entry, credential, store.protection().sealWith(), false);
+  }
+
+  /**
+   * ENTRY's labelled versions and bookkeeping: one DescribeSecret (staging labels and tags), then
+   * one GetSecretValue per version carrying AWSCURRENT, AWSPENDING or AWSPREVIOUS. A pending version
+   * without a value yet (RotateSecret's placeholder) or on the current version is left out, as
+   * {@link #snapshot} reads it.
+   */
+  @Override
+  public Labelled labelled(String entry) throws VaultException {
+    SecretMetadata meta;
+    try {
+      meta = store.describe(entry);
+    } catch (AwsKeySourceException e) {
+      if (!(e.getCause() instanceof AwsException aws) || aws.kind() != AwsException.Kind.ACCESS_DENIED) {
+        throw e;
+      }
+      // A host role may read values but not metadata (the fleet runbook's host policy grants only
+      // GetSecretValue): the current version still answers the entry's facts and its age.
+      StoredEntry current = store.read(entry, Label.CURRENT, openers);
+      return new Labelled(List.of(entryVersion(current, EnumSet.of(Label.CURRENT))), Map.of(),
+          Optional.of("DescribeSecret was refused (" + aws.getMessage() + "), so the rotation's labels and tags "
+              + "are unknown"));
+    }
+    String currentId = meta.versionWith(SecretsManagerStore.stage(Label.CURRENT)).orElseThrow(() ->
+        new VaultException.NotFound("no AWSCURRENT version of " + entry + " (secret " + store.secretName(entry) + ")"));
+    List<EntryVersion> versions = new ArrayList<>();
+    versions.add(entryVersion(store.readVersion(entry, currentId, SecretsManagerStore.stage(Label.CURRENT), openers),
+        SecretsManagerStore.labels(meta.versionStages().get(currentId))));
+    for (Map.Entry<String, List<String>> labelled : meta.versionStages().entrySet()) {
+      Set<Label> labels = SecretsManagerStore.labels(labelled.getValue());
+      if (labelled.getKey().equals(currentId) || labels.isEmpty()) {
+        continue;
+      }
+      // An AWSPENDING version without a value (RotateSecret's placeholder) is no pending version yet.
+      store.readVersionIfValued(entry, labelled.getKey(), SecretsManagerStore.stageToRead(labelled.getValue()), openers)
+          .ifPresent(read -> versions.add(entryVersion(read, labels)));
+    }
+    return new Labelled(versions, stateOf(meta.tags()), Optional.empty());
   }
 
   @Override
@@ -173,18 +263,16 @@ public final class StoreStorage implements EntryStorage {
   }
 
   @Override
-  public List<EntryStatus.VersionRow> versions(String entry) throws VaultException {
+  public List<EntryVersion> versions(String entry) throws VaultException {
     SecretMetadata meta = store.describe(entry);
-    List<EntryStatus.VersionRow> rows = new ArrayList<>();
+    List<EntryVersion> rows = new ArrayList<>();
     for (Map.Entry<String, List<String>> labelled : meta.versionStages().entrySet()) {
       Optional<StoredEntry> read = store.readVersionIfValued(entry, labelled.getKey(),
           SecretsManagerStore.stageToRead(labelled.getValue()), openers);
       if (read.isEmpty()) {
         continue; // RotateSecret's placeholder, no value yet
       }
-      StoredEntry version = read.get();
-      rows.add(new EntryStatus.VersionRow(version.versionId(), SecretsManagerStore.labels(labelled.getValue()), version.createdAt(),
-          version.credential().field(Credential.ACCESS_KEY_ID).orElse("")));
+      rows.add(entryVersion(read.get(), SecretsManagerStore.labels(labelled.getValue())));
     }
     rows.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
     return rows;
@@ -237,6 +325,13 @@ public final class StoreStorage implements EntryStorage {
     return audit;
   }
 
+  /** Wipes the key sources' secrets (a key file's key; a KMS or Secrets Manager key source holds none). */
+  @Override
+  public void close() {
+    openers.forEach(KeySource::destroy);
+    store.protection().sealWith().forEach(KeySource::destroy);
+  }
+
   /**
    * The rotation bookkeeping held in TAGS (lists are space-separated there: tags allow no comma),
    * keyed as a vault entry's state is (rotation.step, retire.key_id, ...): the doctor judges both alike.
@@ -254,7 +349,16 @@ public final class StoreStorage implements EntryStorage {
 
   /** Store versions have ids, not numbers: version 0 stands for "see the id". */
   private static VersionedCredential version(StoredEntry stored, Set<Label> labels) {
-    return new VersionedCredential(stored.name(),
-        new VersionInfo(0, stored.credential().type(), stored.createdAt(), labels), stored.credential());
+    return entryVersion(stored, labels).versioned(labels);
+  }
+
+  /** STORED with its Sesame labels (those of its staging labels). */
+  private static EntryVersion entryVersion(StoredEntry stored) {
+    return entryVersion(stored, SecretsManagerStore.labels(stored.stages()));
+  }
+
+  private static EntryVersion entryVersion(StoredEntry stored, Set<Label> labels) {
+    return new EntryVersion(stored.name(), OptionalInt.empty(), stored.versionId(), labels, stored.stages(),
+        stored.credential(), stored.createdAt());
   }
 }
