@@ -8,7 +8,7 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 
-/** Turns whatever the SDK threw into one classified {@link AwsException}. */
+/** Turns whatever an SDK call threw into one classified {@link AwsException}: every AWS call goes through here. */
 final class AwsFailures {
   // Throttling codes across the Query and JSON protocols (AWS SDKs and Tools Reference Guide:
   // "Retry behavior"); HTTP 429 means the same.
@@ -44,6 +44,20 @@ final class AwsFailures {
           "ConcurrentModification", "ConcurrentModificationException");
 
   private AwsFailures() {}
+
+  /** One SDK call, as a lambda that may throw whatever the SDK throws. */
+  interface Call<T> {
+    T run();
+  }
+
+  /** Runs CALL; a failure comes out as {@link #translate}'s classified {@link AwsException}. */
+  static <T> T call(String operation, Call<T> call) throws AwsException {
+    try {
+      return call.run();
+    } catch (SdkException failure) {
+      throw translate(operation, failure);
+    }
+  }
 
   /**
    * Classifies a failure of {@code operation} ({@code service:Action}). The SDK has already

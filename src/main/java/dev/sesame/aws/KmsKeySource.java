@@ -142,7 +142,7 @@ public final class KmsKeySource implements KeySource {
     String keyArn = pinned.get().text();
     KmsClient kms = clientForRegion.apply(pinned.get().region());
     try {
-      DecryptResponse decrypted = AwsCalls.call("kms:Decrypt", () -> kms.decrypt(r -> r.keyId(keyArn)
+      DecryptResponse decrypted = AwsFailures.call("kms:Decrypt", () -> kms.decrypt(r -> r.keyId(keyArn)
           .ciphertextBlob(SdkBytes.fromByteArray(slot.wrappedKey()))
           .encryptionContext(context(vaultId))));
       byte[] dataKey = decrypted.plaintext().asByteArray();
@@ -188,9 +188,9 @@ public final class KmsKeySource implements KeySource {
     return "ks-" + HexFormat.of().formatHex(Randomness.bytes(4));
   }
 
-  private static <T> T call(String operation, AwsCalls.Call<T> call) throws AwsKeySourceException {
+  private static <T> T call(String operation, AwsFailures.Call<T> call) throws AwsKeySourceException {
     try {
-      return AwsCalls.call(operation, call);
+      return AwsFailures.call(operation, call);
     } catch (AwsException failure) {
       throw new AwsKeySourceException("cannot wrap the data key with AWS KMS", failure);
     }

@@ -93,7 +93,7 @@ public final class SecretsManagerKeySource implements KeySource {
   public boolean createIfMissing() throws VaultException {
     SecretsManagerClient sm = clientForRegion.apply(null);
     try {
-      secretArn = AwsCalls.call("secretsmanager:DescribeSecret", () -> sm.describeSecret(r -> r.secretId(secretId)))
+      secretArn = AwsFailures.call("secretsmanager:DescribeSecret", () -> sm.describeSecret(r -> r.secretId(secretId)))
           .arn();
       return false;
     } catch (AwsException failure) {
@@ -103,7 +103,7 @@ public final class SecretsManagerKeySource implements KeySource {
     }
     byte[] material = Randomness.bytes(KEY_BYTES);
     try {
-      secretArn = AwsCalls.call("secretsmanager:CreateSecret", () -> sm.createSecret(r -> r.name(secretId)
+      secretArn = AwsFailures.call("secretsmanager:CreateSecret", () -> sm.createSecret(r -> r.name(secretId)
           .description("Sesame vault key material (32 bytes). Do not rotate: a new value stops "
               + "opening the vault; add a new key source with 'sesame passwd' instead.")
           .secretBinary(SdkBytes.fromByteArray(material)))).arn();
@@ -239,7 +239,7 @@ public final class SecretsManagerKeySource implements KeySource {
     }
     GetSecretValueResponse value;
     try {
-      value = AwsCalls.call("secretsmanager:GetSecretValue", () -> sm.getSecretValue(r -> r.secretId(secret).versionStage("AWSCURRENT")));
+      value = AwsFailures.call("secretsmanager:GetSecretValue", () -> sm.getSecretValue(r -> r.secretId(secret).versionStage("AWSCURRENT")));
     } catch (AwsException failure) {
       if (failure.errorCode().filter(REFUSALS::contains).isPresent()) {
         lastRefusal = "slot " + slotId + ": " + failure.getMessage();

@@ -235,7 +235,7 @@ public final class SecretsManagerStore {
     String name = secretName(entry);
     GetSecretValueResponse value;
     try {
-      value = AwsCalls.call("secretsmanager:GetSecretValue",
+      value = AwsFailures.call("secretsmanager:GetSecretValue",
           () -> sm.getSecretValue(r -> selector.accept(r.secretId(name))));
     } catch (AwsException failure) {
       if (failure.kind() == AwsException.Kind.NOT_FOUND) {
@@ -276,7 +276,7 @@ public final class SecretsManagerStore {
   public SecretMetadata describe(String entry) throws VaultException {
     String name = secretName(entry);
     try {
-      DescribeSecretResponse described = AwsCalls.call("secretsmanager:DescribeSecret",
+      DescribeSecretResponse described = AwsFailures.call("secretsmanager:DescribeSecret",
           () -> sm.describeSecret(r -> r.secretId(name)));
       Map<String, String> tags = new TreeMap<>();
       described.tags().forEach(tag -> tags.put(tag.key(), tag.value()));
@@ -299,10 +299,10 @@ public final class SecretsManagerStore {
       if (!set.isEmpty()) {
         List<Tag> tags = set.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
             .toList();
-        AwsCalls.call("secretsmanager:TagResource", () -> sm.tagResource(r -> r.secretId(name).tags(tags)));
+        AwsFailures.call("secretsmanager:TagResource", () -> sm.tagResource(r -> r.secretId(name).tags(tags)));
       }
       if (!remove.isEmpty()) {
-        AwsCalls.call("secretsmanager:UntagResource",
+        AwsFailures.call("secretsmanager:UntagResource",
             () -> sm.untagResource(r -> r.secretId(name).tagKeys(List.copyOf(remove))));
       }
     } catch (AwsException failure) {
@@ -314,7 +314,7 @@ public final class SecretsManagerStore {
   public void removePending(String entry, String versionId) throws VaultException {
     String name = secretName(entry);
     try {
-      AwsCalls.call("secretsmanager:UpdateSecretVersionStage", () -> sm.updateSecretVersionStage(
+      AwsFailures.call("secretsmanager:UpdateSecretVersionStage", () -> sm.updateSecretVersionStage(
           r -> r.secretId(name).versionStage("AWSPENDING").removeFromVersionId(versionId)));
     } catch (AwsException failure) {
       throw new AwsKeySourceException("cannot remove AWSPENDING from " + name, failure);
@@ -358,7 +358,7 @@ public final class SecretsManagerStore {
     boolean exists = knownToExist;
     if (!exists) {
       try {
-        AwsCalls.call("secretsmanager:DescribeSecret", () -> sm.describeSecret(r -> r.secretId(name)));
+        AwsFailures.call("secretsmanager:DescribeSecret", () -> sm.describeSecret(r -> r.secretId(name)));
         exists = true;
       } catch (AwsException failure) {
         if (failure.kind() != AwsException.Kind.NOT_FOUND) {
@@ -377,11 +377,11 @@ public final class SecretsManagerStore {
     String text = StoreValueCodec.encode(name, versionId, credential, clock.instant().truncatedTo(ChronoUnit.SECONDS), sealWith);
     try {
       if (!exists) {
-        AwsCalls.call("secretsmanager:CreateSecret", () -> sm.createSecret(r -> r.name(name)
+        AwsFailures.call("secretsmanager:CreateSecret", () -> sm.createSecret(r -> r.name(name)
             .clientRequestToken(versionId).secretString(text)
             .description("Sesame SMTP credential " + entry + " (" + FORMAT + ")")));
       } else {
-        AwsCalls.call("secretsmanager:PutSecretValue", () -> sm.putSecretValue(r -> {
+        AwsFailures.call("secretsmanager:PutSecretValue", () -> sm.putSecretValue(r -> {
           r.secretId(name).clientRequestToken(versionId).secretString(text);
           rotationToken.ifPresent(r::rotationToken);
           if (pending) {
@@ -402,12 +402,12 @@ public final class SecretsManagerStore {
   public void promote(String entry, String versionId) throws VaultException {
     String name = secretName(entry);
     try {
-      Map<String, List<String>> stages = AwsCalls.call("secretsmanager:DescribeSecret",
+      Map<String, List<String>> stages = AwsFailures.call("secretsmanager:DescribeSecret",
           () -> sm.describeSecret(r -> r.secretId(name))).versionIdsToStages();
       String current = stages.entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT"))
           .map(Map.Entry::getKey).findFirst().orElse(null);
       if (!versionId.equals(current)) {
-        AwsCalls.call("secretsmanager:UpdateSecretVersionStage", () -> sm.updateSecretVersionStage(r -> {
+        AwsFailures.call("secretsmanager:UpdateSecretVersionStage", () -> sm.updateSecretVersionStage(r -> {
           r.secretId(name).versionStage("AWSCURRENT").moveToVersionId(versionId);
           if (current != null) {
             r.removeFromVersionId(current);
@@ -415,7 +415,7 @@ public final class SecretsManagerStore {
         }));
       }
       if (stages.getOrDefault(versionId, List.of()).contains("AWSPENDING")) {
-        AwsCalls.call("secretsmanager:UpdateSecretVersionStage", () -> sm.updateSecretVersionStage(
+        AwsFailures.call("secretsmanager:UpdateSecretVersionStage", () -> sm.updateSecretVersionStage(
             r -> r.secretId(name).versionStage("AWSPENDING").removeFromVersionId(versionId)));
       }
     } catch (AwsException failure) {
@@ -426,7 +426,7 @@ public final class SecretsManagerStore {
   /** Entry names in the store (secrets under the prefix), sorted. */
   public List<String> list() throws VaultException {
     try {
-      return AwsCalls.call("secretsmanager:ListSecrets", () -> sm.listSecretsPaginator(
+      return AwsFailures.call("secretsmanager:ListSecrets", () -> sm.listSecretsPaginator(
               r -> r.filters(f -> f.key("name").values(prefix)))
           .stream().flatMap(page -> page.secretList().stream())
           .map(s -> s.name()).filter(n -> n.startsWith(prefix)).map(n -> n.substring(prefix.length()))

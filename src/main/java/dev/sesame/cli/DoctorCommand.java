@@ -36,7 +36,6 @@ final class DoctorCommand implements Callable<Integer> {
     this.io = io;
   }
 
-  enum Output { table, json }
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The entry to check (default: every entry's vault state).")
   String name;
@@ -98,7 +97,7 @@ final class DoctorCommand implements Callable<Integer> {
   List<String> sourceVpcIps = new ArrayList<>();
 
   @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
-  Output output;
+  TableFormat output;
 
   /** The entry's non-secret fields, once the vault opened. */
   private EntryFacts facts;
@@ -148,7 +147,7 @@ final class DoctorCommand implements Callable<Integer> {
         context.aws(AwsPosture.using(clients));
       }
       Report report = Doctor.standard().run(context.build());
-      io.out().print(output == Output.json ? report.json() + System.lineSeparator() : report.table());
+      io.out().print(output == TableFormat.json ? report.json() + System.lineSeparator() : report.table());
       return report.exitCode();
     } finally {
       if (clients != null) {

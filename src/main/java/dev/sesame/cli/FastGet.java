@@ -37,7 +37,7 @@ final class FastGet {
     GetCommand command = new GetCommand(invocation);
     command.field = "smtp_password";
     command.label = "current";
-    command.output = GetCommand.Output.value;
+    command.output = GetCommand.ValueFormat.value;
     command.prefix = EnvNames.DEFAULT_PREFIX;
     command.entries = new EntryStoreOptions();
     command.entries.vault = new VaultOptions(invocation);
@@ -75,7 +75,7 @@ final class FastGet {
           if (!value.equals("value") && !value.equals("json") && !value.equals("env")) {
             return Optional.empty();
           }
-          command.output = GetCommand.Output.valueOf(value);
+          command.output = GetCommand.ValueFormat.valueOf(value);
         }
         default -> {
           return Optional.empty();

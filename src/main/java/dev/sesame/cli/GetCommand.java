@@ -25,7 +25,8 @@ final class GetCommand implements Callable<Integer> {
     this.io = io;
   }
 
-  enum Output { value, json, env }
+  /** What `get` prints: the value alone, one JSON object, or shell assignments. */
+  enum ValueFormat { value, json, env }
 
   @Parameters(index = "0", paramLabel = "NAME", description = "Entry name.")
   String name;
@@ -43,7 +44,7 @@ final class GetCommand implements Callable<Integer> {
 
   @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "value",
       description = "value, json, or env (SMTP_HOST='...' lines for sh; default: ${DEFAULT-VALUE}).")
-  Output output;
+  ValueFormat output;
 
   @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = EnvNames.DEFAULT_PREFIX,
       description = "Variable prefix for --output env (default: ${DEFAULT-VALUE}).")
@@ -58,7 +59,7 @@ final class GetCommand implements Callable<Integer> {
     checkField(field);
     try (EntryStore store = entries.openToRead()) {
       EntryVersion version = store.read(name, wanted);
-      if (output == Output.json) {
+      if (output == ValueFormat.json) {
         io.out().println(json(version));
         return ExitCode.OK;
       }
@@ -68,7 +69,7 @@ final class GetCommand implements Callable<Integer> {
 
   /** --output env (sh-quoted lines) or the one --field; WHAT names the source in the not-found message. */
   private int printFields(Map<String, String> fields, String what) throws UserError {
-    if (output == Output.env) {
+    if (output == ValueFormat.env) {
       for (Map.Entry<String, String> variable : EnvNames.of(prefix, fields).entrySet()) {
         io.out().println(variable.getKey() + "=" + TerminalText.forStdout(io, shellWord(variable.getValue())));
       }

@@ -37,11 +37,10 @@ final class ListCommand implements Callable<Integer> {
     this.io = io;
   }
 
-  enum Output { table, json }
 
   @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table",
       description = "table or json (default: ${DEFAULT-VALUE}).")
-  Output output;
+  TableFormat output;
 
   @Option(names = "--key-slots", description = "List key slots (id, type, KDF parameters).")
   boolean keySlots;
@@ -53,7 +52,7 @@ final class ListCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (EntryStore store = entries.openToRead()) {
       if (!(store instanceof VaultEntryStore file)) {
-        if (output == Output.json) {
+        if (output == TableFormat.json) {
           // The same JSON as a vault's: each version's type and age are inside its value, so read them.
           List<Listed> listed = new ArrayList<>();
           for (String entry : store.list()) {
@@ -74,7 +73,7 @@ final class ListCommand implements Callable<Integer> {
       Instant now = Instant.now();
       if (keySlots) {
         printSlots(opened);
-      } else if (output == Output.json) {
+      } else if (output == TableFormat.json) {
         io.out().println(json(opened.entries().stream()
             .map(e -> new Listed(e.name(), e.versions().stream().map(Row::of).toList())).toList()));
       } else {

@@ -36,7 +36,6 @@ final class ScanCommand implements Callable<Integer> {
     this.io = io;
   }
 
-  enum Output { text, json }
 
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders to scan (folders recursively).")
   List<Path> paths;
@@ -44,7 +43,7 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
       description = "text (a line per finding on stdout, a summary on stderr) or json (one object on stdout); "
           + "default: ${DEFAULT-VALUE}.")
-  Output output;
+  OutputOption.Format output;
 
   @Option(names = "--max-size", paramLabel = "BYTES", defaultValue = "1M", converter = ByteSizeConverter.class,
       description = "Skip files larger than this (suffix K, M or G allowed; default: ${DEFAULT-VALUE}).")
@@ -64,7 +63,7 @@ final class ScanCommand implements Callable<Integer> {
     } catch (NoSuchFileException e) {
       throw new UserError(ExitCode.NOT_FOUND, "no such file or folder: " + e.getFile());
     }
-    if (output == Output.json) {
+    if (output == OutputOption.Format.json) {
       io.out().println(json(report));
     } else {
       for (Finding finding : report.findings()) {
