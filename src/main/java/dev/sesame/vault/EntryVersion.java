@@ -17,7 +17,9 @@ import java.util.Set;
 public record EntryVersion(String name, OptionalInt number, String id, Set<Label> labels, List<String> stages,
     Credential credential, Instant createdAt) {
   public EntryVersion {
-    labels = labels.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(labels));
+    EnumSet<Label> copy = EnumSet.noneOf(Label.class);
+    copy.addAll(labels);
+    labels = Collections.unmodifiableSet(copy);
     stages = List.copyOf(stages);
   }
 

@@ -11,6 +11,7 @@ import dev.sesame.testing.aws.IamState;
 import dev.sesame.testing.aws.StandInAws;
 import dev.sesame.testing.cli.SesameCli;
 import dev.sesame.testing.smtp.IamSesStandIn;
+import dev.sesame.testing.smtp.TestPki;
 import dev.sesame.vault.Credential;
 import dev.sesame.vault.KeyFileKeySource;
 import dev.sesame.vault.KeySource;
@@ -21,11 +22,8 @@ import dev.sesame.vault.VersionedCredential;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +34,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -348,43 +345,19 @@ final class RotationStand implements AutoCloseable {
   /**
    * A self-signed certificate for the SES stand-in naming both {@link #SES_HOST} (what Exim and
    * PHPMailer connect to) and 127.0.0.2 (what the probe connects to through SESAME_SMTP_ENDPOINT),
-   * made with keytool at test time so no key material lives in the repository.
+   * made in process at test time so no key material lives in the repository.
    */
-  record StandCertificate(Path keystore, Path pem) {
-    private static final String PASSWORD = "changeit";
+  record StandCertificate(TestPki.ServerCertificate certificate) {
+    static StandCertificate create(Path dir) throws IOException {
+      return new StandCertificate(TestPki.selfSigned(dir, "ses-stand-in", "dns:" + SES_HOST + ",ip:127.0.0.2"));
+    }
 
-    static StandCertificate create(Path dir) throws IOException, InterruptedException {
-      Path store = dir.resolve("ses-stand-in.p12");
-      Path pem = dir.resolve("ses-stand-in.pem");
-      keytool("-genkeypair", "-alias", "ses", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-          "-dname", "CN=" + SES_HOST, "-ext", "san=dns:" + SES_HOST + ",ip:127.0.0.2",
-          "-keystore", store.toString());
-      keytool("-exportcert", "-rfc", "-alias", "ses", "-keystore", store.toString(), "-file", pem.toString());
-      return new StandCertificate(store, pem);
+    Path pem() {
+      return certificate.pem();
     }
 
     SSLContext serverContext() throws Exception {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      try (InputStream in = Files.newInputStream(keystore)) {
-        ks.load(in, PASSWORD.toCharArray());
-      }
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(ks, PASSWORD.toCharArray());
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf.getKeyManagers(), null, null);
-      return ctx;
-    }
-
-    private static void keytool(String... args) throws IOException, InterruptedException {
-      List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-          "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"));
-      argv.addAll(List.of(args));
-      argv.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
-      Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
-        throw new UncheckedIOException(new IOException("keytool " + args[0] + " failed: " + out));
-      }
+      return certificate.serverContext();
     }
   }
 }

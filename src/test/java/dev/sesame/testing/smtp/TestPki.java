@@ -17,7 +17,9 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -77,7 +79,7 @@ public final class TestPki {
    */
   public static ServerCertificate selfSigned(Path dir, String name, String san) throws IOException {
     KeyPair keys = keyPair("RSA");
-    X500Name subject = new X500Name("CN=" + san.substring(san.indexOf(':') + 1));
+    X500Name subject = new X500Name("CN=" + commonName(san));
     X509Certificate certificate = sign(subject, keys, subject, keys, builder -> serverExtensions(builder, san));
     return store(dir, name, keys, new X509Certificate[] {certificate});
   }
@@ -94,7 +96,7 @@ public final class TestPki {
   /** As {@link #issue(String)} with KEY_ALGORITHM "RSA" or "EC". */
   public ServerCertificate issue(String san, String keyAlgorithm) throws IOException {
     KeyPair keys = keyPair(keyAlgorithm);
-    X500Name subject = new X500Name("CN=" + san.substring(san.indexOf(':') + 1));
+    X500Name subject = new X500Name("CN=" + commonName(san));
     X509Certificate leaf = sign(subject, keys, X500Name.getInstance(caCertificate.getSubjectX500Principal().getEncoded()),
         caKeys, builder -> serverExtensions(builder, san));
     return store(dir, name + "-leaf" + (++issued), keys, new X509Certificate[] {leaf, caCertificate});
@@ -115,15 +117,25 @@ public final class TestPki {
     }
   }
 
+  /** The value of SAN's first name, as the subject's common name. */
+  private static String commonName(String san) {
+    String first = san.split(",")[0];
+    return first.substring(first.indexOf(':') + 1);
+  }
+
   private interface Extensions {
     void add(X509v3CertificateBuilder builder) throws IOException;
   }
 
+  /** SAN: one or more "kind:value" names, comma-separated ("dns:email-smtp.example,ip:127.0.0.2"). */
   private static void serverExtensions(X509v3CertificateBuilder builder, String san) throws IOException {
-    String kind = san.substring(0, san.indexOf(':'));
-    String value = san.substring(san.indexOf(':') + 1);
-    GeneralName name = new GeneralName(kind.equalsIgnoreCase("ip") ? GeneralName.iPAddress : GeneralName.dNSName, value);
-    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(name));
+    List<GeneralName> names = new ArrayList<>();
+    for (String one : san.split(",")) {
+      String kind = one.substring(0, one.indexOf(':'));
+      String value = one.substring(one.indexOf(':') + 1);
+      names.add(new GeneralName(kind.equalsIgnoreCase("ip") ? GeneralName.iPAddress : GeneralName.dNSName, value));
+    }
+    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
     builder.addExtension(Extension.keyUsage, true,
         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
     builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
