@@ -5,17 +5,10 @@ import dev.sesame.render.FieldSource;
 import dev.sesame.render.RenderException;
 import dev.sesame.render.Renderer;
 import dev.sesame.render.Target;
-import dev.sesame.render.VaultFieldSource;
 import dev.sesame.rotate.RotationException.Kind;
 import dev.sesame.vault.EntryStore;
-import dev.sesame.vault.KeySource;
-import dev.sesame.vault.Vault;
-import dev.sesame.vault.VaultException;
-import dev.sesame.vault.VersionedCredential;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,29 +16,8 @@ import java.util.Optional;
  * rotated entry's value and every other entry at its current version, as one all-or-nothing set.
  * Targets that do not use the entry render unchanged and so cost nothing.
  */
-public final class RenderDeployer implements Deployer {
-  private final Path vault;
-  private final List<KeySource> keys;
-  private final List<Target> targets;
-  private final Renderer renderer;
-  private final PrintStream progress;
-
-  public RenderDeployer(Path vault, List<KeySource> keys, List<Target> targets, Renderer renderer, PrintStream progress) {
-    this.vault = vault;
-    this.keys = List.copyOf(keys);
-    this.targets = List.copyOf(targets);
-    this.renderer = renderer;
-    this.progress = progress;
-  }
-
-  @Override
-  public void deploy(String entry, VersionedCredential candidate) throws RotationException {
-    try (Vault opened = Vault.open(vault, keys)) {
-      render(renderer, targets, new VaultFieldSource(opened, Map.of(entry, candidate)), progress);
-    } catch (VaultException | VaultFieldSource.Unreadable e) {
-      throw new RotationException(Kind.DEPLOY, "deploy: " + e.getMessage(), e);
-    }
-  }
+public final class RenderDeployer {
+  private RenderDeployer() {}
 
   /**
    * Deploy for an entry of STORE (the vault file or the shared store) whose rotator host renders

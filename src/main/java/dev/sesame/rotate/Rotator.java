@@ -10,14 +10,11 @@ import dev.sesame.vault.Credential;
 import dev.sesame.vault.EntryLock;
 import dev.sesame.vault.EntryStore;
 import dev.sesame.vault.EntryType;
-import dev.sesame.vault.KeySource;
 import dev.sesame.vault.RotationState;
 import dev.sesame.vault.RotationState.Mode;
 import dev.sesame.vault.RotationState.Step;
-import dev.sesame.vault.VaultEntryStore;
 import dev.sesame.vault.VaultException;
 import dev.sesame.vault.VersionedCredential;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,12 +84,6 @@ public final class Rotator {
 
   /** The default safety gap: a whole day between deactivation and deletion. */
   public static final Duration DEFAULT_DELETE_AFTER = Duration.ofHours(24);
-
-  /** A rotator for entries of the vault file VAULT. */
-  public Rotator(Path vault, List<KeySource> keys, Duration lockTimeout, KeyLifecycle iam,
-      CredentialProver prover, Deployer deployer, Clock clock, Consumer<String> progress) {
-    this(new VaultEntryStore(vault, keys, lockTimeout, clock), iam, prover, deployer, clock, progress);
-  }
 
   public Rotator(EntryStore storage, KeyLifecycle iam, CredentialProver prover, Deployer deployer, Clock clock,
       Consumer<String> progress) {

@@ -1,12 +1,13 @@
 package dev.sesame.rotate;
 
+import dev.sesame.render.EntryStoreFieldSource;
 import dev.sesame.render.Renderer;
 import dev.sesame.render.TargetsFile;
-import dev.sesame.render.VaultFieldSource;
 import dev.sesame.testing.DebianStockExim;
 import dev.sesame.testing.MailStack;
 import dev.sesame.testing.smtp.SesStandIn;
-import dev.sesame.vault.Vault;
+import dev.sesame.vault.KeyFileKeySource;
+import dev.sesame.vault.VaultEntryStore;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -21,6 +22,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -91,8 +94,9 @@ final class EximRelay implements AutoCloseable {
         mode = "0644"
         check = "php -l {}"
         """.replace("ROOT", Path.of("").toAbsolutePath().toString()).replace("DIR", dir.toString()));
-    try (Vault opened = Vault.open(stand.vault, stand.keys)) {
-      VaultFieldSource fields = new VaultFieldSource(opened);
+    try (VaultEntryStore current = new VaultEntryStore(stand.vault, List.of(KeyFileKeySource.load(stand.keyFile)),
+        Duration.ofSeconds(30), Clock.systemUTC())) {
+      EntryStoreFieldSource fields = new EntryStoreFieldSource(current);
       Renderer renderer = new Renderer();
       // As deployed before any rotation: the current key everywhere.
       renderer.apply(TargetsFile.read(targets), fields, false, QUIET);

@@ -1,5 +1,6 @@
 package dev.sesame.rotate;
 
+import dev.sesame.vault.VaultEntryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,7 +68,7 @@ class ImportedEntryRotationTest {
     };
     Deployer deployer = (entry, candidate) -> deployed.add(candidate.credential().field(Credential.ACCESS_KEY_ID)
         .orElseThrow());
-    return new Rotator(vault, keys, Duration.ofSeconds(5), iam, prover, deployer, Clock.systemUTC(), progress::add);
+    return new Rotator(new VaultEntryStore(vault, keys, Duration.ofSeconds(5), Clock.systemUTC()), iam, prover, deployer, Clock.systemUTC(), progress::add);
   }
 
   private VersionedCredential version(Label label) throws Exception {

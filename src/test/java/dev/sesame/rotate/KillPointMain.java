@@ -8,6 +8,7 @@ import dev.sesame.ses.ProbeSettings;
 import dev.sesame.vault.KeyFileKeySource;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.Vault;
+import dev.sesame.vault.VaultEntryStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,10 +44,11 @@ public final class KillPointMain {
     boundaries.watch(vault, keys, entry);
     try (AwsClients clients = AwsClients.create(AwsSettings.defaults())) {
       KeyLifecycle iam = new HookedIam(new AwsKeyLifecycle(clients), boundaries);
-      Rotator rotator = new Rotator(vault, keys, Duration.ofSeconds(30), iam,
+      Rotator rotator = new Rotator(new VaultEntryStore(vault, keys, Duration.ofSeconds(30), boundaries), iam,
           new SmtpCredentialProver(ProbeSettings.fromEnvironment(System.getenv()), Duration.ofSeconds(60),
               System.out::println),
-          new RenderDeployer(vault, keys, TargetsFile.read(targets), new Renderer(), System.out),
+          RenderDeployer.over(new VaultEntryStore(vault, keys, Duration.ofSeconds(30), Clock.systemUTC()),
+              TargetsFile.read(targets), new Renderer(), System.out),
           boundaries, System.out::println);
       rotator.rotate(entry, new Rotator.Options(Optional.empty(), true, Duration.ofHours(24)));
     }

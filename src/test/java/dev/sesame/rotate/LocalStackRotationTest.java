@@ -1,5 +1,6 @@
 package dev.sesame.rotate;
 
+import dev.sesame.vault.VaultEntryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -76,7 +77,7 @@ class LocalStackRotationTest {
         throw new RotationException(Kind.SMTP, "key " + id + " is not active in IAM");
       }
     };
-    return new Rotator(vault, keys, Duration.ofSeconds(10), iam, activeInIam, Deployer.NONE, Clock.systemUTC(),
+    return new Rotator(new VaultEntryStore(vault, keys, Duration.ofSeconds(10), Clock.systemUTC()), iam, activeInIam, Deployer.NONE, Clock.systemUTC(),
         line -> { });
   }
 

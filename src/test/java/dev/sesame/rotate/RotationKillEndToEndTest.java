@@ -1,13 +1,15 @@
 package dev.sesame.rotate;
 
+import dev.sesame.render.EntryStoreFieldSource;
+import dev.sesame.vault.KeyFileKeySource;
+import dev.sesame.vault.VaultEntryStore;
+import java.time.Clock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sesame.render.Renderer;
 import dev.sesame.render.TargetsFile;
-import dev.sesame.render.VaultFieldSource;
 import dev.sesame.rotate.RotationStand.CliResult;
 import dev.sesame.rotate.RotationStand.StandCertificate;
-import dev.sesame.vault.Vault;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +41,9 @@ class RotationKillEndToEndTest {
 
   /** Renders TARGETS from the vault as it is, as a deployment before any rotation would have. */
   private static void renderCurrent(RotationStand stand, Path targets) throws Exception {
-    try (Vault opened = Vault.open(stand.vault, stand.keys)) {
-      new Renderer().apply(TargetsFile.read(targets), new VaultFieldSource(opened), false,
+    try (VaultEntryStore current = new VaultEntryStore(stand.vault, List.of(KeyFileKeySource.load(stand.keyFile)),
+        Duration.ofSeconds(30), Clock.systemUTC())) {
+      new Renderer().apply(TargetsFile.read(targets), new EntryStoreFieldSource(current), false,
           new PrintStream(PrintStream.nullOutputStream()));
     }
   }

@@ -17,6 +17,7 @@ import dev.sesame.vault.KeyFileKeySource;
 import dev.sesame.vault.KeySource;
 import dev.sesame.vault.Label;
 import dev.sesame.vault.Vault;
+import dev.sesame.vault.VaultEntryStore;
 import dev.sesame.vault.VaultException;
 import dev.sesame.vault.VersionedCredential;
 import java.io.IOException;
@@ -112,8 +113,9 @@ final class RotationStand implements AutoCloseable {
   Rotator rotator(List<Target> targets, Duration smtpDeadline, CallPolicy policy, Clock clock) {
     AwsClients clients = this.clients.computeIfAbsent(policy, p -> aws.clients(AwsSettings.defaults(), p));
     Deployer deployer = targets.isEmpty() ? Deployer.NONE
-        : new RenderDeployer(vault, keys, targets, new Renderer(), new PrintStream(new LineSink(progress), true));
-    return new Rotator(vault, keys, Duration.ofSeconds(30), new AwsKeyLifecycle(clients),
+        : RenderDeployer.over(new VaultEntryStore(vault, keys, Duration.ofSeconds(30), clock), targets, new Renderer(),
+            new PrintStream(new LineSink(progress), true));
+    return new Rotator(new VaultEntryStore(vault, keys, Duration.ofSeconds(30), clock), new AwsKeyLifecycle(clients),
         new SmtpCredentialProver(probeSettings(), smtpDeadline, progress::add), deployer, clock, progress::add);
   }
 

@@ -1,5 +1,6 @@
 package dev.sesame.rotate;
 
+import dev.sesame.vault.VaultEntryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -65,7 +66,7 @@ class RotatorTest {
       }
       deployed.add(candidate.credential().field(Credential.ACCESS_KEY_ID).orElseThrow());
     };
-    return new Rotator(vault, keys, Duration.ofSeconds(5), iam, prover, deployer, clock, line -> { });
+    return new Rotator(new VaultEntryStore(vault, keys, Duration.ofSeconds(5), clock), iam, prover, deployer, clock, line -> { });
   }
 
   private Rotator.Options options(boolean retireNow) {
@@ -165,7 +166,7 @@ class RotatorTest {
     iam.uses.put(firstKey, new KeyLifecycle.KeyUse(clock.instant(), "ses", "eu-west-1"));
     clock.advance(Duration.ofDays(1));
     List<String> lines = new ArrayList<>();
-    new Rotator(vault, keys, Duration.ofSeconds(5), iam, c -> { }, Deployer.NONE, clock, lines::add).rotate("prod", daily);
+    new Rotator(new VaultEntryStore(vault, keys, Duration.ofSeconds(5), clock), iam, c -> { }, Deployer.NONE, clock, lines::add).rotate("prod", daily);
     assertThat(iam.keys).containsKey(firstKey);
     assertThat(lines).anyMatch(line -> line.contains("was used after the rotation finished") && line.contains("ses"));
   }
@@ -181,7 +182,7 @@ class RotatorTest {
     List<String> events = new ArrayList<>();
     List<String> lines = new ArrayList<>();
     Deployer deployer = (entry, candidate) -> events.add("deployed (restarts and health checks done)");
-    Rotator rotator = new Rotator(vault, keys, Duration.ofSeconds(5), iam, c -> { }, deployer, clock, lines::add)
+    Rotator rotator = new Rotator(new VaultEntryStore(vault, keys, Duration.ofSeconds(5), clock), iam, c -> { }, deployer, clock, lines::add)
         .withSleeper(d -> events.add("drain " + d + ", previous key active: " + iam.activeKeys().contains(firstKey)));
 
     rotator.rotate("prod", new Rotator.Options(Optional.empty(), true, GRACE, Duration.ofSeconds(5)));
@@ -204,7 +205,7 @@ class RotatorTest {
   @Test
   void theGracePeriodIsPrintedInItsOwnUnit() throws Exception {
     List<String> lines = new ArrayList<>();
-    new Rotator(vault, keys, Duration.ofSeconds(5), iam, c -> { }, Deployer.NONE, clock, lines::add)
+    new Rotator(new VaultEntryStore(vault, keys, Duration.ofSeconds(5), clock), iam, c -> { }, Deployer.NONE, clock, lines::add)
         .rotate("prod", new Rotator.Options(Optional.empty(), false, Duration.ofSeconds(1)));
     assertThat(lines).anyMatch(line -> line.contains("grace period (1s, until "));
   }
@@ -214,7 +215,7 @@ class RotatorTest {
     rotator().rotate("prod", options(false));
     clock.advance(Duration.ofHours(1));
     List<String> lines = new ArrayList<>();
-    new Rotator(vault, keys, Duration.ofSeconds(5), iam, c -> { }, Deployer.NONE, clock, lines::add)
+    new Rotator(new VaultEntryStore(vault, keys, Duration.ofSeconds(5), clock), iam, c -> { }, Deployer.NONE, clock, lines::add)
         .rotate("prod", new Rotator.Options(Optional.of(Duration.ofDays(90)), false, Duration.ofSeconds(1)));
     assertThat(iam.activeKeys()).as("23 h of the recorded 24 h are left").contains(firstKey);
     assertThat(lines).anyMatch(line -> line.contains("stays active until"));
@@ -225,7 +226,7 @@ class RotatorTest {
     iam.failNext("deactivate", 1);
     assertThatThrownBy(() -> rotator().rotate("prod", options(true))).isInstanceOf(RotationException.class);
     List<String> lines = new ArrayList<>();
-    new Rotator(vault, keys, Duration.ofSeconds(5), iam, c -> { }, Deployer.NONE, clock, lines::add)
+    new Rotator(new VaultEntryStore(vault, keys, Duration.ofSeconds(5), clock), iam, c -> { }, Deployer.NONE, clock, lines::add)
         .rotate("prod", options(true));
     assertThat(iam.keys).containsOnlyKeys(currentKey());
     assertThat(lines).noneMatch(line -> line.contains("stays active until"));
@@ -312,7 +313,7 @@ class RotatorTest {
         iam.crashAfterNext("create");
       }
       String when = crashPoint;
-      Rotator killed = new Rotator(vault, keys, Duration.ofSeconds(5), iam, candidate -> {
+      Rotator killed = new Rotator(new VaultEntryStore(vault, keys, Duration.ofSeconds(5), clock), iam, candidate -> {
         if (when.equals("prove")) {
           throw new FakeIam.Crash();
         }
@@ -349,7 +350,7 @@ class RotatorTest {
 
   @Test
   void aStalePendingBlocksPutUntilAbortCleansItUp() throws Exception {
-    Rotator killed = new Rotator(vault, keys, Duration.ofSeconds(5), iam, c -> {
+    Rotator killed = new Rotator(new VaultEntryStore(vault, keys, Duration.ofSeconds(5), clock), iam, c -> {
       throw new FakeIam.Crash();
     }, Deployer.NONE, clock, line -> { });
     assertThatThrownBy(() -> killed.rotate("prod", options(false))).isInstanceOf(FakeIam.Crash.class);
@@ -367,7 +368,7 @@ class RotatorTest {
   void revokeDeactivatesEveryKeyBeforeCreatingAndDeletesThemAfter() throws Exception {
     String second = iam.addKey(true);
     List<String> lines = new ArrayList<>();
-    Rotator rotator = new Rotator(vault, keys, Duration.ofSeconds(5), iam, candidate -> {
+    Rotator rotator = new Rotator(new VaultEntryStore(vault, keys, Duration.ofSeconds(5), clock), iam, candidate -> {
       assertThat(iam.isUsable(firstKey)).as("old keys are off before the new one is tested").isFalse();
       assertThat(iam.isUsable(second)).isFalse();
     }, Deployer.NONE, clock, lines::add);
