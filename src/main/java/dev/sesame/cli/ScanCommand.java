@@ -2,7 +2,7 @@ package dev.sesame.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.sesame.scan.Finding;
+import dev.sesame.scan.ScanFinding;
 import dev.sesame.scan.ScanOptions;
 import dev.sesame.scan.ScanReport;
 import dev.sesame.scan.Skip;
@@ -66,7 +66,7 @@ final class ScanCommand implements Callable<Integer> {
     if (output == OutputOption.Format.json) {
       io.out().println(json(report));
     } else {
-      for (Finding finding : report.findings()) {
+      for (ScanFinding finding : report.findings()) {
         io.out().println(line(finding));
       }
     }
@@ -83,7 +83,7 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   /** "/etc/exim/exim.conf:57: ses-smtp-password AKIA... (exim; 0644 root:root, readable by every local user)" */
-  static String line(Finding finding) {
+  static String line(ScanFinding finding) {
     StringBuilder text = new StringBuilder();
     text.append(finding.file()).append(':').append(finding.line()).append(": ").append(finding.kind().wireName())
         .append(' ').append(finding.accessKeyId().isEmpty() ? "(no access key id nearby)" : finding.accessKeyId())
@@ -109,7 +109,7 @@ final class ScanCommand implements Callable<Integer> {
     if (!skips.isEmpty()) {
       text.append("; skipped ").append(String.join(", ", skips));
     }
-    long files = report.findings().stream().map(Finding::file).distinct().count();
+    long files = report.findings().stream().map(ScanFinding::file).distinct().count();
     text.append("; ").append(report.findings().size()).append(report.findings().size() == 1 ? " credential" :
         " credentials").append(" found");
     if (files > 0) {
@@ -124,7 +124,7 @@ final class ScanCommand implements Callable<Integer> {
       json.useDefaultPrettyPrinter();
       json.writeStartObject();
       json.writeArrayFieldStart("findings");
-      for (Finding finding : report.findings()) {
+      for (ScanFinding finding : report.findings()) {
         json.writeStartObject();
         json.writeStringField("file", finding.file().toString());
         json.writeNumberField("line", finding.line());

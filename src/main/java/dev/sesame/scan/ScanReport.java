@@ -14,7 +14,7 @@ import java.util.Map;
  * @param skipped how many files or folders were passed over, per reason (every reason present)
  * @param notices the skips a reader must hear about by name (unreadable, timed out), sorted by path
  */
-public record ScanReport(List<Finding> findings, long filesScanned, Map<Skip, Long> skipped, List<Notice> notices) {
+public record ScanReport(List<ScanFinding> findings, long filesScanned, Map<Skip, Long> skipped, List<Notice> notices) {
   public ScanReport {
     findings = List.copyOf(findings);
     skipped = Collections.unmodifiableMap(new LinkedHashMap<>(skipped)); // keeps the reasons' order

@@ -59,7 +59,7 @@ public final class TreeScan {
   private final CountDownLatch workersDone;
   private final AtomicLong scanned = new AtomicLong();
   private final Map<Skip, AtomicLong> skipped = new EnumMap<>(Skip.class);
-  private final ConcurrentLinkedQueue<Finding> findings = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<ScanFinding> findings = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Notice> notices = new ConcurrentLinkedQueue<>();
 
   private TreeScan(ScanOptions options, FileContent.Opener opener) {
@@ -116,8 +116,8 @@ public final class TreeScan {
   }
 
   private ScanReport report() {
-    List<Finding> sorted = new ArrayList<>(findings);
-    sorted.sort(Comparator.comparing((Finding f) -> f.file().toString()).thenComparingInt(Finding::line));
+    List<ScanFinding> sorted = new ArrayList<>(findings);
+    sorted.sort(Comparator.comparing((ScanFinding f) -> f.file().toString()).thenComparingInt(ScanFinding::line));
     List<Notice> sortedNotices = new ArrayList<>(notices);
     sortedNotices.sort(Comparator.comparing((Notice n) -> n.path().toString()));
     Map<Skip, Long> counts = new LinkedHashMap<>();
@@ -310,7 +310,7 @@ public final class TreeScan {
         FileFormat format = FileFormat.guess(path, buffer.bytes, buffer.length);
         List<FoundCredential> found =
             CredentialFinder.find(new String(buffer.bytes, 0, buffer.length, StandardCharsets.ISO_8859_1));
-        List<Finding> results = found.isEmpty() ? List.of() : findingsIn(path, format, found);
+        List<ScanFinding> results = found.isEmpty() ? List.of() : findingsIn(path, format, found);
         return () -> {
           scanned.incrementAndGet();
           findings.addAll(results);
@@ -330,7 +330,7 @@ public final class TreeScan {
     }
   }
 
-  private static List<Finding> findingsIn(Path path, FileFormat format, List<FoundCredential> found) {
+  private static List<ScanFinding> findingsIn(Path path, FileFormat format, List<FoundCredential> found) {
     int mode = -1;
     String owner = "";
     String group = "";
@@ -342,9 +342,9 @@ public final class TreeScan {
     } catch (IOException | UnsupportedOperationException e) {
       // Reported without a mode; the finding itself stands.
     }
-    List<Finding> results = new ArrayList<>(found.size());
+    List<ScanFinding> results = new ArrayList<>(found.size());
     for (FoundCredential credential : found) {
-      results.add(new Finding(path, credential.line(), credential.kind(), credential.accessKeyId(), format, mode,
+      results.add(new ScanFinding(path, credential.line(), credential.kind(), credential.accessKeyId(), format, mode,
           owner, group));
     }
     return results;

@@ -54,7 +54,7 @@ class TreeScanTest {
             "etc/postfix/sasl_passwd:1 postfix",
             "srv/app/.env:2 env",
             "var/www/app/config/mail.php:3 php");
-    Finding first = report.findings().get(0);
+    ScanFinding first = report.findings().get(0);
     assertThat(first.accessKeyId()).isEqualTo(KEY_ID);
     assertThat(first.kind()).isEqualTo(Kind.SES_SMTP_PASSWORD);
     assertThat(first.modeText()).isEqualTo("0644");
@@ -77,7 +77,7 @@ class TreeScanTest {
 
     ScanReport report = scan(dir);
 
-    assertThat(report.findings()).extracting(Finding::file).containsExactly(inside.toRealPath());
+    assertThat(report.findings()).extracting(ScanFinding::file).containsExactly(inside.toRealPath());
     assertThat(report.skipped()).containsEntry(Skip.SYMLINK, 3L);
   }
 
@@ -134,7 +134,7 @@ class TreeScanTest {
 
     ScanReport report = TreeScan.scan(List.of(dir), options, hanging);
 
-    assertThat(report.findings()).extracting(Finding::file).containsExactly(dir.toRealPath().resolve("fine.conf"));
+    assertThat(report.findings()).extracting(ScanFinding::file).containsExactly(dir.toRealPath().resolve("fine.conf"));
     assertThat(report.skipped()).containsEntry(Skip.TIMED_OUT, 1L);
     assertThat(report.notices()).singleElement().satisfies(n -> {
       assertThat(n.path()).isEqualTo(dir.toRealPath().resolve("stuck.conf"));

@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * One credential found by a scan, as it may be printed: where, what, and whose key, never the
  * secret. MODE is the file's permission bits (-1 when unknown); OWNER and GROUP are "" when unknown.
  */
-public record Finding(Path file, int line, Kind kind, String accessKeyId, FileFormat format, int mode,
+public record ScanFinding(Path file, int line, Kind kind, String accessKeyId, FileFormat format, int mode,
     String owner, String group) {
 
   /** Whether every local user can read the file (the "others" read bit). */
