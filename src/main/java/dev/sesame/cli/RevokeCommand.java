@@ -49,18 +49,7 @@ final class RevokeCommand implements Callable<Integer> {
         RotationContext.rotator(io, where, state, aws, clients, rotation, output.progress(io.out()), seen -> storage[0] = seen)
             .revoke(name, new Rotator.Options(Optional.empty(), true, Duration.ZERO));
       }
-      if (output.json()) {
-        output.printSuccess(json -> {
-          json.writeStringField("entry", name);
-          json.writeStringField("action", "revoke");
-          json.writeStringField("outcome", "rotated");
-          try {
-            StatusJson.writeAfterRotation(json, storage[0], name, java.time.Instant.now());
-          } catch (dev.sesame.vault.VaultException e) {
-            throw new java.io.IOException(e.getMessage(), e);
-          }
-        });
-      }
+      StatusJson.printRotationResult(output, storage[0], name, "revoke", "rotated");
       return ExitCode.OK;
     } catch (Exception failure) {
       output.printFailure(failure);

@@ -81,18 +81,8 @@ final class RotateCommand implements Callable<Integer> {
           outcome = rotator.rotate(name, new Rotator.Options(Optional.ofNullable(ifOlderThan), retireNow, grace, drain));
         }
       }
-      if (output.json()) {
-        output.printSuccess(json -> {
-          json.writeStringField("entry", name);
-          json.writeStringField("action", abort ? "abort" : "rotate");
-          json.writeStringField("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));
-          try {
-            StatusJson.writeAfterRotation(json, storage[0], name, java.time.Instant.now());
-          } catch (dev.sesame.vault.VaultException e) {
-            throw new java.io.IOException(e.getMessage(), e);
-          }
-        });
-      }
+      StatusJson.printRotationResult(output, storage[0], name, abort ? "abort" : "rotate",
+          outcome.name().toLowerCase(java.util.Locale.ROOT));
       return ExitCode.OK;
     } catch (Exception failure) {
       output.printFailure(failure);

@@ -59,6 +59,27 @@ final class StatusJson {
     }
   }
 
+  /**
+   * With --output json, prints the one result object of rotate, revoke or abort for NAME: ACTION,
+   * OUTCOME, and the entry's state as STORAGE reads it back now.
+   */
+  static void printRotationResult(OutputOption output, EntryStore storage, String name, String action,
+      String outcome) throws IOException {
+    if (!output.json()) {
+      return;
+    }
+    output.printSuccess(json -> {
+      json.writeStringField("entry", name);
+      json.writeStringField("action", action);
+      json.writeStringField("outcome", outcome);
+      try {
+        writeAfterRotation(json, storage, name, Instant.now());
+      } catch (VaultException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    });
+  }
+
   /** The entry as a rotation left it: its current key and bookkeeping, read back from STORAGE. */
   static void writeAfterRotation(JsonGenerator json, EntryStore storage, String name, Instant now)
       throws IOException, VaultException {

@@ -59,6 +59,21 @@ class MonitoringCliTest {
   }
 
   @Test
+  void revokeWithJsonOutputPrintsTheSameShapeWithItsOwnAction() throws Exception {
+    CliResult run = stand.sesame("revoke", "prod", "--output", "json");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode result = new ObjectMapper().readTree(run.out());
+    assertThat(result.path("ok").asBoolean()).isTrue();
+    assertThat(result.path("entry").asText()).isEqualTo("prod");
+    assertThat(result.path("action").asText()).isEqualTo("revoke");
+    assertThat(result.path("outcome").asText()).isEqualTo("rotated");
+    assertThat(result.path("current").path("access_key_id").asText()).isEqualTo(stand.currentKey())
+        .isNotEqualTo(stand.firstKey);
+    assertThat(run.err()).contains("deactivated " + stand.firstKey);
+    noSecretIn(run);
+  }
+
+  @Test
   void theSmtpProofPrintsALinePerRefusedAttemptOnStderr() throws Exception {
     stand.iam.propagationDelay(Duration.ofHours(1));
     CliResult run = stand.sesame("rotate", "prod", "--smtp-deadline", "3s");
