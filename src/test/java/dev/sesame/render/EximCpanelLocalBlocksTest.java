@@ -1,5 +1,6 @@
 package dev.sesame.render;
 
+import dev.sesame.testing.CommandRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -210,12 +211,12 @@ class EximCpanelLocalBlocksTest {
         dir.resolve("exim_sesame.passwd"), Format.EXIM_PASSWD).withMode(0640)
         .withOwnership("root", EximDaemon.EXIM_USER)), fields(ses.port()), false, QUIET);
 
-    UpstreamDefaultExim.Result valid = UpstreamDefaultExim.exim(List.of("-bV", "-C", built.toString()), null);
+    CommandRun.Result valid = UpstreamDefaultExim.exim(List.of("-bV", "-C", built.toString()), null);
     assertThat(valid.status()).as(valid.output()).isZero();
 
     for (String sender : List.of("web@verified.example", "solo@other.example")) {
       int before = ses.deliveries().size();
-      UpstreamDefaultExim.Result sent = UpstreamDefaultExim.exim(List.of("-C", built.toString(),
+      CommandRun.Result sent = UpstreamDefaultExim.exim(List.of("-C", built.toString(),
           "-f", sender, "-odf", "-v", "-i", "rcpt@example.com"), "Subject: from " + sender + "\n\nbody\n");
       assertThat(ses.awaitDeliveries(before + 1, Duration.ofSeconds(20)))
           .as("exim output:\n%s", sent.output()).hasSize(before + 1);
@@ -226,7 +227,7 @@ class EximCpanelLocalBlocksTest {
     // An unverified sender: the Sesame router is skipped, the stock routers take over.
     List<String> route = new ArrayList<>(List.of("-C", built.toString(), "-d+route", "-f",
         "web@unverified.example", "-bt", "rcpt@example.com"));
-    UpstreamDefaultExim.Result skipped = UpstreamDefaultExim.exim(route, null);
+    CommandRun.Result skipped = UpstreamDefaultExim.exim(route, null);
     assertThat(skipped.output()).contains("sesame_ses_smarthost router skipped: condition failure")
         .contains("--------> dnslookup router <--------");
   }

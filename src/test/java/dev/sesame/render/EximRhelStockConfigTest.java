@@ -1,5 +1,6 @@
 package dev.sesame.render;
 
+import dev.sesame.testing.CommandRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sesame.testing.EximDaemon;
@@ -89,7 +90,7 @@ class EximRhelStockConfigTest {
 
   @Test
   void mergedStockConfigIsValid() throws Exception {
-    UpstreamDefaultExim.Result r = UpstreamDefaultExim.exim(exim("-bV"), null);
+    CommandRun.Result r = UpstreamDefaultExim.exim(exim("-bV"), null);
     assertThat(r.status()).as(r.output()).isZero();
     assertThat(r.output()).contains("Configuration file is " + merged);
   }
@@ -98,7 +99,7 @@ class EximRhelStockConfigTest {
   void remoteMailGoesThroughSesWithTheColonSafeLogin() throws Exception {
     assertThat(TrickyPasswords.ALL).contains(":", "/", "+", "=", "^");
     int before = ses.deliveries().size();
-    UpstreamDefaultExim.Result r = UpstreamDefaultExim.exim(exim("-odf", "-v", "-i",
+    CommandRun.Result r = UpstreamDefaultExim.exim(exim("-odf", "-v", "-i",
         "rcpt@example.com"), "Subject: rocky remote\n\nbody\n");
     List<SesStandIn.Delivery> got = ses.awaitDeliveries(before + 1, Duration.ofSeconds(20));
     assertThat(got).as("exim output:\n%s", r.output()).hasSize(before + 1);
@@ -112,11 +113,11 @@ class EximRhelStockConfigTest {
   void localAddressesStillGoToTheStockLocalDelivery() throws Exception {
     // `nobody` exists on every Linux system; -bt routes without delivering (a -C config makes
     // Exim drop root, so it could not switch to the user to write the real mailbox).
-    UpstreamDefaultExim.Result local = UpstreamDefaultExim.exim(
+    CommandRun.Result local = UpstreamDefaultExim.exim(
         exim("-bt", "nobody@rocky.sesame-test.invalid"), null);
     assertThat(local.status()).as(local.output()).isZero();
     assertThat(local.output()).contains("router = localuser").contains("transport = local_delivery");
-    UpstreamDefaultExim.Result remote = UpstreamDefaultExim.exim(exim("-bt", "rcpt@example.com"),
+    CommandRun.Result remote = UpstreamDefaultExim.exim(exim("-bt", "rcpt@example.com"),
         null);
     assertThat(remote.output()).contains("router = sesame_ses").contains("transport = sesame_ses_smtp");
   }

@@ -3,7 +3,6 @@ package dev.sesame.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,7 +12,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's own Exim configuration, as the exim4-config package installed it, copied into a private
@@ -67,7 +65,7 @@ public final class DebianStockExim {
 
   /** The package's conffiles under /etc/exim4 with their md5sums, from dpkg's database. */
   private static List<String[]> conffiles() throws Exception {
-    String out = run(List.of("dpkg-query", "-W", "-f=${Conffiles}\\n", PACKAGE), null).output();
+    String out = CommandRun.run(List.of("dpkg-query", "-W", "-f=${Conffiles}\\n", PACKAGE), null).output();
     List<String[]> files = new ArrayList<>();
     for (String line : out.split("\n")) {
       String[] parts = line.trim().split("\\s+");
@@ -124,8 +122,8 @@ public final class DebianStockExim {
   }
 
   /** Runs `update-exim4.conf -d CONFDIR -o OUT`, as the template headers say. */
-  public Result build(Path out) throws Exception {
-    Result r = run(List.of(MailStack.require("update-exim4.conf"), "-d", confDir.toString(), "-o",
+  public CommandRun.Result build(Path out) throws Exception {
+    CommandRun.Result r = CommandRun.run(List.of(MailStack.require("update-exim4.conf"), "-d", confDir.toString(), "-o",
         out.toString()), null);
     if (r.status() == 0 && !split && !Files.exists(Path.of("/etc/exim4/exim4.conf.localmacros"))) {
       // update-exim4.conf (4.96-15) reads DIR/exim4.conf.localmacros only when the real
@@ -142,48 +140,26 @@ public final class DebianStockExim {
   }
 
   /** `exim4 -bV -C CONFIG` with the private CONFDIR/SPOOLDIR. */
-  public Result verify(Path config) throws Exception {
+  public CommandRun.Result verify(Path config) throws Exception {
     List<String> argv = new ArrayList<>(List.of(MailStack.require("exim4"), "-bV", "-C",
         config.toString()));
     argv.addAll(macros());
-    return run(argv, null);
+    return CommandRun.run(argv, null);
   }
 
   /**
    * Submits MESSAGE on stdin (as sendmail would) and delivers it in the foreground (-odf), with -v
    * so Exim prints the delivery's log line ("=> ... R=... T=... A=...") on its output.
    */
-  public Result sendAndDeliver(Path config, String to, String message) throws Exception {
+  public CommandRun.Result sendAndDeliver(Path config, String to, String message) throws Exception {
     List<String> argv = new ArrayList<>(List.of(MailStack.require("exim4"), "-C",
         config.toString()));
     argv.addAll(macros());
     argv.addAll(List.of("-odf", "-v", "-i", to));
-    return run(argv, message);
+    return CommandRun.run(argv, message);
   }
 
   public Path dir() {
     return dir;
-  }
-
-  /** A finished command: exit status and its combined output. */
-  public record Result(int status, String output) {}
-
-  private static Result run(List<String> argv, String stdin) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-    if (stdin == null) {
-      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    }
-    Process p = pb.start();
-    if (stdin != null) {
-      try (var in = p.getOutputStream()) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return new Result(-1, "timed out: " + argv);
-    }
-    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
   }
 }

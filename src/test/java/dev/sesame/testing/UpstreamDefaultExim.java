@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -52,29 +51,11 @@ public final class UpstreamDefaultExim {
     return config.substring(0, after) + "\n" + text + "\n" + config.substring(after);
   }
 
-  /** A finished command: exit status and its combined output. */
-  public record Result(int status, String output) {}
-
   /** Runs `exim ARGS` (stdin from STDIN, or /dev/null); output combined. */
-  public static Result exim(List<String> args, String stdin) throws Exception {
+  public static CommandRun.Result exim(List<String> args, String stdin) throws Exception {
     List<String> argv = new ArrayList<>();
     argv.add(MailStack.require("exim"));
     argv.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-    if (stdin == null) {
-      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    }
-    Process p = pb.start();
-    if (stdin != null) {
-      try (var in = p.getOutputStream()) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return new Result(-1, "timed out: " + argv);
-    }
-    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    return CommandRun.run(argv, stdin);
   }
 }
