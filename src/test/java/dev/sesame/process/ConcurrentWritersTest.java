@@ -1,5 +1,6 @@
 package dev.sesame.process;
 
+import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sesame.process.SesameProcess.Result;
@@ -51,23 +52,14 @@ class ConcurrentWritersTest {
     Fixtures.createVault(vault, key, SAME_ENTRY_WRITERS + 2);
 
     SesameProcess sesame = SesameProcess.withTmpDir(tmp).workDir(vaultDir);
-    Path go = signals.resolve("go");
-    List<Process> processes = new ArrayList<>();
-    List<String[]> commands = new ArrayList<>();
-    int writers = DISTINCT_WRITERS + SAME_ENTRY_WRITERS;
-    for (int i = 0; i < writers; i++) {
+    List<StartTogether.Run> runs = new ArrayList<>();
+    for (int i = 0; i < DISTINCT_WRITERS + SAME_ENTRY_WRITERS; i++) {
       String name = i < DISTINCT_WRITERS ? "entry" + i : "shared";
-      String[] args = {signals.resolve("ready" + i).toString(), go.toString(),
+      runs.add(new StartTogether.Run(("password-of-writer-" + i + "\n").getBytes(StandardCharsets.UTF_8), List.of(
           "put", name, "--host", "smtp.example.test", "--port", "587", "--smtp-username", "user" + i,
-          "--smtp-password-stdin", "--vault", vault.toString(), "--key-file", keyFile.toString()};
-      commands.add(args);
-      processes.add(sesame.start(StartTogether.class.getName(), ("password-of-writer-" + i + "\n").getBytes(), args));
+          "--smtp-password-stdin", "--vault", vault.toString(), "--key-file", keyFile.toString())));
     }
-    awaitFiles(IntStream.range(0, writers).mapToObj(i -> signals.resolve("ready" + i)).toList());
-    Files.createFile(go);
-    for (int i = 0; i < writers; i++) {
-      results.add(sesame.finish(processes.get(i), commands.get(i)));
-    }
+    results.addAll(StartTogether.all(sesame, signals, runs));
   }
 
   @Test
@@ -131,15 +123,5 @@ class ConcurrentWritersTest {
   void theVaultFolderHoldsOnlyTheVaultItsLockAndTheKey() throws Exception {
     assertThat(Fixtures.names(vault.getParent())).containsExactly("vault.json", "vault.json.lock", "vault.key");
     assertThat(Fixtures.mode(vault)).isEqualTo("rw-------");
-  }
-
-  private static void awaitFiles(List<Path> files) throws InterruptedException {
-    long giveUp = System.nanoTime() + 60_000_000_000L;
-    while (!files.stream().allMatch(Files::exists)) {
-      if (System.nanoTime() > giveUp) {
-        throw new AssertionError("writers not ready after 60 s");
-      }
-      Thread.sleep(5);
-    }
   }
 }

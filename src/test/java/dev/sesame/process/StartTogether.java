@@ -2,7 +2,9 @@ package dev.sesame.process;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Test-scope launcher: {@code StartTogether READY_FILE GO_FILE ARGS...} starts the JVM, creates
@@ -11,6 +13,41 @@ import java.util.Arrays;
  */
 public final class StartTogether {
   private StartTogether() {}
+
+  /** One CLI run to fire: its stdin bytes and its arguments. */
+  record Run(byte[] stdin, List<String> args) {}
+
+  /**
+   * Starts a StartTogether child per RUN (JVM start-up done, each waiting on a go file in
+   * SIGNALS), releases them all at once, and returns their results in RUNS' order.
+   */
+  static List<SesameProcess.Result> all(SesameProcess sesame, Path signals, List<Run> runs) throws Exception {
+    Path go = signals.resolve("go");
+    List<Process> processes = new ArrayList<>();
+    List<String[]> commands = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      List<String> argv = new ArrayList<>(List.of(signals.resolve("ready" + i).toString(), go.toString()));
+      argv.addAll(runs.get(i).args());
+      String[] args = argv.toArray(String[]::new);
+      commands.add(args);
+      processes.add(sesame.start(StartTogether.class.getName(), runs.get(i).stdin(), args));
+    }
+    long giveUp = System.nanoTime() + 60_000_000_000L;
+    for (int i = 0; i < runs.size(); i++) {
+      while (!Files.exists(signals.resolve("ready" + i))) {
+        if (System.nanoTime() > giveUp) {
+          throw new AssertionError("child " + i + " never got ready: " + String.join(" ", commands.get(i)));
+        }
+        Thread.sleep(5);
+      }
+    }
+    Files.createFile(go);
+    List<SesameProcess.Result> results = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      results.add(sesame.finish(processes.get(i), commands.get(i)));
+    }
+    return results;
+  }
 
   public static void main(String[] args) throws Exception {
     Path ready = Path.of(args[0]);

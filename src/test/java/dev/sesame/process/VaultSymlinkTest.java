@@ -1,5 +1,6 @@
 package dev.sesame.process;
 
+import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sesame.process.SesameProcess.Result;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,27 +48,14 @@ class VaultSymlinkTest {
     Fixtures.createVault(realVault, key, 5);
 
     SesameProcess sesame = SesameProcess.withTmpDir(tmp).workDir(dir);
-    Path go = signals.resolve("go");
-    List<Process> processes = new ArrayList<>();
-    List<String[]> commands = new ArrayList<>();
     List<Path> paths = List.of(realVault, link, linkedFolderVault);
-    int writers = WRITERS_PER_PATH * paths.size();
-    for (int i = 0; i < writers; i++) {
-      String[] args = {signals.resolve("ready" + i).toString(), go.toString(),
+    List<StartTogether.Run> runs = new ArrayList<>();
+    for (int i = 0; i < WRITERS_PER_PATH * paths.size(); i++) {
+      runs.add(new StartTogether.Run(("password-" + i + "\n").getBytes(StandardCharsets.UTF_8), List.of(
           "put", "entry" + i, "--host", "smtp.example.test", "--port", "587", "--smtp-username", "user" + i,
-          "--smtp-password-stdin", "--vault", paths.get(i % paths.size()).toString(), "--key-file", keyFile.toString()};
-      commands.add(args);
-      processes.add(sesame.start(StartTogether.class.getName(), ("password-" + i + "\n").getBytes(), args));
+          "--smtp-password-stdin", "--vault", paths.get(i % paths.size()).toString(), "--key-file", keyFile.toString())));
     }
-    long giveUp = System.nanoTime() + 60_000_000_000L;
-    while (!IntStream.range(0, writers).allMatch(i -> Files.exists(signals.resolve("ready" + i)))) {
-      assertThat(System.nanoTime()).as("writers ready").isLessThan(giveUp);
-      Thread.sleep(5);
-    }
-    Files.createFile(go);
-    for (int i = 0; i < writers; i++) {
-      results.add(sesame.finish(processes.get(i), commands.get(i)));
-    }
+    results.addAll(StartTogether.all(sesame, signals, runs));
   }
 
   @Test
