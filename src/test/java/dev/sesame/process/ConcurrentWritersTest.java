@@ -1,6 +1,5 @@
 package dev.sesame.process;
 
-import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sesame.process.SesameProcess.Result;
@@ -55,9 +54,7 @@ class ConcurrentWritersTest {
     List<StartTogether.Run> runs = new ArrayList<>();
     for (int i = 0; i < DISTINCT_WRITERS + SAME_ENTRY_WRITERS; i++) {
       String name = i < DISTINCT_WRITERS ? "entry" + i : "shared";
-      runs.add(new StartTogether.Run(("password-of-writer-" + i + "\n").getBytes(StandardCharsets.UTF_8), List.of(
-          "put", name, "--host", "smtp.example.test", "--port", "587", "--smtp-username", "user" + i,
-          "--smtp-password-stdin", "--vault", vault.toString(), "--key-file", keyFile.toString())));
+      runs.add(StartTogether.Run.put(name, "user" + i, "password-of-writer-" + i, vault, keyFile));
     }
     results.addAll(StartTogether.all(sesame, signals, runs));
   }

@@ -1,5 +1,6 @@
 package dev.sesame.process;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +16,14 @@ public final class StartTogether {
   private StartTogether() {}
 
   /** One CLI run to fire: its stdin bytes and its arguments. */
-  record Run(byte[] stdin, List<String> args) {}
+  record Run(byte[] stdin, List<String> args) {
+    /** `sesame put ENTRY` of a relay entry for USER with PASSWORD on stdin, into VAULT under KEY_FILE. */
+    static Run put(String entry, String user, String password, Path vault, Path keyFile) {
+      return new Run((password + "\n").getBytes(StandardCharsets.UTF_8), List.of("put", entry, "--host",
+          "smtp.example.test", "--port", "587", "--smtp-username", user, "--smtp-password-stdin", "--vault",
+          vault.toString(), "--key-file", keyFile.toString()));
+    }
+  }
 
   /**
    * Starts a StartTogether child per RUN (JVM start-up done, each waiting on a go file in

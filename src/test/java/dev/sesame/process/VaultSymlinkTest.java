@@ -1,6 +1,5 @@
 package dev.sesame.process;
 
-import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sesame.process.SesameProcess.Result;
@@ -51,9 +50,7 @@ class VaultSymlinkTest {
     List<Path> paths = List.of(realVault, link, linkedFolderVault);
     List<StartTogether.Run> runs = new ArrayList<>();
     for (int i = 0; i < WRITERS_PER_PATH * paths.size(); i++) {
-      runs.add(new StartTogether.Run(("password-" + i + "\n").getBytes(StandardCharsets.UTF_8), List.of(
-          "put", "entry" + i, "--host", "smtp.example.test", "--port", "587", "--smtp-username", "user" + i,
-          "--smtp-password-stdin", "--vault", paths.get(i % paths.size()).toString(), "--key-file", keyFile.toString())));
+      runs.add(StartTogether.Run.put("entry" + i, "user" + i, "password-" + i, paths.get(i % paths.size()), keyFile));
     }
     results.addAll(StartTogether.all(sesame, signals, runs));
   }
