@@ -110,11 +110,8 @@ class FleetStoreCliTest {
   @Test
   void getPrintsOneJsonShapeForAVaultEntryAndAStoreEntry() throws Exception {
     store.write("mail", Fixtures.smtp("from-the-store"), sealer(), false);
-    Path vault = dir.resolve("vault.json");
+    Path vault = vaultWithMail("from-the-vault");
     Path keyFile = dir.resolve("vault.key");
-    KeySource key = Fixtures.keyFile(keyFile);
-    Fixtures.createVault(vault, key, 3);
-    Fixtures.put(vault, key, "mail", Fixtures.smtp("from-the-vault"));
 
     Result fromStore = sesame.run("get", "mail", "--store", STORE, "--output", "json");
     Result fromVault = sesame.run("get", "mail", "--vault", vault.toString(), "--key-file", keyFile.toString(),
@@ -143,12 +140,8 @@ class FleetStoreCliTest {
   void listPrintsOneJsonShapeForTheVaultAndTheStore() throws Exception {
     store.write("mail", Fixtures.smtp("one"), sealer(), false);
     store.write("mail", Fixtures.smtp("two"), sealer(), false);
-    Path vault = dir.resolve("vault.json");
+    Path vault = vaultWithMail("one", "two");
     Path keyFile = dir.resolve("vault.key");
-    KeySource key = Fixtures.keyFile(keyFile);
-    Fixtures.createVault(vault, key, 3);
-    Fixtures.put(vault, key, "mail", Fixtures.smtp("one"));
-    Fixtures.put(vault, key, "mail", Fixtures.smtp("two"));
 
     Result fromStore = sesame.run("list", "--store", STORE, "--output", "json");
     Result fromVault = sesame.run("list", "--vault", vault.toString(), "--key-file", keyFile.toString(),
@@ -173,11 +166,8 @@ class FleetStoreCliTest {
   @Test
   void theVaultAndTheStoreAreOneChoiceGivenOnTheCommandLineOverTheOthersDefault() throws Exception {
     store.write("mail", Fixtures.smtp("from-the-store"), sealer(), false);
-    Path vault = dir.resolve("vault.json");
+    Path vault = vaultWithMail("from-the-vault");
     Path keyFile = dir.resolve("vault.key");
-    KeySource key = Fixtures.keyFile(keyFile);
-    Fixtures.createVault(vault, key, 3);
-    Fixtures.put(vault, key, "mail", Fixtures.smtp("from-the-vault"));
 
     Result both = sesame.run("get", "mail", "--vault", vault.toString(), "--store", STORE,
         "--key-file", keyFile.toString());
@@ -347,5 +337,16 @@ class FleetStoreCliTest {
   private static int restarts(Path host) throws Exception {
     Path log = host.resolve("restarts.log");
     return Files.exists(log) ? Files.readAllLines(log).size() : 0;
+  }
+
+  /** A vault beside the store (key file vault.key in the same folder) whose entry mail holds PASSWORDS in turn. */
+  private Path vaultWithMail(String... passwords) throws Exception {
+    Path vault = dir.resolve("vault.json");
+    KeySource key = Fixtures.keyFile(dir.resolve("vault.key"));
+    Fixtures.createVault(vault, key, 3);
+    for (String password : passwords) {
+      Fixtures.put(vault, key, "mail", Fixtures.smtp(password));
+    }
+    return vault;
   }
 }
