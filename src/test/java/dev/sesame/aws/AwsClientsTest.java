@@ -2,6 +2,7 @@ package dev.sesame.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.testing.ChildJava;
 import dev.sesame.testing.aws.AwsStandIn;
 import dev.sesame.testing.aws.StandInAws;
 import java.io.File;
@@ -153,12 +154,8 @@ class AwsClientsTest {
   private ProbeResult probe(Map<String, String> endpointEnvironment) throws Exception {
     ProcessBuilder child =
         new ProcessBuilder(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                EndpointProbe.class.getName(),
-                USER));
+            ChildJava.command(EndpointProbe.class.getName()));
+    child.command().add(USER);
     Map<String, String> env = child.environment();
     env.keySet().removeIf(name -> name.startsWith("AWS_"));
     env.put("AWS_ACCESS_KEY_ID", StandInAws.ACCESS_KEY_ID);

@@ -1,5 +1,6 @@
 package dev.sesame.doctor;
 
+import dev.sesame.testing.ChildJava;
 import dev.sesame.testing.smtp.SesStandIn;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -38,12 +39,9 @@ final class LegacyTlsServer implements AutoCloseable {
   static LegacyTlsServer start(Path keystore, String protocols, boolean hiddenAuthInClear, Path dir) throws Exception {
     Path security = dir.resolve("legacy-tls.security");
     Files.writeString(security, "jdk.tls.disabledAlgorithms=SSLv3, RC4, NULL\n");
-    List<String> argv = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-Djava.security.properties=" + security,
-        "-cp", System.getProperty("java.class.path"),
-        LegacyTlsServer.class.getName(), keystore.toString(), protocols, Boolean.toString(hiddenAuthInClear)));
+    List<String> argv = new ArrayList<>(ChildJava.command(List.of("-Djava.security.properties=" + security),
+        LegacyTlsServer.class.getName()));
+    argv.addAll(List.of(keystore.toString(), protocols, Boolean.toString(hiddenAuthInClear)));
     Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII)).readLine();
     if (line == null || !line.startsWith("PORT ")) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sesame.cli.CommandFactory;
 import dev.sesame.cli.SesameCommand;
+import dev.sesame.testing.ChildJava;
 import dev.sesame.vault.KeySource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,9 +36,7 @@ class CompletionTest {
     Files.writeString(script, generated + Files.readString(Path.of("scripts/completion-entries.bash")));
     Path bin = Files.createDirectories(dir.resolve("bin"));
     Path sesame = bin.resolve("sesame");
-    Files.writeString(sesame, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
-        + "' -XX:TieredStopAtLevel=1 -Dfile.encoding=UTF-8 -cp '" + System.getProperty("java.class.path")
-        + "' dev.sesame.cli.Main \"$@\"\n");
+    Files.writeString(sesame, "#!/bin/sh\nexec " + ChildJava.shellCommand("dev.sesame.cli.Main") + " \"$@\"\n");
     sesame.toFile().setExecutable(true);
     vault = dir.resolve("vault.json");
     keyFile = dir.resolve("vault.key");

@@ -3,6 +3,7 @@ package dev.sesame.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sesame.process.SesameProcess.Result;
+import dev.sesame.testing.ChildJava;
 import dev.sesame.vault.KeySource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -148,9 +149,7 @@ class HostileFilesCliTest {
   /** Runs the CLI with stdout and stderr on a pseudo-terminal (util-linux script(1)); returns what it showed. */
   private byte[] onTerminal(List<String> args) throws Exception {
     StringBuilder command = new StringBuilder();
-    command.append(quote(Path.of(System.getProperty("java.home"), "bin", "java").toString()))
-        .append(" -XX:TieredStopAtLevel=1 -cp ").append(quote(System.getProperty("java.class.path")))
-        .append(' ').append(SesameProcess.CLI_MAIN);
+    command.append(ChildJava.shellCommand(SesameProcess.CLI_MAIN));
     for (String arg : args) {
       command.append(' ').append(quote(arg));
     }

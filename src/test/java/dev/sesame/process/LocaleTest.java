@@ -2,6 +2,7 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.testing.ChildJava;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,16 +40,20 @@ class LocaleTest {
   private Path key;
 
   @BeforeEach
-  void launcherOverTheTestClassPath() throws IOException {
-    jar = dir.resolve("sesame.jar");
-    Manifest manifest = new Manifest();
-    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH,
-        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-            .map(entry -> Path.of(entry).toAbsolutePath().toUri().toString())
-            .collect(Collectors.joining(" ")));
-    try (OutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-      // the manifest is the whole jar
+  void launcherOverTheShippedJar() throws IOException {
+    // The jar and class-data archives users run; over the class directories when the build has not
+    // made a fresh jar yet (a manifest-only jar pointing at them).
+    jar = ChildJava.shippedJar().orElse(dir.resolve("sesame.jar"));
+    if (ChildJava.shippedJar().isEmpty()) {
+      Manifest manifest = new Manifest();
+      manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+      manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH,
+          Arrays.stream(ChildJava.classPath().split(File.pathSeparator))
+              .map(entry -> Path.of(entry).toUri().toString())
+              .collect(Collectors.joining(" ")));
+      try (OutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+        // the manifest is the whole jar
+      }
     }
     vault = dir.resolve("vault.json");
     key = dir.resolve("vault.key");

@@ -2,6 +2,7 @@ package dev.sesame.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.testing.ChildJava;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,9 +32,7 @@ class ReadmeQuickStartTest {
     Files.createSymbolicLink(work.resolve("templates"), Path.of("templates").toAbsolutePath());
     Path bin = Files.createDirectories(scratch.resolve("bin"));
     Path sesame = bin.resolve("sesame");
-    Files.writeString(sesame, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
-        + "' -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Dfile.encoding=UTF-8 -cp '"
-        + System.getProperty("java.class.path") + "' dev.sesame.cli.Main \"$@\"\n");
+    Files.writeString(sesame, "#!/bin/sh\nexec " + ChildJava.shellCommand("dev.sesame.cli.Main") + " \"$@\"\n");
     Files.setPosixFilePermissions(sesame, PosixFilePermissions.fromString("rwx------"));
     // -x traces each line on stderr, so a failure names the line that failed.
     Path script = Files.writeString(scratch.resolve("quick-start.sh"),

@@ -1,5 +1,6 @@
 package dev.sesame.process;
 
+import dev.sesame.testing.ChildJava;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,12 +24,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class SesameProcess {
   static final String CLI_MAIN = "dev.sesame.cli.Main";
-  /**
-   * Cheap start-up (these tests start many JVMs that each do milliseconds of work), and the
-   * default encoding scripts/sesame gives the JVM.
-   */
-  private static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto",
-      "-XX:-UsePerfData", "-Dfile.encoding=UTF-8");
   /** Variables of the developer's shell that would change what the child does or prints. */
   private static final List<String> SCRUBBED_ENV = List.of("SESAME_VAULT", "SESAME_KEY_FILE",
       "SESAME_STORE", "SESAME_STATE_DIR", "SESAME_TRUSTED_KEYS", "SESAME_TRUST_FILE", "SESAME_STORE_KMS_KEY",
@@ -121,12 +116,7 @@ final class SesameProcess {
 
   private Process start(List<String> prefix, String mainClass, byte[] stdin, String... args) {
     List<String> command = new ArrayList<>(prefix);
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_FLAGS);
-    command.add("-Djava.io.tmpdir=" + tmpDir);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(mainClass);
+    command.addAll(ChildJava.command(List.of("-Djava.io.tmpdir=" + tmpDir), mainClass));
     command.addAll(Arrays.asList(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     SCRUBBED_ENV.forEach(builder.environment()::remove);

@@ -2,6 +2,7 @@ package dev.sesame.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sesame.testing.ChildJava;
 import dev.sesame.testing.MapFieldSource;
 import dev.sesame.testing.RenderLoop;
 import java.io.BufferedReader;
@@ -10,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,11 +43,10 @@ class TargetSwapKillTest {
     Path template = bigTemplate();
     Path out = dir.resolve("target");
     Set<String> whole = Set.of(expected("AAAA"), expected("BBBB"));
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (int trial = 0; trial < TRIALS; trial++) {
-      Process child = new ProcessBuilder(javaBin, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
-          System.getProperty("java.class.path"), RenderLoop.class.getName(), template.toString(),
-          out.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      List<String> command = new ArrayList<>(ChildJava.command(RenderLoop.class.getName()));
+      command.addAll(List.of(template.toString(), out.toString()));
+      Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       BufferedReader lines = new BufferedReader(
           new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       assertThat(lines.readLine()).isEqualTo("ready");

@@ -7,6 +7,7 @@ import dev.sesame.render.Renderer;
 import dev.sesame.render.Target;
 import dev.sesame.ses.ProbeSettings;
 import dev.sesame.ses.SesCredentials;
+import dev.sesame.testing.ChildJava;
 import dev.sesame.testing.aws.IamState;
 import dev.sesame.testing.aws.StandInAws;
 import dev.sesame.testing.cli.SesameCli;
@@ -197,10 +198,7 @@ final class RotationStand implements AutoCloseable {
 
   private Process startJava(List<String> prefix, String mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData",
-        "-Djava.io.tmpdir=" + dir, "-cp", absoluteClassPath(), mainClass));
+    command.addAll(ChildJava.command(List.of("-Djava.io.tmpdir=" + dir), mainClass));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     for (String name : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "AWS_PROFILE",
@@ -212,13 +210,6 @@ final class RotationStand implements AutoCloseable {
     Process process = builder.start();
     process.getOutputStream().close();
     return process;
-  }
-
-  /** This JVM's class path with every entry absolute: the child runs in another folder. */
-  private static String absoluteClassPath() {
-    return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-        .map(entry -> Path.of(entry).toAbsolutePath().toString())
-        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
   }
 
   record CliResult(List<String> args, int exitCode, String out, String err) {

@@ -1,5 +1,6 @@
 package dev.sesame.testing.smtp;
 
+import dev.sesame.testing.ChildJava;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,12 +46,9 @@ public final class WeakDhServer implements AutoCloseable {
     Path security = dir.resolve("weak-dh-server.security");
     // Only the server JVM: lift its "DH keySize < 1024" so it may offer the small group.
     Files.writeString(security, "jdk.tls.disabledAlgorithms=SSLv3, RC4, NULL\n");
-    List<String> argv = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djava.security.properties=" + security,
-        "-Djdk.tls.ephemeralDHKeySize=" + dhKeySize,
-        "-cp", System.getProperty("java.class.path"),
-        WeakDhServer.class.getName(), keystore.toString()));
+    List<String> argv = new ArrayList<>(ChildJava.command(List.of("-Djava.security.properties=" + security,
+        "-Djdk.tls.ephemeralDHKeySize=" + dhKeySize), WeakDhServer.class.getName()));
+    argv.add(keystore.toString());
     Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(
         new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
