@@ -49,7 +49,7 @@ final class TemplateEngine {
     substitutor.setValueDelimiterMatcher(null);
     substitutor.setEnableUndefinedVariableException(true);
     try {
-      return substitutor.replace(template);
+      return substituteLineByLine(substitutor, template);
     } catch (LookupFailure e) {
       throw e.failure;
     } catch (IllegalArgumentException e) {
@@ -57,6 +57,24 @@ final class TemplateEngine {
       throw new RenderException(RenderException.Reason.TEMPLATE,
           "template " + templateName + ": unresolved placeholder");
     }
+  }
+
+  /**
+   * TEMPLATE substituted one line at a time. StringSubstitutor replaces in place, moving all the
+   * text after a placeholder for each one, so a whole template costs time quadratic in its size
+   * (a 50 kB template with 2,000 placeholders moved about 100 MB per render). A placeholder never
+   * spans lines (checkPlaceholdersClosed), so line by line gives the same text.
+   */
+  private static String substituteLineByLine(StringSubstitutor substitutor, String template) {
+    StringBuilder rendered = new StringBuilder(template.length() + 256);
+    int start = 0;
+    while (start < template.length()) {
+      int newline = template.indexOf('\n', start);
+      int end = newline < 0 ? template.length() : newline + 1;
+      rendered.append(substitutor.replace(template, start, end - start));
+      start = end;
+    }
+    return rendered.toString();
   }
 
   private static String resolve(String name, String templateName, String defaultEntry,

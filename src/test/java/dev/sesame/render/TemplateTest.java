@@ -40,6 +40,12 @@ class TemplateTest {
   }
 
   @Test
+  void everyLineIsFilledAndLineEndsAreKept() throws Exception {
+    assertThat(render("a ${smtp_port}\r\n\n$${x} ${smtp_port}$\n${smtp_port}", Format.RAW))
+        .isEqualTo("a 587\r\n\n${x} 587$\n587");
+  }
+
+  @Test
   void defaultValueSyntaxIsNotHonoured() {
     assertThatThrownBy(() -> render("${region_x:-fallback}", Format.RAW))
         .isInstanceOf(RenderException.class)
