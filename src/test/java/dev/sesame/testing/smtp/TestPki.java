@@ -1,7 +1,6 @@
 package dev.sesame.testing.smtp;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -11,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.PBEParameterSpec;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -102,13 +104,57 @@ public final class TestPki {
     return store(dir, name + "-leaf" + (++issued), keys, new X509Certificate[] {leaf, caCertificate});
   }
 
-  /** A key store (PKCS12, password "changeit") holding a server key and its chain, and the leaf as PEM. */
-  public record ServerCertificate(Path keystore, Path pem) {
+  /**
+   * A server key with its chain: the leaf as PEM, an in-process {@link #serverContext()}, and on
+   * request a key store file (PKCS12, password "changeit") for servers in JVMs of their own.
+   *
+   * <p>The key store file is written only when asked for, and the context is built in memory with a
+   * one-iteration key protection: PKCS12's default protection runs PBKDF2 10,000 times for the
+   * key, again for the certificates and again for the MAC, on writing and on reading, which was
+   * about half the CPU of an in-process TLS test's set-up. These keys live for one test.
+   */
+  public static final class ServerCertificate {
+    private final Path keystore;
+    private final Path pem;
+    private final PrivateKey key;
+    private final X509Certificate[] chain;
+    private boolean keystoreWritten;
+
+    ServerCertificate(Path keystore, Path pem, PrivateKey key, X509Certificate[] chain) {
+      this.keystore = keystore;
+      this.pem = pem;
+      this.key = key;
+      this.chain = chain.clone();
+    }
+
+    /** The leaf certificate as PEM. */
+    public Path pem() {
+      return pem;
+    }
+
+    /** The key store file (PKCS12, password "changeit"), written on first call. */
+    public synchronized Path keystore() throws IOException {
+      if (!keystoreWritten) {
+        try (OutputStream out = Files.newOutputStream(keystore)) {
+          KeyStore ks = KeyStore.getInstance("PKCS12");
+          ks.load(null, null);
+          ks.setKeyEntry("server", key, PASSWORD, chain);
+          ks.store(out, PASSWORD);
+        } catch (GeneralSecurityException e) {
+          throw new IOException("cannot write a test key store", e);
+        }
+        keystoreWritten = true;
+      }
+      return keystore;
+    }
+
     public SSLContext serverContext() throws Exception {
       KeyStore ks = KeyStore.getInstance("PKCS12");
-      try (InputStream in = Files.newInputStream(keystore)) {
-        ks.load(in, PASSWORD);
-      }
+      ks.load(null, null);
+      byte[] salt = new byte[16];
+      RANDOM.nextBytes(salt);
+      ks.setEntry("server", new KeyStore.PrivateKeyEntry(key, chain), new KeyStore.PasswordProtection(PASSWORD,
+          "PBEWithHmacSHA256AndAES_256", new PBEParameterSpec(salt, 1, new IvParameterSpec(new byte[16]))));
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, PASSWORD);
       SSLContext ctx = SSLContext.getInstance("TLS");
@@ -175,18 +221,9 @@ public final class TestPki {
 
   private static ServerCertificate store(Path dir, String name, KeyPair keys, X509Certificate[] chain)
       throws IOException {
-    Path keystore = dir.resolve(name + ".p12");
     Path pem = dir.resolve(name + ".pem");
-    try (OutputStream out = Files.newOutputStream(keystore)) {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      ks.setKeyEntry("server", keys.getPrivate(), PASSWORD, chain);
-      ks.store(out, PASSWORD);
-    } catch (GeneralSecurityException e) {
-      throw new IOException("cannot write a test key store", e);
-    }
     writePem(pem, chain[0]);
-    return new ServerCertificate(keystore, pem);
+    return new ServerCertificate(dir.resolve(name + ".p12"), pem, keys.getPrivate(), chain);
   }
 
   private static void writePem(Path file, Certificate certificate) throws IOException {
