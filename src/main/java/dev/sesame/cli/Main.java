@@ -30,9 +30,12 @@ public final class Main {
     }
   }
 
-  /** The command tree wired to INVOCATION: its writers, its environment for `${env:...}` defaults. */
-  static CommandLine commandLine(Invocation invocation) {
-    return WithPicocli.commandLine(invocation);
+  /**
+   * The command tree for ARGS (see {@link CommandTree}) wired to INVOCATION: its writers, its
+   * environment for `${env:...}` defaults.
+   */
+  static CommandLine commandLine(Invocation invocation, String... args) {
+    return WithPicocli.commandLine(invocation, args);
   }
 
   /**
@@ -42,11 +45,17 @@ public final class Main {
    */
   private static final class WithPicocli {
     static int run(Invocation invocation, String[] args) {
-      return commandLine(invocation).execute(args);
+      return commandLine(invocation, args).execute(args);
     }
 
-    static CommandLine commandLine(Invocation invocation) {
-      CommandLine commandLine = new CommandLine(new SesameCommand(), new CommandFactory(invocation));
+    static CommandLine commandLine(Invocation invocation, String[] args) {
+      CommandLine commandLine;
+      try {
+        commandLine = CommandTree.forArgs(args, new CommandFactory(invocation));
+      } catch (Exception e) {
+        // A command class picocli cannot build is a defect of this build, not of the command line.
+        throw new IllegalStateException("cannot build the command tree", e);
+      }
       // UTF-8 whatever the locale: the same bytes the commands write (secrets may be non-ASCII).
       commandLine.setOut(new PrintWriter(new OutputStreamWriter(invocation.out(), StandardCharsets.UTF_8), true));
       commandLine.setErr(new PrintWriter(new OutputStreamWriter(invocation.err(), StandardCharsets.UTF_8), true));
