@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  */
 public final class SmtpCredentialProver implements CredentialProver {
   private final ProbeSettings settings;
-  private final Duration deadline;
+  private final ProbeOptions base;
   private final Consumer<String> progress;
   private final Consumer<String> attempts;
 
@@ -33,8 +33,18 @@ public final class SmtpCredentialProver implements CredentialProver {
   /** As above, with one line per refused attempt (elapsed time, time left before the deadline) to ATTEMPTS. */
   public SmtpCredentialProver(ProbeSettings settings, Duration deadline, Consumer<String> progress,
       Consumer<String> attempts) {
+    this(settings, ProbeOptions.defaults().withDeadline(deadline), progress, attempts);
+  }
+
+  /**
+   * As above, with BASE's deadline, timeouts, backoff and clock instead of the defaults' (trust still comes
+   * from SETTINGS): lets a test that expects a silent server to time out wait a short read timeout, not
+   * the default 30 s.
+   */
+  public SmtpCredentialProver(ProbeSettings settings, ProbeOptions base, Consumer<String> progress,
+      Consumer<String> attempts) {
     this.settings = settings;
-    this.deadline = deadline;
+    this.base = base;
     this.progress = progress;
     this.attempts = attempts;
   }
@@ -62,7 +72,7 @@ public final class SmtpCredentialProver implements CredentialProver {
     SmtpEndpoint endpoint = settings.endpointFor(candidate.field(Credential.SMTP_HOST).orElseThrow(), port, tls);
     ProbeOptions options;
     try {
-      options = settings.applyTo(ProbeOptions.defaults().withDeadline(deadline));
+      options = settings.applyTo(base);
     } catch (IOException | GeneralSecurityException e) {
       throw new RotationException(Kind.SMTP, "cannot read " + ProbeSettings.CA_FILE_VARIABLE + ": " + e.getMessage(), e);
     }

@@ -242,7 +242,7 @@ class LambdaRotationTest {
 
   @Test
   void aFailingSmtpTestLeavesAwsCurrentUntouchedAndTheNewKeyDeleted() throws Exception {
-    handler = handler("2s");
+    handler = handler(REFUSED_DEADLINE);
     iam.propagationDelay(Duration.ofDays(1)); // SES refuses the new key for the whole deadline
     String oldVersion = versionWith("AWSCURRENT");
     String token = rotateSecret();
@@ -383,7 +383,7 @@ class LambdaRotationTest {
    * there leaves. Returns the rotation's token.
    */
   private String failTestSecretLeavingItsPendingLabel() throws Exception {
-    handler = handler("2s");
+    handler = handler(REFUSED_DEADLINE);
     iam.propagationDelay(Duration.ofDays(1));
     String token = rotateSecret();
     invoke("createSecret", token);
@@ -438,6 +438,12 @@ class LambdaRotationTest {
     handler.handleRequest(new ByteArrayInputStream("{\"Step\":\"retireDue\"}".getBytes(StandardCharsets.UTF_8)),
         new ByteArrayOutputStream());
   }
+
+  /**
+   * SESAME_SMTP_DEADLINE where SES refuses the new key throughout: long enough for a retry, short
+   * because every moment of it is spent waiting.
+   */
+  private static final String REFUSED_DEADLINE = "PT0.5S";
 
   /** The RotationToken Secrets Manager adds to each event (one per test here). */
   private static final String ROTATION_TOKEN = UUID.randomUUID().toString();

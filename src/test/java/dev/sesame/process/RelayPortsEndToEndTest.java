@@ -99,7 +99,7 @@ class RelayPortsEndToEndTest {
       Path postfixConf = Files.createDirectories(dir.resolve("postfix"));
       String baseMainCf = "compatibility_level = 3.6\nmail_owner = daemon\nsetgid_group = mail\n"
           + "default_database_type = hash\n";
-      Files.writeString(postfixConf.resolve("main.cf"), baseMainCf);
+      writeSettled(postfixConf.resolve("main.cf"), baseMainCf);
       Files.writeString(postfixConf.resolve("master.cf"), "");
       Path targets = dir.resolve("targets.toml");
       Files.writeString(targets, targetsFile(dir, postfixConf, exim));
@@ -114,7 +114,7 @@ class RelayPortsEndToEndTest {
       assertThat(relay.deliveries().get(0).username()).isEqualTo(USER);
 
       // Postfix: main.cf as postconf reads it, and the map key relayhost looks up in sasl_passwd.
-      Files.writeString(postfixConf.resolve("main.cf"), baseMainCf + Files.readString(dir.resolve("main.cf.sesame")));
+      writeSettled(postfixConf.resolve("main.cf"), baseMainCf + Files.readString(dir.resolve("main.cf.sesame")));
       assertThat(postfix("postconf", "-c", postfixConf.toString(), "-h", "relayhost"))
           .isEqualTo("[" + SesStandIn.ADDRESS + "]:" + port);
       assertThat(postfix("postconf", "-c", postfixConf.toString(), "-h", "smtp_tls_wrappermode"))
@@ -200,6 +200,17 @@ class RelayPortsEndToEndTest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("phpmailer-send: %s", out).isZero();
     return p.exitValue();
+  }
+
+  /**
+   * Writes a Postfix configuration file dated a minute back. Postfix takes main.cf only once its
+   * modification time is a second or two past, re-reading it every 0.3 s until then ("pausing to let
+   * %s cool down", libpostfix-util's dict_load_file; seen with strace): a file the test had just
+   * written cost every postconf or postmap run, the render's postmap check included, up to 2 s.
+   */
+  private static void writeSettled(Path file, String text) throws Exception {
+    Files.writeString(file, text);
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
   }
 
   /** Runs a Postfix tool unpacked by .ci/install-postmap; returns its output, stripped. */

@@ -159,13 +159,20 @@ class EximDebianEndToEndTest {
     renderPasswdClient("a-wrong-one");
     int failedBefore = ses.refusedLogins();
     int before = ses.deliveries().size();
+    long deferredBefore = deferrals();
     assertThat(exim.send("rcpt@example.com", "wrong")).isZero();
+    // Exim logs the deferral ("==") once its delivery attempt is over: after it, no delivery can come.
     long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (ses.refusedLogins() == failedBefore && System.nanoTime() < end) {
+    while ((ses.refusedLogins() == failedBefore || deferrals() == deferredBefore) && System.nanoTime() < end) {
       Thread.sleep(50);
     }
     assertThat(ses.refusedLogins()).isGreaterThan(failedBefore);
-    Thread.sleep(500);
+    assertThat(deferrals()).as("exim main log:\n%s", exim.log("main")).isGreaterThan(deferredBefore);
     assertThat(ses.deliveries()).hasSize(before);
+  }
+
+  /** Deferred deliveries in Exim's main log (its " == " lines). */
+  private static long deferrals() throws Exception {
+    return exim.log("main").lines().filter(line -> line.contains(" == ")).count();
   }
 }

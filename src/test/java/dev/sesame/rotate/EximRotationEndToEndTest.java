@@ -111,11 +111,15 @@ class EximRotationEndToEndTest {
     Thread loop = new Thread(() -> sendLoop(sending, sent, failures), "send-loop");
     long started = System.nanoTime();
     loop.start();
-    Thread.sleep(1000);
+    // The loop runs before the rotation (some of its messages delivered with the old key), during it,
+    // and after it; counted, not timed.
+    awaitLoop(() -> stand.deliveries().size() >= deliveredBefore + LOOP_MESSAGES_AROUND, failures,
+        "the loop's first messages delivered");
 
     CliResult run = stand.sesame("rotate", "prod", "--targets", relay.targets().toString(), "--retire-now");
 
-    Thread.sleep(1000);
+    int sentByTheEnd = sent.size();
+    awaitLoop(() -> sent.size() >= sentByTheEnd + LOOP_MESSAGES_AROUND, failures, "messages sent after the rotation");
     sending.set(false);
     loop.join();
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -148,6 +152,19 @@ class EximRotationEndToEndTest {
     assertThat(stand.iamKeys()).containsExactly(newKey);
     System.out.printf("send loop: %d messages in %.1f s (%.1f/s), all delivered, none deferred%n",
         sent.size(), seconds, sent.size() / seconds);
+  }
+
+  /** How many of the loop's messages go before the rotation (delivered) and after it (sent). */
+  private static final int LOOP_MESSAGES_AROUND = 3;
+
+  /** Waits (up to 30 s, or until the loop fails) for DONE. */
+  private static void awaitLoop(java.util.function.BooleanSupplier done, List<Exception> failures, String what)
+      throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!done.getAsBoolean() && failures.isEmpty() && System.nanoTime() < end) {
+      Thread.sleep(20);
+    }
+    assertThat(done.getAsBoolean() || !failures.isEmpty()).as(what + "\n" + relay.log("main")).isTrue();
   }
 
   /** About 8 messages a second over one SMTP session, as a busy application keeps one. */

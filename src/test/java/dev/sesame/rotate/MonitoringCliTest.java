@@ -76,7 +76,7 @@ class MonitoringCliTest {
   @Test
   void theSmtpProofPrintsALinePerRefusedAttemptOnStderr() throws Exception {
     stand.iam.propagationDelay(Duration.ofHours(1));
-    CliResult run = stand.sesame("rotate", "prod", "--smtp-deadline", "3s");
+    CliResult run = stand.sesame("rotate", "prod", "--smtp-deadline", "2s");
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(8);
     assertThat(run.err()).containsPattern("SMTP attempt 1 refused by [^ ]+ \\(auth rejected: a new key is refused "
         + "while IAM propagates it\\); \\d+s elapsed, \\d+s left before the deadline; next attempt in \\d+s");

@@ -120,7 +120,7 @@ class RotateCliEndToEndTest {
     stand.iam.propagationDelay(Duration.ofHours(1));
     byte[] targetBefore = Files.readAllBytes(envFile);
 
-    CliResult run = stand.sesame("rotate", "prod", "--targets", targets.toString(), "--smtp-deadline", "2s");
+    CliResult run = stand.sesame("rotate", "prod", "--targets", targets.toString(), "--smtp-deadline", "1s");
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(8);
     assertThat(stand.iamWrites()).containsExactly("CreateAccessKey", "DeleteAccessKey");

@@ -137,13 +137,16 @@ class RotationKillEndToEndTest {
       Path envFile = dir.resolve("sesame.env");
       Path started = dir.resolve("restart.started");
       Path restartLog = dir.resolve("restart.log");
-      // A service that reads its credential only when restarted (systemd EnvironmentFile=).
+      Path hold = dir.resolve("restart.hold");
+      // A service that reads its credential only when restarted (systemd EnvironmentFile=); while HOLD
+      // exists its restart does not finish, so the kill surely lands during it, and the replay need not wait.
       Path targets = envTarget(dir, envFile);
-      Files.writeString(targets, Files.readString(targets) + "restart = '''date >> " + started + "; sleep 2; "
-          + "cat " + envFile + " >> " + restartLog + "'''\n");
+      Files.writeString(targets, Files.readString(targets) + "restart = '''date >> " + started + "; while [ -e "
+          + hold + " ]; do sleep 0.05; done; cat " + envFile + " >> " + restartLog + "'''\n");
       renderCurrent(stand, targets);
       Files.deleteIfExists(started);
       Files.deleteIfExists(restartLog);
+      Files.writeString(hold, "");
 
       Process child = stand.startCliInOwnSession("rotate", "prod", "--targets", targets.toString(), "--retire-now");
       RotationStand.drain(child.getInputStream());
@@ -153,9 +156,10 @@ class RotationKillEndToEndTest {
         Thread.sleep(10);
       }
       assertThat(started).as("the restart began").exists();
-      RotationStand.killGroup(child);  // SIGKILL to the JVM and the restart's sleep alike
+      RotationStand.killGroup(child);  // SIGKILL to the JVM and the restart's loop alike
       assertThat(restartLog).as("the restart never finished").doesNotExist();
       String pendingKey = stand.pending().orElseThrow().credential().field("access_key_id").orElseThrow();
+      Files.delete(hold);
 
       CliResult rerun = stand.sesame("rotate", "prod", "--targets", targets.toString(), "--retire-now",
           "--drain", "0s");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sesame.rotate.RotationException.Kind;
+import dev.sesame.ses.ProbeOptions;
+import dev.sesame.testing.TestClock;
 import dev.sesame.testing.aws.AwsStandIn;
 import dev.sesame.testing.aws.IamState;
 import dev.sesame.testing.aws.StandInAws;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +45,15 @@ class RotationScenariosTest {
 
   private Rotator rotator() {
     return stand.rotator(List.of(), SMTP_DEADLINE);
+  }
+
+  /**
+   * A rotator whose SMTP proof measures DEADLINE and sleeps between attempts on CLOCK, a test clock:
+   * the proof retries as it would for real, and the time it waits passes at once.
+   */
+  private Rotator proofOnClock(Duration deadline, TestClock clock, Clock rotatorClock) {
+    return stand.rotator(List.of(), ProbeOptions.defaults().withDeadline(deadline).withTime(clock, clock),
+        StandInAws.FAST_RETRIES, rotatorClock);
   }
 
   @Test
@@ -157,8 +169,9 @@ class RotationScenariosTest {
   @Test
   void aRevokeWhoseNewKeyNeverWorksKeepsTheLeakStoppedAndARerunCompletes() throws Exception {
     stand.iam.propagationDelay(Duration.ofHours(1));
+    TestClock proofClock = new TestClock(Instant.now());
 
-    assertThatThrownBy(() -> stand.rotator(List.of(), Duration.ofSeconds(2))
+    assertThatThrownBy(() -> proofOnClock(Duration.ofSeconds(2), proofClock, Clock.systemUTC())
         .revoke(RotationStand.ENTRY, new Rotator.Options(Optional.empty(), true, Duration.ZERO)))
         .isInstanceOfSatisfying(RotationException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SMTP));
 
@@ -211,21 +224,26 @@ class RotationScenariosTest {
 
   @Test
   void aNewKeyRefusedWhileIamPropagatesItIsRetriedUntilAccepted() throws Exception {
+    // IAM, SES and the rotation share one test clock, which moves as the proof pauses between attempts.
+    TestClock clock = new TestClock(Instant.now());
+    stand.iam.useClock(clock);
     stand.iam.propagationDelay(Duration.ofSeconds(4));
 
-    rotator().rotate(RotationStand.ENTRY, RotationStand.retireNow());
+    proofOnClock(SMTP_DEADLINE, clock, clock).rotate(RotationStand.ENTRY, RotationStand.retireNow());
 
     String newKey = stand.currentKey();
     assertThat(stand.ses.refusals(newKey)).as("refused while propagating").isGreaterThan(0);
     assertThat(stand.ses.acceptances(newKey)).isEqualTo(1);
+    assertThat(clock.slept()).as("the proof waited out the propagation").isGreaterThanOrEqualTo(Duration.ofSeconds(4));
     assertThat(stand.iamKeys()).containsExactly(newKey);
   }
 
   @Test
   void smtpNeverAcceptingDeletesThePendingKeyAndKeepsCurrent() throws Exception {
     stand.iam.propagationDelay(Duration.ofHours(1));
+    TestClock proofClock = new TestClock(Instant.now());
 
-    assertThatThrownBy(() -> stand.rotator(List.of(), Duration.ofSeconds(2))
+    assertThatThrownBy(() -> proofOnClock(Duration.ofSeconds(2), proofClock, Clock.systemUTC())
         .rotate(RotationStand.ENTRY, RotationStand.retireNow()))
         .isInstanceOfSatisfying(RotationException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SMTP));
 

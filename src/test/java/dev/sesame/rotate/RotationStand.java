@@ -5,6 +5,7 @@ import dev.sesame.aws.AwsSettings;
 import dev.sesame.aws.CallPolicy;
 import dev.sesame.render.Renderer;
 import dev.sesame.render.Target;
+import dev.sesame.ses.ProbeOptions;
 import dev.sesame.ses.ProbeSettings;
 import dev.sesame.ses.SesCredentials;
 import dev.sesame.testing.ChildJava;
@@ -112,12 +113,20 @@ final class RotationStand implements AutoCloseable {
   }
 
   Rotator rotator(List<Target> targets, Duration smtpDeadline, CallPolicy policy, Clock clock) {
+    return rotator(targets, ProbeOptions.defaults().withDeadline(smtpDeadline), policy, clock);
+  }
+
+  /**
+   * As above, with the SMTP proof's deadline, timeouts and time (clock and sleeper) from SMTP: a
+   * {@code TestClock} there lets the proof retry through a refusal without waiting in real time.
+   */
+  Rotator rotator(List<Target> targets, ProbeOptions smtp, CallPolicy policy, Clock clock) {
     AwsClients clients = this.clients.computeIfAbsent(policy, p -> aws.clients(AwsSettings.defaults(), p));
     Deployer deployer = targets.isEmpty() ? Deployer.NONE
         : RenderDeployer.over(new VaultEntryStore(vault, keys, Duration.ofSeconds(30), clock), targets, new Renderer(),
             new PrintStream(new LineSink(progress), true));
     return new Rotator(new VaultEntryStore(vault, keys, Duration.ofSeconds(30), clock), new AwsKeyLifecycle(clients),
-        new SmtpCredentialProver(probeSettings(), smtpDeadline, progress::add), deployer, clock, progress::add);
+        new SmtpCredentialProver(probeSettings(), smtp, progress::add, progress::add), deployer, clock, progress::add);
   }
 
   static Rotator.Options retireNow() {

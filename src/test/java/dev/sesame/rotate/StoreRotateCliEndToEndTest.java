@@ -135,7 +135,7 @@ class StoreRotateCliEndToEndTest {
     stand.iam.propagationDelay(Duration.ofHours(1));
 
     CliResult run = stand.sesame("rotate", "prod", "--store", STORE, "--state-dir", stateDir.toString(),
-        "--smtp-deadline", "2s");
+        "--smtp-deadline", "1s");
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(8);
     // One progress line per refused attempt, then the one error line.

@@ -11,6 +11,7 @@ import dev.sesame.aws.SecretsManagerStore;
 import dev.sesame.aws.SecretsManagerStore.StoredEntry;
 import dev.sesame.aws.StoreProtection;
 import dev.sesame.rotate.RotationStand.StandCertificate;
+import dev.sesame.ses.ProbeOptions;
 import dev.sesame.testing.aws.AwsStandIn;
 import dev.sesame.testing.aws.IamState;
 import dev.sesame.testing.aws.SecretsManagerHandler;
@@ -22,6 +23,7 @@ import dev.sesame.vault.VaultException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -206,13 +208,23 @@ class StoreRotationTest {
     assertThat(standIn.calls("CreateAccessKey")).isEqualTo(1);
   }
 
+  /**
+   * The SMTP proof for a new key that SES refuses throughout: a 1 s deadline measured, and the pauses
+   * between attempts slept, on a test clock, so the proof retries without waiting in real time.
+   */
+  private SmtpCredentialProver refusedProver() {
+    TestClock proofClock = new TestClock(Instant.now());
+    return new SmtpCredentialProver(stand.probeSettings(),
+        ProbeOptions.defaults().withDeadline(Duration.ofSeconds(1)).withTime(proofClock, proofClock), l -> { }, l -> { });
+  }
+
   @Test
   void aFailedSmtpTestLeavesAwsCurrentAndDeletesTheNewKeyAndThePendingLabel() throws Exception {
     Map<String, Set<String>> before = sm.stages(SECRET);
     stand.iam.propagationDelay(Duration.ofHours(1));
 
     assertThatThrownBy(() -> new Rotator(new SecretsManagerEntryStore(store, STORE, openers, dir.resolve("state"), clock),
-        new AwsKeyLifecycle(clients), new SmtpCredentialProver(stand.probeSettings(), Duration.ofSeconds(1), l -> { }),
+        new AwsKeyLifecycle(clients), refusedProver(),
         Deployer.NONE, clock, l -> { }).rotate(RotationStand.ENTRY, RotationStand.retireNow()))
         .isInstanceOf(RotationException.class);
 
@@ -228,7 +240,7 @@ class StoreRotationTest {
     stand.iam.propagationDelay(Duration.ofHours(1));
     standIn.faults().serverError("UpdateSecretVersionStage", 50); // the label removal never lands, as a kill there
     Rotator failing = new Rotator(new SecretsManagerEntryStore(store, STORE, openers, dir.resolve("state"), clock),
-        new AwsKeyLifecycle(clients), new SmtpCredentialProver(stand.probeSettings(), Duration.ofSeconds(1), l -> { }),
+        new AwsKeyLifecycle(clients), refusedProver(),
         Deployer.NONE, clock, l -> { });
     assertThatThrownBy(() -> failing.rotate(RotationStand.ENTRY, grace())).isInstanceOf(Exception.class);
     standIn.faults().clear();

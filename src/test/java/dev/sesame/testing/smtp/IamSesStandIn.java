@@ -2,7 +2,6 @@ package dev.sesame.testing.smtp;
 
 import dev.sesame.ses.SmtpPassword;
 import dev.sesame.testing.aws.IamState;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +15,8 @@ import javax.net.ssl.SSLContext;
  * password is that key's SMTP password derived for this region. Deactivating or deleting a key in
  * the {@link IamState} locks it out at the next AUTH. With {@link #honourPropagation} (the
  * default) a new key is refused until the IAM state's propagation delay has passed since its
- * creation. A successful login is recorded as the key's last use (service "ses"), as
+ * creation, both on the IAM state's clock (a test that sets a {@code TestClock} there waits for no
+ * propagation in real time). A successful login is recorded as the key's last use (service "ses"), as
  * GetAccessKeyLastUsed would then report it.
  */
 public final class IamSesStandIn implements AutoCloseable {
@@ -25,22 +25,20 @@ public final class IamSesStandIn implements AutoCloseable {
 
   private final IamState iam;
   private final String region;
-  private final Clock clock;
   private final List<Login> logins = new CopyOnWriteArrayList<>();
   private volatile boolean honourPropagation = true;
   private volatile Consumer<String> onLogin = user -> { };
   private final SesStandIn server;
 
-  private IamSesStandIn(IamState iam, String region, Clock clock, SSLContext tls) throws Exception {
+  private IamSesStandIn(IamState iam, String region, SSLContext tls) throws Exception {
     this.iam = iam;
     this.region = region;
-    this.clock = clock;
     this.server = SesStandIn.builder(tls, this::accepts).start();
   }
 
   /** Starts an endpoint for REGION on {@link SesStandIn#ADDRESS}, STARTTLS with TLS's certificate. */
   public static IamSesStandIn start(IamState iam, String region, SSLContext tls) throws Exception {
-    return new IamSesStandIn(iam, region, Clock.systemUTC(), tls);
+    return new IamSesStandIn(iam, region, tls);
   }
 
   /** Whether a new key is refused until IAM's propagation delay has passed (default true). */
@@ -92,7 +90,7 @@ public final class IamSesStandIn implements AutoCloseable {
   /** What an AUTH with USERNAME and PASSWORD would get right now. */
   public boolean accepts(String username, String password) {
     onLogin.accept(username);
-    Instant now = clock.instant();
+    Instant now = iam.now();
     boolean accepted = check(username, password, now, true);
     logins.add(new Login(username, now, accepted));
     return accepted;
@@ -100,7 +98,7 @@ public final class IamSesStandIn implements AutoCloseable {
 
   /** As {@link #accepts}, but leaves no trace: no login recorded, no last use in IAM. */
   public boolean wouldAccept(String username, String password) {
-    return check(username, password, clock.instant(), false);
+    return check(username, password, iam.now(), false);
   }
 
   private boolean check(String username, String password, Instant now, boolean record) {
