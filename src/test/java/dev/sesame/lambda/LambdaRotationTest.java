@@ -11,7 +11,6 @@ import dev.sesame.aws.TrustedKeys;
 import dev.sesame.ses.ProbeSettings;
 import dev.sesame.ses.SesCredentials;
 import dev.sesame.testing.aws.IamState;
-import dev.sesame.testing.aws.SecretsManagerHandler;
 import dev.sesame.testing.aws.StandInAws;
 import dev.sesame.testing.smtp.IamSesStandIn;
 import dev.sesame.testing.smtp.SesStandIn;
