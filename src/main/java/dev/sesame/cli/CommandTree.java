@@ -43,7 +43,6 @@ final class CommandTree {
   }
 
   private static Stream<String> names(Command command) {
-    return Stream.concat(Stream.of(command.name()),
-        Arrays.stream(command.aliases()));
+    return Stream.concat(Stream.of(command.name()), Arrays.stream(command.aliases()));
   }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -43,8 +44,9 @@ class LocaleTest {
   void launcherOverTheShippedJar() throws IOException {
     // The jar and class-data archives users run; over the class directories when the build has not
     // made a fresh jar yet (a manifest-only jar pointing at them).
-    jar = ChildJava.shippedJar().orElse(dir.resolve("sesame.jar"));
-    if (ChildJava.shippedJar().isEmpty()) {
+    Optional<Path> shipped = ChildJava.shippedJar();
+    jar = shipped.orElse(dir.resolve("sesame.jar"));
+    if (shipped.isEmpty()) {
       Manifest manifest = new Manifest();
       manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
       manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH,

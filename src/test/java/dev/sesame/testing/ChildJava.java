@@ -9,6 +9,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -29,9 +30,11 @@ public final class ChildJava {
   private static final Path JAR = Path.of("target", "sesame.jar").toAbsolutePath();
   private static final Path ARCHIVE = Path.of("target", "sesame.jsa").toAbsolutePath();
   /** C1 only and no perf-data file: these children do milliseconds of work; the encoding is scripts/sesame's. */
-  private static final List<String> FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+  private static final List<String> BASE_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
       "-Dfile.encoding=UTF-8");
   private static final boolean SHIPPED_JAR_FRESH = shippedJarIsFresh();
+  private static final List<String> JVM_FLAGS = jvmFlags();
+  private static final String CLASS_PATH = childClassPath();
 
   private ChildJava() {}
 
@@ -64,13 +67,17 @@ public final class ChildJava {
 
   /** The JVM flags, with the class-data archive when the shipped jar is in use. */
   public static List<String> flags() {
-    List<String> flags = new ArrayList<>(FLAGS);
+    return JVM_FLAGS;
+  }
+
+  private static List<String> jvmFlags() {
+    List<String> flags = new ArrayList<>(BASE_FLAGS);
     if (SHIPPED_JAR_FRESH) {
       // As scripts/sesame: -Xshare:auto falls back quietly should the archive not match this JVM.
       flags.addAll(List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + ARCHIVE, "-Xlog:cds=off",
           "-Xlog:cds+dynamic=off"));
     }
-    return flags;
+    return List.copyOf(flags);
   }
 
   /**
@@ -78,6 +85,10 @@ public final class ChildJava {
    * shipped jar first in place of target/classes when it is fresh.
    */
   public static String classPath() {
+    return CLASS_PATH;
+  }
+
+  private static String childClassPath() {
     Stream<Path> entries = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .map(entry -> Path.of(entry).toAbsolutePath());
     if (SHIPPED_JAR_FRESH) {
@@ -93,8 +104,8 @@ public final class ChildJava {
   }
 
   /** The shipped jar (for scripts/sesame's SESAME_JAR), when children use it; else empty. */
-  public static java.util.Optional<Path> shippedJar() {
-    return SHIPPED_JAR_FRESH ? java.util.Optional.of(JAR) : java.util.Optional.empty();
+  public static Optional<Path> shippedJar() {
+    return SHIPPED_JAR_FRESH ? Optional.of(JAR) : Optional.empty();
   }
 
   /** The runtime class path Maven passes (pom.xml, maven-dependency-plugin); empty when not run by Maven. */
